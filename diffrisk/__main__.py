@@ -1,0 +1,3 @@
+from diffrisk.main import main
+
+raise SystemExit(main())

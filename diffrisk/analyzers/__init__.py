@@ -1,0 +1,30 @@
+"""The file analyzers.  Each reads one version of one Python file and knows nothing of diffs.
+
+A closed set: the registry below is the whole list (no plugins, no entry points).  Modules keep
+their heavy imports (radon, bandit, libcst) inside ``analyze`` so that a diff without Python
+pays for none of them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from diffrisk.analyzers import complexity, readability, security
+from diffrisk.model import FileResult
+from diffrisk.pysource import PythonSource
+
+
+class Analyzer(Protocol):
+    NAME: str
+
+    def analyze(self, source: PythonSource) -> FileResult: ...
+
+
+ANALYZERS: dict[str, Analyzer] = {
+    complexity.NAME: complexity,
+    security.NAME: security,
+    readability.NAME: readability,
+}
+
+#: Analyzer failures that mean "this tool cannot read this valid file", not a bug of ours.
+SKIPS: tuple[type[Exception], ...] = (readability.UnsupportedSyntax,)

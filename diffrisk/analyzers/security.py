@@ -1,0 +1,62 @@
+"""Security, through bandit's public API (``BanditManager``): every issue with its test id,
+severity, confidence and CWE.
+
+bandit reads files from disk and has no API for text, so the source goes through a private
+temporary file that is removed right after the scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from typing import Any
+
+from diffrisk.model import FileResult, Issue, Severity
+from diffrisk.pysource import PythonSource
+
+NAME = "security"
+
+_SEVERITIES = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
+
+
+class BanditFailure(Exception):
+    """bandit skipped the file (it reports failures as skips, not exceptions)."""
+
+
+def analyze(source: PythonSource) -> FileResult:
+    manager = _new_manager()
+    with tempfile.TemporaryDirectory(prefix="diffrisk-") as folder:
+        path = os.path.join(folder, "source.py")
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(source.text)
+        manager.files_list = [path]
+        manager.run_tests()
+        skipped = manager.get_skipped()
+        if skipped:
+            raise BanditFailure(f"bandit skipped the file: {skipped[0][1]}")
+        found = manager.get_issue_list()
+    return FileResult(issues=tuple(sorted(_issue(item) for item in found)))
+
+
+def _new_manager() -> Any:
+    from bandit.core import config, manager
+
+    # bandit logs through the root logger's last-resort handler; its messages are not ours to print.
+    logging.getLogger("bandit").setLevel(logging.CRITICAL + 1)
+    return manager.BanditManager(config.BanditConfig(), "file", quiet=True)
+
+
+def _issue(item: Any) -> Issue:
+    lines = [int(line) for line in item.linerange] or [int(item.lineno)]
+    cwe = item.cwe.id if item.cwe is not None and item.cwe.id else None
+    return Issue(
+        rule=item.test_id,
+        line=min(lines),
+        end_line=max(lines),
+        severity=_SEVERITIES.get(item.severity, Severity.LOW),
+        message=str(item.text),
+        column=item.col_offset,
+        confidence=str(item.confidence).lower(),
+        cwe=cwe,
+    )

@@ -1,0 +1,76 @@
+"""``diffrisk check``: diff source -> diff -> analyses -> score, level, hotspots -> report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from diffrisk import git, pipeline, scoring, sources
+from diffrisk.analyzers import size
+from diffrisk.config import Config
+from diffrisk.model import FileAnalysis, Level, Report, Verdict
+from diffrisk.paths import Patterns
+from diffrisk.sources import DiffRequest
+
+#: Changed Python that does not parse cannot be reviewed by reading the diff alone.
+UNPARSABLE_FLOOR = Level.L2
+
+
+def run(request: DiffRequest, repo: git.Repo, config: Config, stdin: bytes = b"") -> Report:
+    diff, description, in_repo = sources.load_diff(request, repo, stdin)
+    wanted = pipeline.files_needing_contents(diff, config)
+    contents, available = sources.load_contents(request, repo, diff, wanted, in_repo, config.max_file_bytes)
+    analyses = pipeline.analyze(diff, contents if available else None, config)
+    return build_report(analyses, description, available or not wanted, config)
+
+
+def build_report(analyses: Sequence[FileAnalysis], description: str, contents_available: bool, config: Config) -> Report:
+    counted = [analysis for analysis in analyses if not (analysis.summary.skipped or "").startswith("excluded")]
+    metrics = size.measure([analysis.summary for analysis in counted], sum(a.lines_before for a in counted))
+    parts = scoring.components(counted, metrics, config)
+    score = scoring.total_score(parts)
+    level, level_reasons = _level(score, counted, config)
+    notes = [note for analysis in analyses for note in analysis.notes]
+    if not contents_available:
+        notes.insert(0, "file contents were not available: only the lines in the diff were analysed")
+    return Report(
+        source=description,
+        score=score,
+        level=level,
+        level_reasons=level_reasons,
+        review_minutes=scoring.review_minutes(metrics, score),
+        components=parts,
+        hotspots=scoring.hotspots(counted),
+        findings=tuple(finding for analysis in counted for finding in analysis.findings),
+        files=tuple(sorted((analysis.summary for analysis in analyses), key=lambda item: item.path)),
+        size=metrics,
+        verdict=verdict(level, config),
+        report_level=config.report_level,
+        contents_available=contents_available,
+        notes=tuple(notes),
+        failures=tuple(failure for analysis in analyses for failure in analysis.failures),
+    )
+
+
+def _level(score: int, analyses: Sequence[FileAnalysis], config: Config) -> tuple[Level, tuple[str, ...]]:
+    level = scoring.level_for(score, config)
+    reasons: list[str] = []
+    if any(finding.rule == "DR-E001" for analysis in analyses for finding in analysis.findings):
+        if level.rank < UNPARSABLE_FLOOR.rank:
+            level = UNPARSABLE_FLOOR
+            reasons.append(f"raised to {level.value}: changed Python does not parse")
+    critical = Patterns(config.critical_paths)
+    touched = sorted({analysis.summary.path for analysis in analyses if critical.first_match(analysis.summary.path)})
+    if touched:
+        more = f" and {len(touched) - 1} more" if len(touched) > 1 else ""
+        raised = level.raised()
+        change = f"raised {level.value} -> {raised.value}" if raised is not level else "stays L3"
+        reasons.append(f"{change}: touches critical path {touched[0]}{more}")
+        level = raised
+    return level, tuple(reasons)
+
+
+def verdict(level: Level, config: Config) -> Verdict:
+    """Beyond policy when the level reaches ``fail_level``."""
+    if level.rank >= config.fail_level.rank:
+        return Verdict(False, config.fail_level, f"beyond policy: {level.value} reaches the fail level {config.fail_level.value}")
+    return Verdict(True, config.fail_level, f"within policy: {level.value} is below the fail level {config.fail_level.value}")

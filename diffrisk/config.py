@@ -1,0 +1,190 @@
+"""Configuration: ``[tool.diffrisk]`` in pyproject.toml, or a file given with ``--config``.
+
+Config is data (:class:`Config`); ``load`` is the only function that reads a file.  Every default
+is documented in README.md with its reason.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from diffrisk.errors import ConfigError
+from diffrisk.model import Level
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+#: Vendored and generated code: nobody reviews it line by line, so it must not drive the level.
+DEFAULT_EXCLUDE = (
+    "vendor/",
+    "vendored/",
+    "_vendor/",
+    "third_party/",
+    "*_pb2.py",
+    "*_pb2.pyi",
+    "*_pb2_grpc.py",
+)
+COMPONENTS = ("size", "complexity", "security", "readability")
+ANALYZER_NAMES = ("complexity", "security", "readability")
+
+
+@dataclass(frozen=True)
+class Config:
+    #: A change at or above this level is beyond policy (exit 1).
+    fail_level: Level = Level.L3
+    #: Below this level the text report is one line; at or above it, the full report.
+    report_level: Level = Level.L1
+    #: Lowest score of L1, L2 and L3.
+    thresholds: tuple[int, int, int] = (10, 40, 70)
+    weights: Mapping[str, float] = field(default_factory=lambda: {name: 1.0 for name in COMPONENTS})
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    critical_paths: tuple[str, ...] = ()
+    analyzers: Mapping[str, bool] = field(default_factory=lambda: {name: True for name in ANALYZER_NAMES})
+    #: Files larger than this are not analysed (reported as skipped).
+    max_file_bytes: int = 1_000_000
+    #: Where the configuration came from, for the report ("defaults" when nowhere).
+    origin: str = "defaults"
+
+
+_KEYS = (
+    "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
+    "critical_paths", "analyzers", "max_file_bytes",
+)
+
+
+def load(explicit_path: str | None, project_root: str | None) -> Config:
+    """Read the configuration: ``explicit_path``, else ``project_root``/pyproject.toml, else defaults."""
+    if explicit_path is not None:
+        return from_table(_read_table(explicit_path, required=True), explicit_path)
+    if project_root is not None:
+        path = os.path.join(project_root, "pyproject.toml")
+        if os.path.isfile(path):
+            return from_table(_read_table(path, required=False), path)
+    return Config()
+
+
+def _read_table(path: str, required: bool) -> Mapping[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path!r}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    if os.path.basename(path) == "pyproject.toml" or "tool" in document:
+        table = document.get("tool", {}).get("diffrisk", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.diffrisk] must be a table")
+        return table
+    return document
+
+
+def from_table(table: Mapping[str, Any], origin: str) -> Config:
+    """Validate a ``[tool.diffrisk]`` table; unknown keys and bad values raise ConfigError."""
+    unknown = sorted(set(table) - set(_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{origin}: unknown key {unknown[0]!r} in [tool.diffrisk]; valid keys: {', '.join(_KEYS)}"
+        )
+    config = Config(origin=origin)
+    exclude = _strings(table, "exclude", origin) if "exclude" in table else config.exclude
+    exclude += _strings(table, "extend_exclude", origin) if "extend_exclude" in table else ()
+    return replace(
+        config,
+        fail_level=_level(table, "fail_level", origin, config.fail_level),
+        report_level=_level(table, "report_level", origin, config.report_level),
+        thresholds=_thresholds(table, origin, config.thresholds),
+        weights=_weights(table, origin, config.weights),
+        exclude=exclude,
+        critical_paths=_strings(table, "critical_paths", origin) if "critical_paths" in table else (),
+        analyzers=_switches(table, origin, config.analyzers),
+        max_file_bytes=_positive_int(table, "max_file_bytes", origin, config.max_file_bytes),
+    )
+
+
+def _level(table: Mapping[str, Any], key: str, origin: str, default: Level) -> Level:
+    if key not in table:
+        return default
+    value = table[key]
+    if value not in ("L0", "L1", "L2", "L3"):
+        raise ConfigError(f"{origin}: {key} must be one of \"L0\", \"L1\", \"L2\", \"L3\", not {value!r}")
+    return Level(value)
+
+
+def _strings(table: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(f"{origin}: {key} must be a list of non-empty strings (glob patterns)")
+    # Patterns are only ever matched against paths from the diff, never used to open files.
+    return tuple(value)
+
+
+def _thresholds(table: Mapping[str, Any], origin: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    if "thresholds" not in table:
+        return default
+    value = table["thresholds"]
+    if not isinstance(value, dict):
+        raise ConfigError(f"{origin}: thresholds must be a table such as {{ L1 = 10, L2 = 40, L3 = 70 }}")
+    unknown = sorted(set(value) - {"L1", "L2", "L3"})
+    if unknown:
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} in thresholds; valid keys: L1, L2, L3")
+    merged = dict(zip(("L1", "L2", "L3"), default)) | value
+    for key, number in merged.items():
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 100:
+            raise ConfigError(f"{origin}: thresholds.{key} must be a whole number from 1 to 100, not {number!r}")
+    result = (merged["L1"], merged["L2"], merged["L3"])
+    if not result[0] < result[1] < result[2]:
+        raise ConfigError(f"{origin}: thresholds must rise: L1 < L2 < L3, not {result}")
+    return result
+
+
+def _weights(table: Mapping[str, Any], origin: str, default: Mapping[str, float]) -> Mapping[str, float]:
+    if "weights" not in table:
+        return default
+    value = table["weights"]
+    if not isinstance(value, dict):
+        raise ConfigError(f"{origin}: weights must be a table such as {{ security = 1.5 }}")
+    unknown = sorted(set(value) - set(COMPONENTS))
+    if unknown:
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} in weights; valid keys: {', '.join(COMPONENTS)}")
+    weights = dict(default)
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not (0 <= number <= 100) or math.isnan(number):
+            raise ConfigError(f"{origin}: weights.{key} must be a number from 0 to 100, not {number!r}")
+        weights[key] = float(number)
+    return weights
+
+
+def _switches(table: Mapping[str, Any], origin: str, default: Mapping[str, bool]) -> Mapping[str, bool]:
+    if "analyzers" not in table:
+        return default
+    value = table["analyzers"]
+    if not isinstance(value, dict):
+        raise ConfigError(f"{origin}: analyzers must be a table such as {{ readability = false }}")
+    unknown = sorted(set(value) - set(ANALYZER_NAMES))
+    if unknown:
+        raise ConfigError(
+            f"{origin}: unknown key {unknown[0]!r} in analyzers; valid keys: {', '.join(ANALYZER_NAMES)}"
+        )
+    switches = dict(default)
+    for key, flag in value.items():
+        if not isinstance(flag, bool):
+            raise ConfigError(f"{origin}: analyzers.{key} must be true or false, not {flag!r}")
+        switches[key] = flag
+    return switches
+
+
+def _positive_int(table: Mapping[str, Any], key: str, origin: str, default: int) -> int:
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{origin}: {key} must be a positive whole number, not {value!r}")
+    return value

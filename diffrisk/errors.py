@@ -1,0 +1,31 @@
+"""Errors that stop a run.  Library code raises them; only ``main`` turns them into exit codes."""
+
+from __future__ import annotations
+
+
+class DiffriskError(Exception):
+    """A problem with the user's input, configuration or repository (exit code 2).
+
+    The message is one line that says what went wrong and, where possible, what to do.
+    """
+
+
+class UsageError(DiffriskError):
+    """Command-line arguments that do not fit together."""
+
+
+class ConfigError(DiffriskError):
+    """A configuration file or value that is not valid."""
+
+
+class GitError(DiffriskError):
+    """git failed, or the repository lacks something the diff needs."""
+
+
+class DiffParseError(DiffriskError):
+    """Text that is not a unified diff, or a diff that is cut short or inconsistent."""
+
+    def __init__(self, message: str, line_number: int) -> None:
+        #: 1-based line of the diff text where parsing went wrong.
+        self.line_number = line_number
+        super().__init__(f"diff input line {line_number}: {message}")

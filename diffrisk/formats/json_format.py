@@ -1,0 +1,53 @@
+"""``--format json``: the whole report, versioned (``schema_version``), documented in README.md.
+
+Deterministic: the same report gives the same bytes (no time stamps, fixed key order, ASCII-only
+output so that any byte from a hostile file name arrives escaped).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from typing import Any
+
+from diffrisk import __version__
+from diffrisk.model import Report
+
+SCHEMA_VERSION = 1
+
+
+def format_report(report: Report, color: bool = False) -> str:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "diffrisk", "version": __version__},
+        "source": report.source,
+        "score": report.score,
+        "level": report.level.value,
+        "level_name": report.level.word,
+        "level_meaning": report.level.meaning,
+        "level_reasons": list(report.level_reasons),
+        "review_minutes": report.review_minutes,
+        "verdict": _plain(report.verdict),
+        "components": [_plain(component) for component in report.components],
+        "hotspots": [_plain(hotspot) for hotspot in report.hotspots],
+        "findings": [_plain(finding) for finding in report.findings],
+        "files": [_plain(summary) for summary in report.files],
+        "size": _plain(report.size),
+        "contents_available": report.contents_available,
+        "notes": list(report.notes),
+        "failures": list(report.failures),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, float):
+        return round(value, 4)
+    return value

@@ -1,0 +1,134 @@
+"""``--format text``: short, grouped, readable in a terminal.
+
+Everything that comes from the diff (paths, messages) passes through ``_safe`` so that a file name
+cannot move the cursor, recolour the terminal or forge lines.
+"""
+
+from __future__ import annotations
+
+from diffrisk import scoring
+from diffrisk.model import Component, Finding, Hotspot, Level, Report
+
+MAX_REASONS = 4
+MAX_HOTSPOTS = 10
+MAX_FINDINGS = 20
+_LEVEL_COLORS = {Level.L0: "32", Level.L1: "36", Level.L2: "33", Level.L3: "31"}
+
+
+def format_report(report: Report, color: bool = False) -> str:
+    paint = _Painter(color)
+    if report.level.rank < report.report_level.rank and not report.failures:
+        return _one_line(report, paint) + "\n"
+    lines = _headline(report, paint)
+    lines += _components(report.components, paint)
+    lines += _hotspots(report.hotspots, paint)
+    lines += _findings(report.findings, paint)
+    lines += _files(report)
+    lines += [f"note: {_safe(note)}" for note in report.notes]
+    lines += [paint("1;31", f"error: {_safe(failure)}") for failure in report.failures]
+    if report.failures:
+        lines.append(paint("1;31", "the report is incomplete because an analyzer failed (exit 3)"))
+    return "\n".join(lines) + "\n"
+
+
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def _safe(text: str) -> str:
+    """Escape control characters and undecodable bytes so a hostile name prints as plain text."""
+    out = []
+    for char in text:
+        if char.isprintable() or char == " ":
+            out.append(char)
+        elif 0xDC80 <= ord(char) <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def _level_text(report: Report, paint: _Painter) -> str:
+    return paint(f"1;{_LEVEL_COLORS[report.level]}", f"{report.level.value} {report.level.word}")
+
+
+def _one_line(report: Report, paint: _Painter) -> str:
+    verdict = "within policy" if report.verdict.within_policy else "BEYOND POLICY"
+    return (
+        f"diffrisk: {_level_text(report, paint)} · risk {report.score}/100 · ~{report.review_minutes} min · "
+        f"{verdict} ({_safe(report.source)})"
+    )
+
+
+def _headline(report: Report, paint: _Painter) -> list[str]:
+    lines = [
+        f"diffrisk · {_safe(report.source)}",
+        f"{_level_text(report, paint)} review · risk {report.score}/100 · about {report.review_minutes} min to review",
+        f"  {report.level.meaning}",
+    ]
+    lines += [f"  ({_safe(reason)})" for reason in report.level_reasons]
+    if report.review_minutes > scoring.SESSION_LIMIT_MINUTES:
+        lines.append(f"  Over {scoring.SESSION_LIMIT_MINUTES} minutes: reviewers miss more after that (SmartBear); split the review.")
+    verdict_color = "32" if report.verdict.within_policy else "1;31"
+    lines.append(paint(verdict_color, f"Verdict: {report.verdict.message}"))
+    return lines
+
+
+def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]:
+    lines = ["", paint("1", "Why: score components (0-100 each)")]
+    for component in sorted(components, key=lambda item: (-item.points, item.name)):
+        name = scoring.title(component.name)
+        reasons = [reason.message for reason in component.reasons if reason.points > 0] or ["nothing found"]
+        lines.append(f"  {name:<16}{component.score:>3}  {_safe(reasons[0])}")
+        lines += [f"  {'':<16}     {_safe(reason)}" for reason in reasons[1:MAX_REASONS]]
+        if len(reasons) > MAX_REASONS:
+            lines.append(f"  {'':<16}     (+{len(reasons) - MAX_REASONS} more)")
+    return lines
+
+
+def _hotspots(hotspots: tuple[Hotspot, ...], paint: _Painter) -> list[str]:
+    if not hotspots:
+        return []
+    lines = ["", paint("1", "Start here: hotspots, riskiest first")]
+    for rank, spot in enumerate(hotspots[:MAX_HOTSPOTS], start=1):
+        where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
+        if spot.side == "old":
+            where += " (before the change)"
+        reasons = " · ".join(spot.reasons)
+        lines.append(
+            f"  {rank:>2}. {_safe(where)}  {_safe(spot.name)}  risk {spot.risk}  +{spot.added} -{spot.deleted}"
+            + (f"  {_safe(reasons)}" if reasons else "")
+        )
+    if len(hotspots) > MAX_HOTSPOTS:
+        lines.append(f"      (+{len(hotspots) - MAX_HOTSPOTS} more; --format json lists all)")
+    return lines
+
+
+def _findings(findings: tuple[Finding, ...], paint: _Painter) -> list[str]:
+    if not findings:
+        return []
+    ordered = sorted(findings, key=lambda item: (item.removed, -item.severity.rank, item.path, item.line, item.rule))
+    lines = ["", paint("1", f"Findings ({len(findings)})")]
+    for finding in ordered[:MAX_FINDINGS]:
+        where = f"{finding.path}:{finding.line}"
+        removed = "removed: " if finding.removed else ""
+        lines.append(f"  {_safe(where)}  {finding.rule}  {finding.severity.value}  {removed}{_safe(finding.message)}")
+    if len(findings) > MAX_FINDINGS:
+        lines.append(f"  (+{len(findings) - MAX_FINDINGS} more; --format json lists all)")
+    return lines
+
+
+def _files(report: Report) -> list[str]:
+    size = report.size
+    lines = ["", f"Files: {len(report.files)} changed (+{size.lines_added} -{size.lines_deleted}), "
+             f"{size.code_lines_added} code lines added, {size.test_lines_added} test lines added"]
+    for summary in report.files:
+        if summary.skipped:
+            lines.append(f"  skipped {_safe(summary.path)}: {_safe(summary.skipped)}")
+        elif summary.mechanical:
+            lines.append(f"  {_safe(summary.path)}: formatting or comments only")
+    return lines

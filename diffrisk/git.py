@@ -1,0 +1,210 @@
+"""The only module that runs git.  Argument lists only, never a shell.
+
+Every diff is made with plumbing commands and explicit options, so a user's configuration
+(diff.noprefix, diff.mnemonicPrefix, diff.external, color.ui=always, diff.algorithm, diff.relative,
+textconv drivers) cannot change what diffrisk parses.  The environment is passed through
+unchanged: inside a hook, ``GIT_INDEX_FILE`` names the index being committed (``git commit -a``
+uses a temporary one) and must be honoured.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from diffrisk.errors import GitError
+
+# Options that pin the patch format; see the module docstring.
+DIFF_OPTIONS = (
+    "-p",
+    "--full-index",
+    "--find-renames",
+    "--find-copies",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--diff-algorithm=myers",
+    "--no-relative",
+    "--submodule=short",
+    "--ignore-submodules=none",
+)
+# Configuration that could still reach plumbing commands, pinned to git's defaults.
+CONFIG_OVERRIDES = (
+    "-c", "core.quotePath=true",
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
+    "-c", "color.ui=never",
+    "-c", "core.pager=cat",
+)
+
+
+@dataclass(frozen=True)
+class Repo:
+    """Where git should look, as ``git -C DIR`` and ``git --git-dir DIR`` have it."""
+
+    cwd: str | None = None
+    git_dir: str | None = None
+
+    def command(self, args: Sequence[str]) -> list[str]:
+        prefix = ["git"]
+        if self.cwd is not None:
+            prefix += ["-C", self.cwd]
+        if self.git_dir is not None:
+            prefix += ["--git-dir", self.git_dir]
+        return [*prefix, *CONFIG_OVERRIDES, *args]
+
+
+def run(repo: Repo, args: Sequence[str], stdin: bytes | None = None) -> bytes:
+    """Run git and return its standard output; raise GitError with git's own message on failure."""
+    completed = _run(repo, args, stdin)
+    if completed.returncode != 0:
+        raise GitError(_describe_failure(args, completed.stderr))
+    return completed.stdout
+
+
+def _run(repo: Repo, args: Sequence[str], stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            repo.command(args), input=stdin, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except NotADirectoryError:
+        raise GitError(f"cannot change to {repo.cwd!r}: not a directory") from None
+
+
+def _describe_failure(args: Sequence[str], stderr: bytes) -> str:
+    lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    message = next((line for line in lines if line.startswith("fatal:")), lines[-1] if lines else "")
+    message = message.removeprefix("fatal: ").strip()
+    if "not a git repository" in message:
+        return f"{message} (run inside a repository, or pass -C DIR or --git-dir DIR)"
+    return f"git {args[0]} failed: {message or 'no message'}"
+
+
+def try_run(repo: Repo, args: Sequence[str]) -> bytes | None:
+    """Run git; None when it fails (for questions whose answer may be 'no')."""
+    completed = _run(repo, args, None)
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def check_repository(repo: Repo) -> None:
+    """Fail with one clear line when there is no repository where the user pointed."""
+    run(repo, ["rev-parse", "--git-dir"])
+
+
+def toplevel(repo: Repo) -> str | None:
+    """The work tree's root, or None in a bare repository."""
+    if run(repo, ["rev-parse", "--is-bare-repository"]).strip() == b"true":
+        return None
+    out = try_run(repo, ["rev-parse", "--show-toplevel"])
+    return out.decode("utf-8", "surrogateescape").rstrip("\n") if out else None
+
+
+def resolve_commit(repo: Repo, rev: str) -> str:
+    """The full id of the commit ``rev`` names, or a GitError that says how to get it."""
+    if rev.startswith("-"):
+        raise GitError(f"not a revision: {rev!r}")
+    out = try_run(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
+    if out:
+        return out.decode().strip()
+    hint = "check the name"
+    if is_shallow(repo):
+        hint = "this is a shallow clone: fetch it (git fetch --deepen, or fetch-depth: 0 in actions/checkout)"
+    raise GitError(f"unknown revision {rev!r}: {hint}")
+
+
+def first_parent(repo: Repo, commit: str) -> str | None:
+    """The first parent of ``commit``, or None for a root commit."""
+    out = run(repo, ["rev-list", "--parents", "-n", "1", commit]).split()
+    if len(out) > 1:
+        return out[1].decode()
+    if is_shallow(repo) and _is_shallow_boundary(repo, commit):
+        raise GitError(
+            f"the parent of {commit[:12]} is not in this shallow clone: "
+            "fetch more history (git fetch --deepen, or fetch-depth: 0 in actions/checkout)"
+        )
+    return None
+
+
+def merge_base(repo: Repo, a: str, b: str) -> str:
+    out = try_run(repo, ["merge-base", a, b])
+    if out:
+        return out.decode().strip()
+    hint = "the two histories share no commit"
+    if is_shallow(repo):
+        hint = "this is a shallow clone: fetch the base's history (fetch-depth: 0 in actions/checkout)"
+    raise GitError(f"no merge base between {a[:12]} and {b[:12]}: {hint}")
+
+
+def is_shallow(repo: Repo) -> bool:
+    return try_run(repo, ["rev-parse", "--is-shallow-repository"]) == b"true\n"
+
+
+def _is_shallow_boundary(repo: Repo, commit: str) -> bool:
+    git_dir = run(repo, ["rev-parse", "--absolute-git-dir"]).decode("utf-8", "surrogateescape").strip()
+    try:
+        with open(f"{git_dir}/shallow", encoding="ascii") as shallow:
+            return commit in shallow.read().split()
+    except OSError:
+        return False
+
+
+def empty_tree(repo: Repo) -> str:
+    """The id of the empty tree in this repository's hash (sha1 or sha256)."""
+    return run(repo, ["hash-object", "-t", "tree", "--stdin"], stdin=b"").decode().strip()
+
+
+def has_head(repo: Repo) -> bool:
+    return try_run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) is not None
+
+
+def diff_trees(repo: Repo, old: str, new: str) -> bytes:
+    return run(repo, ["diff-tree", "-r", *DIFF_OPTIONS, old, new])
+
+
+def diff_staged(repo: Repo) -> bytes:
+    base = "HEAD" if has_head(repo) else empty_tree(repo)
+    return run(repo, ["diff-index", "--cached", *DIFF_OPTIONS, base])
+
+
+def diff_worktree(repo: Repo) -> bytes:
+    return run(repo, ["diff-files", *DIFF_OPTIONS])
+
+
+def read_blobs(repo: Repo, blob_ids: Iterable[str], max_bytes: int) -> dict[str, bytes | None]:
+    """Contents of the given blobs, keyed by the id asked for (abbreviated ids are fine).
+
+    A blob that is missing, ambiguous, not a blob, or larger than ``max_bytes`` maps to None.
+    """
+    wanted = sorted(set(blob_ids))
+    if not wanted:
+        return {}
+    sizes = _blob_sizes(repo, wanted)
+    readable = [blob for blob in wanted if _fits(sizes.get(blob), max_bytes)]
+    contents: dict[str, bytes | None] = {blob: None for blob in wanted}
+    if readable:
+        out = run(repo, ["cat-file", "--batch"], stdin="".join(f"{blob}\n" for blob in readable).encode())
+        position = 0
+        for blob in readable:
+            header_end = out.index(b"\n", position)
+            size = int(out[position:header_end].split()[2])
+            contents[blob] = out[header_end + 1: header_end + 1 + size]
+            position = header_end + 1 + size + 1
+    return contents
+
+
+def _fits(size: int | None, max_bytes: int) -> bool:
+    return size is not None and size <= max_bytes
+
+
+def _blob_sizes(repo: Repo, blob_ids: list[str]) -> dict[str, int | None]:
+    out = run(repo, ["cat-file", "--batch-check"], stdin="".join(f"{blob}\n" for blob in blob_ids).encode())
+    sizes: dict[str, int | None] = {}
+    for blob, line in zip(blob_ids, out.decode("utf-8", "replace").splitlines()):
+        fields = line.split()
+        sizes[blob] = int(fields[2]) if len(fields) == 3 and fields[1] == "blob" else None
+    return sizes

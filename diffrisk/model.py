@@ -1,0 +1,382 @@
+"""The immutable records that cross module boundaries.
+
+Line numbers are 1-based everywhere (as git, radon and Python's ``ast`` count them); columns are
+0-based (as libcst and bandit count them).  Every record is complete when it is made.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import NamedTuple
+
+
+# --------------------------------------------------------------------------------------------
+# The diff
+# --------------------------------------------------------------------------------------------
+
+
+class ChangeKind(str, enum.Enum):
+    ADDED = "added"
+    DELETED = "deleted"
+    MODIFIED = "modified"
+    RENAMED = "renamed"
+    COPIED = "copied"
+
+
+class LineKind(str, enum.Enum):
+    CONTEXT = " "
+    ADDED = "+"
+    DELETED = "-"
+
+
+class DiffLine(NamedTuple):
+    kind: LineKind
+    #: The line's text without its line terminator (a trailing CR is removed too).
+    text: str
+    #: 1-based line number in the old file; None for an added line.
+    old_lineno: int | None
+    #: 1-based line number in the new file; None for a deleted line.
+    new_lineno: int | None
+
+
+@dataclass(frozen=True)
+class Hunk:
+    #: 1-based first line of the hunk in the old file (0 when the old side is empty).
+    old_start: int
+    old_count: int
+    #: 1-based first line of the hunk in the new file (0 when the new side is empty).
+    new_start: int
+    new_count: int
+    #: The text git prints after the second ``@@`` (usually the enclosing function's header).
+    section: str
+    lines: tuple[DiffLine, ...]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    #: Path before the change (posix, relative to the repository root); None when added.
+    old_path: str | None
+    #: Path after the change; None when deleted.
+    new_path: str | None
+    kind: ChangeKind
+    #: File modes as git prints them ("100644", "100755", "120000" symlink, "160000" submodule).
+    old_mode: str | None = None
+    new_mode: str | None = None
+    #: Blob ids from the ``index`` line, full or abbreviated; None when the diff has none.
+    old_blob: str | None = None
+    new_blob: str | None = None
+    #: Rename or copy similarity in percent, when git gave one.
+    similarity: int | None = None
+    is_binary: bool = False
+    hunks: tuple[Hunk, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The path a reviewer knows the file by: the new one, or the old one when deleted."""
+        path = self.new_path if self.new_path is not None else self.old_path
+        assert path is not None, "a file change has at least one path"
+        return path
+
+    @property
+    def added_lines(self) -> tuple[int, ...]:
+        """1-based new-side line numbers of the added lines."""
+        return tuple(
+            line.new_lineno
+            for hunk in self.hunks
+            for line in hunk.lines
+            if line.kind is LineKind.ADDED and line.new_lineno is not None
+        )
+
+    @property
+    def deleted_lines(self) -> tuple[int, ...]:
+        """1-based old-side line numbers of the deleted lines."""
+        return tuple(
+            line.old_lineno
+            for hunk in self.hunks
+            for line in hunk.lines
+            if line.kind is LineKind.DELETED and line.old_lineno is not None
+        )
+
+    @property
+    def mode_changed(self) -> bool:
+        return self.old_mode is not None and self.new_mode is not None and self.old_mode != self.new_mode
+
+
+@dataclass(frozen=True)
+class Diff:
+    files: tuple[FileChange, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# What analyzers produce (about one version of one file; they know nothing of diffs)
+# --------------------------------------------------------------------------------------------
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+
+
+@dataclass(frozen=True)
+@functools.total_ordering
+class Issue:
+    """Something an analyzer found at a place in one file version."""
+
+    rule: str
+    #: 1-based first and last line of what the issue is about.
+    line: int
+    end_line: int
+    severity: Severity
+    message: str
+    #: 0-based column, when the tool gives one.
+    column: int | None = None
+    #: How sure the tool is ("low", "medium", "high"); bandit gives one.
+    confidence: str | None = None
+    cwe: int | None = None
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        return (self.line, self.end_line, self.rule, self.message)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Issue):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
+
+
+class UnitMetric(NamedTuple):
+    """One measurement of one function, identified by the 1-based line of its ``def``."""
+
+    def_line: int
+    name: str
+    value: float
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one analyzer says about one version of one file."""
+
+    issues: tuple[Issue, ...] = ()
+    unit_metrics: tuple[UnitMetric, ...] = ()
+    #: Whole-file measurements, e.g. ("maintainability_index", 71.3).
+    file_metrics: tuple[tuple[str, float], ...] = ()
+
+
+# Metric names shared between analyzers and the pipeline.
+CYCLOMATIC_COMPLEXITY = "cyclomatic_complexity"
+MAINTAINABILITY_INDEX = "maintainability_index"
+FUNCTION_LENGTH = "length"
+NESTING_DEPTH = "nesting_depth"
+PARAMETER_COUNT = "parameters"
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+
+
+class Level(str, enum.Enum):
+    L0 = "L0"
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"
+
+    @property
+    def rank(self) -> int:
+        return int(self.value[1])
+
+    @property
+    def word(self) -> str:
+        """The level's one-word name: skim, standard, careful, deep."""
+        return _LEVEL_TITLES[self]
+
+    @property
+    def meaning(self) -> str:
+        return _LEVEL_MEANINGS[self]
+
+    def raised(self) -> Level:
+        return Level(f"L{min(3, self.rank + 1)}")
+
+
+_LEVEL_TITLES = {Level.L0: "skim", Level.L1: "standard", Level.L2: "careful", Level.L3: "deep"}
+_LEVEL_MEANINGS = {
+    Level.L0: "Trivial or mechanical: a quick skim is enough.",
+    Level.L1: "A standard review by one reviewer.",
+    Level.L2: "Review line by line, and expect tests that exercise the change.",
+    Level.L3: "A second reviewer or the code owner must review it; consider splitting the change.",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An issue that the change introduced (or, with ``removed``, took away)."""
+
+    rule: str
+    analyzer: str
+    path: str
+    #: 1-based lines on the new side of the file (the old side when ``removed`` is true).
+    line: int
+    end_line: int
+    severity: Severity
+    message: str
+    confidence: str | None = None
+    cwe: int | None = None
+    #: True for an issue the change removed; it counts in the change's favour.
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One named contribution to a score component."""
+
+    #: Risk points (the score is 100 * (1 - exp(-sum of weighted points))).
+    points: float
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    #: 0-100: the score this component alone would give.
+    score: int
+    #: Weighted risk points (see ``Reason.points``).
+    points: float
+    weight: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    path: str
+    #: Qualified name of the function, or "<module>" for module-level code.
+    name: str
+    kind: str  # "function", "module", "file"
+    #: 1-based line range on the new side (the old side when ``side`` is "old").
+    line: int
+    end_line: int
+    side: str
+    added: int
+    deleted: int
+    risk: int
+    reasons: tuple[str, ...]
+    complexity_before: int | None = None
+    complexity_after: int | None = None
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    path: str
+    old_path: str | None
+    status: str
+    added: int
+    deleted: int
+    is_python: bool
+    is_test: bool
+    #: Why the file was not analysed (binary, excluded, not UTF-8, ...); None when it was.
+    skipped: str | None = None
+    #: True when only formatting and comments changed: the syntax tree is the same before and after.
+    mechanical: bool = False
+
+
+@dataclass(frozen=True)
+class SizeMetrics:
+    """Size and spread of the change, after Kamei et al. (TSE 2013)."""
+
+    lines_added: int
+    lines_deleted: int
+    #: Lines added and deleted in Python files that are not tests (LA-code / LD-code).
+    code_lines_added: int
+    code_lines_deleted: int
+    test_lines_added: int
+    test_lines_deleted: int
+    other_lines_added: int
+    other_lines_deleted: int
+    files: int
+    python_files: int
+    directories: int
+    subsystems: int
+    #: Normalised Shannon entropy of the changed lines across files (0 = one file, 1 = even spread).
+    entropy: float
+    #: Lines in the touched Python files before the change (LT).
+    lines_before: int
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """A function or module-level block that the change touched, with its measurements."""
+
+    path: str
+    #: Qualified function name, "<module>" for module-level code, or the path for a whole file.
+    name: str
+    kind: str  # "function", "module" or "file"
+    #: 1-based line range on ``side`` ("new", or "old" for a function the change deleted).
+    line: int
+    end_line: int
+    side: str
+    added: int
+    deleted: int
+    #: True when the function did not exist before the change.
+    is_new: bool
+    is_test: bool
+    before: Mapping[str, float]
+    after: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    """Everything the pipeline learnt about one changed file."""
+
+    summary: FileSummary
+    findings: tuple[Finding, ...]
+    units: tuple[UnitChange, ...]
+    maintainability_before: float | None
+    maintainability_after: float | None
+    #: Lines in the file before the change (Python files only; LT in Kamei et al.).
+    lines_before: int
+    #: "analyzer failed on path: error" for analyzers that crashed on this file.
+    failures: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    within_policy: bool
+    fail_level: Level
+    message: str
+
+
+@dataclass(frozen=True)
+class Report:
+    #: What was analysed, e.g. "staged changes" or "commit 1a2b3c4".
+    source: str
+    score: int
+    level: Level
+    #: Why the level differs from the score's level (critical paths, parse errors), if it does.
+    level_reasons: tuple[str, ...]
+    review_minutes: int
+    components: tuple[Component, ...]
+    hotspots: tuple[Hotspot, ...]
+    findings: tuple[Finding, ...]
+    files: tuple[FileSummary, ...]
+    size: SizeMetrics
+    verdict: Verdict
+    #: Below this level a human-readable format may show a one-line summary only.
+    report_level: Level
+    #: Whether full file contents were available (False: only the diff's own lines were analysed).
+    contents_available: bool
+    notes: tuple[str, ...] = field(default=())
+    #: Analyzer failures: the report is incomplete and the run exits 3.
+    failures: tuple[str, ...] = field(default=())

@@ -1,0 +1,37 @@
+"""What kind of file a path names: Python or not, test or code, excluded, critical."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pathspec
+
+#: A test file, by the same rule the evaluation labels use (../shared/eval/README.md), so that
+#: "lines added to non-test Python files" means the same thing here and there.
+TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+
+
+def is_python(path: str) -> bool:
+    return path.endswith(".py")
+
+
+def is_test(path: str) -> bool:
+    return TEST_PATH.search(path) is not None
+
+
+class Patterns:
+    """A list of globs with .gitignore semantics (``dir/``, ``*.py``, ``**/migrations/*.py``)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self._spec = pathspec.PathSpec.from_lines("gitwildmatch", self.patterns)
+
+    def first_match(self, path: str) -> str | None:
+        """The first pattern that matches ``path``, or None."""
+        if not self._spec.match_file(path):
+            return None
+        for pattern in self.patterns:
+            if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(path):
+                return pattern
+        return None  # pragma: no cover - a negated pattern matched as a whole; nothing names it

@@ -1,0 +1,111 @@
+"""One version of one Python file: decoded once, parsed once, its functions located once.
+
+Analyzers share the ``ast`` tree made here instead of parsing the file again.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+
+class UndecodableSource(Exception):
+    """The bytes are not text in the encoding the file declares (UTF-8 unless a cookie says)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A function or method: the unit a reviewer reads and a hotspot names."""
+
+    qualname: str
+    #: 1-based line of the ``def`` keyword (what radon and ``ast`` call the function's line).
+    def_line: int
+    #: 1-based first line, decorators included, and last line, inclusive.
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PythonSource:
+    path: str
+    text: str
+    tree: ast.Module
+    units: tuple[Unit, ...]
+    #: (start, end) 1-based line spans of the module's top-level statements, decorators included.
+    top_level: tuple[tuple[int, int], ...]
+
+    @property
+    def line_count(self) -> int:
+        return self.text.count("\n") + (0 if self.text.endswith("\n") or not self.text else 1)
+
+
+def decode(data: bytes) -> str:
+    """Decode source bytes as Python does: a BOM or an encoding cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        raise UndecodableSource(str(error)) from None
+
+
+def parse(path: str, text: str) -> PythonSource:
+    """Parse ``text``; raises SyntaxError (or RecursionError/MemoryError for pathological input)."""
+    with warnings.catch_warnings():
+        # Invalid escape sequences and the like are the code's business, not noise for our users.
+        warnings.simplefilter("ignore")
+        tree = ast.parse(text, filename=path, type_comments=False)
+    return PythonSource(path, text, tree, _units(tree), _top_level(tree))
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(decorator.lineno for decorator in decorators)])
+
+
+def _top_level(tree: ast.Module) -> tuple[tuple[int, int], ...]:
+    return tuple((_first_line(node), node.end_lineno or node.lineno) for node in tree.body)
+
+
+def _units(tree: ast.Module) -> tuple[Unit, ...]:
+    units: list[Unit] = []
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = f"{prefix}{node.name}"
+                units.append(Unit(qualname, node.lineno, _first_line(node), node.end_lineno or node.lineno))
+                visit(node.body, f"{qualname}.")
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, f"{prefix}{node.name}.")
+            else:
+                for child_body in _child_bodies(node):
+                    visit(child_body, prefix)
+
+    visit(tree.body, "")
+    return tuple(sorted(units, key=lambda unit: (unit.start, unit.def_line)))
+
+
+def _child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
+    """Statement lists nested in compound statements (functions defined under ``if``, ``try``...)."""
+    bodies: list[list[ast.stmt]] = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            bodies.append(value)
+    for handler in getattr(node, "handlers", []):
+        bodies.append(handler.body)
+    for case in getattr(node, "cases", []):
+        bodies.append(case.body)
+    return bodies
+
+
+def innermost_unit(units: tuple[Unit, ...], line: int) -> Unit | None:
+    """The most deeply nested function whose lines include ``line``."""
+    best: Unit | None = None
+    for unit in units:
+        if unit.start <= line <= unit.end and (best is None or unit.start >= best.start):
+            best = unit
+    return best

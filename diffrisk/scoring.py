@@ -1,0 +1,254 @@
+"""From analyses to a score, components, hotspots and an estimated review time.
+
+The score combines components like independent risks.  Each component collects risk *points*
+from named reasons; with weight w its score is ``100 * (1 - exp(-w * points))`` and the total is
+``100 * (1 - exp(-sum of w * points))``, which equals ``100 * (1 - prod(1 - component/100))``.
+So no component can hide another, every reason adds, and nothing passes 100.
+
+The point values are hand-set first guesses, chosen so that one small edit is L0, a typical
+reviewed change (Google's median is 24 lines, Sadowski et al. 2018) is L1, and a change over
+SmartBear's 400-line review limit is L2 on size alone.  Issue #3 fits them on real bug history.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from diffrisk import rules
+from diffrisk.config import Config
+from diffrisk.model import (
+    CYCLOMATIC_COMPLEXITY,
+    Component,
+    FileAnalysis,
+    Finding,
+    Hotspot,
+    Level,
+    Reason,
+    Severity,
+    SizeMetrics,
+    UnitChange,
+)
+
+# -- size and spread ------------------------------------------------------------------------------
+#: Points per sqrt(line).  Lines added to non-test code carry the risk (they alone rank
+#: bug-inducing commits with ROC-AUC ~0.80 on ../shared/eval); tests and other files much less.
+CODE_ADDED = 0.03
+CODE_DELETED = 0.015
+TEST_LINES = 0.01
+OTHER_LINES = 0.005
+#: Points per directory beyond the first (Kamei et al.: diffusion predicts defects), at most 0.2.
+PER_DIRECTORY = 0.02
+MAX_SPREAD = 0.2
+
+# -- complexity -----------------------------------------------------------------------------------
+#: Points per unit of cyclomatic complexity a function gained, and per unit above the limit.
+COMPLEXITY_GAINED = 0.04
+COMPLEXITY_OVER_LIMIT = 0.03
+#: Points per point of maintainability index lost by a file.
+MAINTAINABILITY_LOST = 0.01
+
+# -- security -------------------------------------------------------------------------------------
+SEVERITY_POINTS = {Severity.HIGH: 0.8, Severity.MEDIUM: 0.4, Severity.LOW: 0.1, Severity.INFO: 0.0}
+CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.7, "low": 0.4}
+#: An issue the change removed counts for half an issue, in the change's favour.
+REMOVAL_CREDIT = 0.5
+
+_COMPONENT_TITLES = {
+    "size": "size and spread",
+    "complexity": "complexity",
+    "security": "security",
+    "readability": "readability",
+}
+
+
+def to_score(points: float) -> int:
+    return int(round(100 * (1 - math.exp(-max(points, 0.0)))))
+
+
+def components(analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Config) -> tuple[Component, ...]:
+    reasons = {
+        "size": _size_reasons(size),
+        "complexity": _complexity_reasons(analyses),
+        "security": _finding_reasons(analyses, "security"),
+        "readability": _finding_reasons(analyses, "readability"),
+    }
+    result = []
+    for name, found in reasons.items():
+        weight = config.weights.get(name, 1.0)
+        points = max(0.0, sum(reason.points for reason in found)) * weight
+        ordered = tuple(sorted(found, key=lambda reason: (-reason.points, reason.path or "", reason.line or 0, reason.message)))
+        result.append(Component(name, to_score(points), round(points, 4), weight, ordered))
+    return tuple(result)
+
+
+def total_score(parts: Iterable[Component]) -> int:
+    return to_score(sum(part.points for part in parts))
+
+
+def level_for(score: int, config: Config) -> Level:
+    level = Level.L0
+    for candidate, threshold in zip((Level.L1, Level.L2, Level.L3), config.thresholds):
+        if score >= threshold:
+            level = candidate
+    return level
+
+
+def title(name: str) -> str:
+    return _COMPONENT_TITLES.get(name, name)
+
+
+# -- reasons --------------------------------------------------------------------------------------
+
+
+def _size_reasons(size: SizeMetrics) -> list[Reason]:
+    reasons: list[Reason] = []
+    if size.code_lines_added or size.code_lines_deleted:
+        points = CODE_ADDED * math.sqrt(size.code_lines_added) + CODE_DELETED * math.sqrt(size.code_lines_deleted)
+        reasons.append(Reason(points, f"{size.code_lines_added} lines of Python code added, {size.code_lines_deleted} deleted"))
+    test_lines = size.test_lines_added + size.test_lines_deleted
+    if test_lines:
+        reasons.append(Reason(TEST_LINES * math.sqrt(test_lines), f"{test_lines} test lines changed"))
+    other_lines = size.other_lines_added + size.other_lines_deleted
+    if other_lines:
+        reasons.append(Reason(OTHER_LINES * math.sqrt(other_lines), f"{other_lines} lines changed in other files"))
+    if size.directories > 1:
+        spread = min(MAX_SPREAD, PER_DIRECTORY * (size.directories - 1))
+        reasons.append(Reason(spread, f"spread over {size.files} files in {size.directories} directories"))
+    return reasons
+
+
+def _complexity_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
+    reasons: list[Reason] = []
+    for analysis in analyses:
+        for unit in analysis.units:
+            points = unit_complexity_points(unit)
+            if points > 0:
+                reasons.append(Reason(points, _complexity_message(unit), unit.path, unit.line))
+        before, after = analysis.maintainability_before, analysis.maintainability_after
+        if before is not None and after is not None and after < before - 1:
+            reasons.append(Reason(
+                MAINTAINABILITY_LOST * (before - after),
+                f"{analysis.summary.path} maintainability index {before:.0f} -> {after:.0f}",
+                analysis.summary.path,
+            ))
+        for finding in analysis.findings:
+            if finding.rule == "DR-E001":
+                reasons.append(Reason(rules.RULES["DR-E001"].points, f"{finding.path}: {finding.message}", finding.path, finding.line))
+    return reasons
+
+
+def unit_complexity_points(unit: UnitChange) -> float:
+    """Points for the cyclomatic complexity a function gained (new functions start from 1)."""
+    after = unit.after.get(CYCLOMATIC_COMPLEXITY)
+    if after is None or unit.side != "new":
+        return 0.0
+    before = unit.before.get(CYCLOMATIC_COMPLEXITY, 1.0 if unit.is_new else after)
+    gained = after - before
+    if gained <= 0:
+        return 0.0
+    return COMPLEXITY_GAINED * gained + COMPLEXITY_OVER_LIMIT * max(0.0, after - max(before, rules.COMPLEXITY_LIMIT))
+
+
+def _complexity_message(unit: UnitChange) -> str:
+    after = int(unit.after[CYCLOMATIC_COMPLEXITY])
+    if unit.is_new:
+        return f"new function `{unit.name}` cyclomatic complexity {after}"
+    return f"`{unit.name}` cyclomatic complexity {int(unit.before[CYCLOMATIC_COMPLEXITY])} -> {after}"
+
+
+def finding_points(finding: Finding) -> float:
+    """Points one finding adds (negative for a security issue the change removed)."""
+    if finding.analyzer == "security":
+        points = SEVERITY_POINTS[finding.severity] * CONFIDENCE_FACTOR.get(finding.confidence or "high", 1.0)
+        return -REMOVAL_CREDIT * points if finding.removed else points
+    rule = rules.RULES.get(finding.rule)
+    return rule.points if rule is not None and rule.component == "readability" else 0.0
+
+
+def _finding_reasons(analyses: Sequence[FileAnalysis], component: str) -> list[Reason]:
+    reasons = []
+    for analysis in analyses:
+        for finding in analysis.findings:
+            if rules.component_of(finding.rule, finding.analyzer) != component:
+                continue
+            points = finding_points(finding)
+            if points:
+                reasons.append(Reason(points, finding_reason(finding), finding.path, finding.line))
+    return reasons
+
+
+def finding_reason(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}"
+    if finding.analyzer == "security":
+        cwe = f", CWE-{finding.cwe}" if finding.cwe else ""
+        verb = "removed" if finding.removed else "at"
+        return f"{finding.rule} {finding.message} {verb} {where} ({finding.severity.value} severity, {finding.confidence} confidence{cwe})"
+    return f"{finding.rule} {finding.message} at {where}"
+
+
+# -- hotspots -------------------------------------------------------------------------------------
+
+
+def hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
+    """Every touched function or block, riskiest first."""
+    spots = [_hotspot(unit, analysis.findings) for analysis in analyses for unit in analysis.units]
+    return tuple(sorted(spots, key=lambda spot: (-spot.risk, -(spot.added + spot.deleted), spot.path, spot.line, spot.name)))
+
+
+def _hotspot(unit: UnitChange, findings: Sequence[Finding]) -> Hotspot:
+    inside = [finding for finding in findings if _inside(finding, unit)]
+    size_rate = TEST_LINES if unit.is_test else CODE_ADDED
+    points = size_rate * math.sqrt(unit.added) + CODE_DELETED * math.sqrt(unit.deleted)
+    points += unit_complexity_points(unit)
+    points += sum(finding_points(finding) for finding in inside)
+    points += sum(rules.RULES["DR-E001"].points for finding in inside if finding.rule == "DR-E001")
+    reasons = [finding.rule for finding in sorted(inside, key=lambda item: -finding_points(item))]
+    if unit_complexity_points(unit) > 0:
+        before = "" if unit.is_new else f"{int(unit.before[CYCLOMATIC_COMPLEXITY])} -> "
+        reasons.insert(0, f"complexity {before}{int(unit.after[CYCLOMATIC_COMPLEXITY])}")
+    if unit.side == "old":
+        reasons.insert(0, "deleted")
+    elif unit.is_new and unit.kind == "function":
+        reasons.insert(0, "new")
+    return Hotspot(
+        path=unit.path, name=unit.name, kind=unit.kind, line=unit.line, end_line=unit.end_line, side=unit.side,
+        added=unit.added, deleted=unit.deleted, risk=to_score(points), reasons=tuple(dict.fromkeys(reasons)),
+        complexity_before=_int(unit.before.get(CYCLOMATIC_COMPLEXITY)),
+        complexity_after=_int(unit.after.get(CYCLOMATIC_COMPLEXITY)),
+    )
+
+
+def _inside(finding: Finding, unit: UnitChange) -> bool:
+    if finding.path != unit.path or finding.removed != (unit.side == "old"):
+        return False
+    return unit.line <= finding.line <= unit.end_line
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+# -- review time ----------------------------------------------------------------------------------
+
+#: SmartBear/Cisco (../shared/RESEARCH.md): reviewers find 70-90% of defects at under 300-500
+#: lines per hour and fewer when faster.  So a risk-free change is read at 500 lines/hour and the
+#: riskiest at 200: every score point slows the reading by 3 lines/hour.
+FASTEST_RATE = 500.0
+SLOWEST_RATE = 200.0
+#: Lines that are not code (docs, config) and formatting-only code are skimmed at 1,000 lines/hour.
+SKIM_RATE = 1000.0
+#: Opening a file and finding one's way in it.
+MINUTES_PER_FILE = 0.5
+#: SmartBear: effectiveness drops after 60-90 minutes; longer reviews should be split.
+SESSION_LIMIT_MINUTES = 60
+
+
+def review_minutes(size: SizeMetrics, score: int) -> int:
+    if size.files == 0:
+        return 0
+    rate = FASTEST_RATE - (FASTEST_RATE - SLOWEST_RATE) * score / 100
+    careful = size.code_lines_added + size.code_lines_deleted + size.test_lines_added + size.test_lines_deleted
+    skimmed = size.other_lines_added + size.other_lines_deleted
+    minutes = careful / rate * 60 + skimmed / SKIM_RATE * 60 + MINUTES_PER_FILE * size.files
+    return max(1, math.ceil(minutes))

@@ -1,0 +1,176 @@
+"""Where a diff comes from, and the file contents on both of its sides.
+
+Contents are read from git objects by blob id, never from the work tree (except for unstaged
+changes), so the analysis matches the diff exactly and works in a bare repository.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass
+
+from diffrisk import diff as diff_parser
+from diffrisk import git
+from diffrisk.errors import GitError, UsageError
+from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
+
+
+class SourceKind(str, enum.Enum):
+    STAGED = "staged"
+    BASE = "base"
+    COMMIT = "commit"
+    RANGE = "range"
+    WORKTREE = "worktree"
+    DIFF_FILE = "diff-file"
+
+
+@dataclass(frozen=True)
+class DiffRequest:
+    kind: SourceKind
+    #: The ref, commit, range or patch path the user gave (None for staged and worktree).
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class FileContents:
+    """Both sides of one file; None where a side does not exist or could not be read."""
+
+    old: bytes | None
+    new: bytes | None
+
+
+def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> tuple[Diff, str, bool]:
+    """Return (diff, description, in_repository) for the request."""
+    if request.kind is SourceKind.DIFF_FILE:
+        return _parse_patch(_read_patch(request.value or "-", stdin)), _patch_description(request.value), _in_repo(repo)
+    git.check_repository(repo)
+    raw, description = _git_diff(request, repo)
+    return diff_parser.parse(raw.decode("utf-8", "surrogateescape")), description, True
+
+
+def _parse_patch(data: bytes) -> Diff:
+    return diff_parser.parse(data.decode("utf-8", "surrogateescape"))
+
+
+def _patch_description(value: str | None) -> str:
+    return "patch from standard input" if value in (None, "-") else f"patch {value}"
+
+
+def _read_patch(path: str, stdin: bytes) -> bytes:
+    if path == "-":
+        return stdin
+    try:
+        with open(path, "rb") as patch:
+            return patch.read()
+    except OSError as error:
+        raise UsageError(f"cannot read diff file {path!r}: {error.strerror}") from None
+
+
+def _in_repo(repo: git.Repo) -> bool:
+    return git.try_run(repo, ["rev-parse", "--git-dir"]) is not None
+
+
+def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[bytes, str]:
+    value = request.value or ""
+    if request.kind is SourceKind.STAGED:
+        return git.diff_staged(repo), "staged changes"
+    if request.kind is SourceKind.WORKTREE:
+        return git.diff_worktree(repo), "unstaged changes"
+    if request.kind is SourceKind.COMMIT:
+        commit = git.resolve_commit(repo, value)
+        parent = git.first_parent(repo, commit) or git.empty_tree(repo)
+        return git.diff_trees(repo, parent, commit), f"commit {commit[:12]}"
+    if request.kind is SourceKind.BASE:
+        head = git.resolve_commit(repo, "HEAD")
+        base = git.merge_base(repo, git.resolve_commit(repo, value), head)
+        return git.diff_trees(repo, base, head), f"HEAD against merge base {base[:12]} with {value}"
+    old, new = _split_range(repo, value)
+    return git.diff_trees(repo, old, new), f"range {value}"
+
+
+def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:
+    """``A..B`` diffs A with B; ``A...B`` diffs B with its merge base with A (as git diff does)."""
+    if "..." in value:
+        left, right = value.split("...", 1)
+        new = git.resolve_commit(repo, right or "HEAD")
+        return git.merge_base(repo, git.resolve_commit(repo, left or "HEAD"), new), new
+    if ".." in value:
+        left, right = value.split("..", 1)
+        return git.resolve_commit(repo, left or "HEAD"), git.resolve_commit(repo, right or "HEAD")
+    raise UsageError(f"--range needs A..B or A...B, not {value!r}")
+
+
+def load_contents(
+    request: DiffRequest, repo: git.Repo, diff: Diff, wanted: frozenset[int], in_repo: bool, max_bytes: int
+) -> tuple[dict[int, FileContents], bool]:
+    """Read both sides of the files whose index is in ``wanted``.
+
+    Returns (contents, available).  For a patch file, contents are used only when every wanted
+    file's blobs are in the repository and agree with the patch's lines; otherwise none are, and
+    the caller analyses the diff's own lines.
+    """
+    if not wanted:
+        return {}, True
+    if request.kind is SourceKind.DIFF_FILE and not in_repo:
+        return {}, False
+    changes = {index: diff.files[index] for index in sorted(wanted)}
+    ids = [blob for change in changes.values() for blob in (change.old_blob, change.new_blob) if blob]
+    blobs = git.read_blobs(repo, ids, max_bytes)
+    contents: dict[int, FileContents] = {}
+    for index, change in changes.items():
+        old = blobs.get(change.old_blob) if change.old_blob else None
+        if request.kind is SourceKind.WORKTREE and change.new_path is not None:
+            new = _read_worktree(repo, change.new_path, max_bytes)
+        else:
+            new = blobs.get(change.new_blob) if change.new_blob else None
+        contents[index] = FileContents(old=old, new=new)
+    if request.kind is SourceKind.DIFF_FILE:
+        if not all(_agrees(diff.files[index], found) for index, found in contents.items()):
+            return {}, False
+    return contents, True
+
+
+def _agrees(change: FileChange, contents: FileContents) -> bool:
+    """True when the blobs exist and every hunk line matches them (the patch is of these files)."""
+    needs_old = change.kind is not ChangeKind.ADDED
+    needs_new = change.kind is not ChangeKind.DELETED
+    if (needs_old and contents.old is None) or (needs_new and contents.new is None):
+        return False
+    old_lines = _split_lines(contents.old)
+    new_lines = _split_lines(contents.new)
+    for hunk in change.hunks:
+        for line in hunk.lines:
+            if line.kind is not LineKind.ADDED and not _line_is(old_lines, line.old_lineno, line.text):
+                return False
+            if line.kind is not LineKind.DELETED and not _line_is(new_lines, line.new_lineno, line.text):
+                return False
+    return True
+
+
+def _split_lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    return [line.rstrip("\r") for line in data.decode("utf-8", "surrogateescape").split("\n")]
+
+
+def _line_is(lines: list[str], lineno: int | None, text: str) -> bool:
+    return lineno is not None and 0 < lineno <= len(lines) and lines[lineno - 1] == text
+
+
+def _read_worktree(repo: git.Repo, path: str, max_bytes: int) -> bytes | None:
+    """Read a work-tree file, refusing paths that would leave the work tree."""
+    top = git.toplevel(repo)
+    if top is None:
+        raise GitError("--worktree needs a work tree, and this repository is bare")
+    root = os.path.realpath(top)
+    full = os.path.realpath(os.path.join(root, path))
+    if os.path.isabs(path) or not full.startswith(root + os.sep):
+        return None
+    try:
+        if os.path.islink(os.path.join(root, path)) or os.path.getsize(full) > max_bytes:
+            return None
+        with open(full, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
