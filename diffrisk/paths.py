@@ -25,13 +25,13 @@ class Patterns:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
-        self._spec = pathspec.PathSpec.from_lines("gitwildmatch", self.patterns)
+        self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
 
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""
         if not self._spec.match_file(path):
             return None
         for pattern in self.patterns:
-            if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(path):
+            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
                 return pattern
         return None  # pragma: no cover - a negated pattern matched as a whole; nothing names it

@@ -1,0 +1,381 @@
+"""End to end: ``diffrisk check`` on real repositories, through ``main`` and as a process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from diffrisk.main import main
+from tests.conftest import Repo
+
+RISKY = '''\
+import subprocess
+
+
+def run_command(cmd):
+    """Run a shell command."""
+    return subprocess.call(cmd, shell=True)
+
+
+def evaluate(user_input):
+    """Evaluate what the user typed."""
+    return eval(user_input)
+
+
+def parse_row(row, mode):
+    """Score one row of cells."""
+    total = 0
+    for cell in row:
+        if cell is None:
+            continue
+        elif cell == "a":
+            total += 1
+        elif cell == "b":
+            total += 2
+        elif cell == "c":
+            total += 3
+        elif cell == "d" and mode:
+            total += 4
+        elif cell == "e" or mode == "x":
+            total += 5
+        elif cell == "f":
+            total += 6
+        elif cell == "g":
+            total += 7
+        elif cell == "h":
+            total += 8
+        elif cell == "i":
+            total += 9
+        elif cell == "j":
+            total += 10
+        else:
+            total -= 1
+    return total
+'''
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = main(["check", "--format", "json", *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def rules_at(report: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return sorted((item["rule"], item["path"], item["line"]) for item in report["findings"] if not item["removed"])
+
+
+@pytest.fixture
+def base_repo(repo: Repo) -> Repo:
+    repo.write("README.md", "# demo\n")
+    repo.write("app/__init__.py", "")
+    repo.commit("initial")
+    return repo
+
+
+def test_risky_staged_change_is_beyond_an_l2_policy(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L2"\n')
+    base_repo.write("app/run.py", RISKY)
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert code == 1
+    assert report["level"] in ("L2", "L3")
+    assert report["verdict"]["within_policy"] is False
+    assert rules_at(report) == [
+        ("B307", "app/run.py", 11),
+        ("B404", "app/run.py", 1),
+        ("B602", "app/run.py", 6),
+        ("DR-C001", "app/run.py", 14),
+    ]
+    complexity = next(item for item in report["findings"] if item["rule"] == "DR-C001")
+    assert complexity["message"] == "`parse_row` cyclomatic complexity 15 (new); over the limit of 10"
+    hotspots = {(spot["name"], spot["line"], spot["end_line"]) for spot in report["hotspots"]}
+    assert {("run_command", 4, 6), ("evaluate", 9, 11), ("parse_row", 14, 42)} <= hotspots
+    security = next(part for part in report["components"] if part["name"] == "security")
+    assert security["reasons"][0]["message"].startswith("B602 subprocess call with shell=True identified")
+    assert "at app/run.py:6" in security["reasons"][0]["message"]
+
+
+def test_readme_only_change_is_l0_and_passes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("README.md", "# demo\n\nMore words about the demo.\n")
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert code == 0
+    assert report["level"] == "L0"
+    assert report["findings"] == []
+    assert report["size"]["other_lines_added"] == 2
+
+
+def test_pure_rename_is_l0(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    base_repo.commit("add runner")
+    base_repo.git("mv", "app/run.py", "app/runner.py")
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert code == 0
+    assert report["level"] == "L0"
+    assert report["score"] == 0
+    assert report["files"] == [{
+        "path": "app/runner.py", "old_path": "app/run.py", "status": "renamed", "added": 0, "deleted": 0,
+        "is_python": True, "is_test": False, "skipped": None, "mechanical": False,
+    }]
+
+
+def test_commit_and_its_patch_on_stdin_agree(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    sha = base_repo.commit("add runner")
+    _, by_commit = run_json(capsys, "-C", str(base_repo.path), "--commit", sha)
+    patch = base_repo.git("show", sha).encode()
+    process = subprocess.run(
+        [sys.executable, "-m", "diffrisk", "check", "--diff-file", "-", "--format", "json"],
+        input=patch, capture_output=True, cwd=base_repo.path, check=False,
+    )
+    by_patch = json.loads(process.stdout)
+    assert process.returncode == 1  # L3 with the default fail level
+    assert by_patch["contents_available"] is True
+    assert by_patch["findings"] == by_commit["findings"]
+    assert by_patch["score"] == by_commit["score"]
+    assert by_commit["source"] == f"commit {sha[:12]}"
+
+
+def test_patch_without_repository_analyses_the_diff_lines(tmp_path: Path, base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    sha = base_repo.commit("add runner")
+    patch = tmp_path / "change.patch"
+    patch.write_text(base_repo.git("show", sha))
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    code, report = run_json(capsys, "-C", str(outside), "--diff-file", str(patch))
+    assert report["contents_available"] is False
+    assert report["notes"][0] == "file contents were not available: only the lines in the diff were analysed"
+    assert ("B602", "app/run.py", 6) in rules_at(report)
+    assert code == 1
+
+
+def test_unparsable_python_is_a_high_risk_finding(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/broken.py", "def ok():\n    return 1\n\ndef broken(:\n    pass\n")
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert rules_at(report) == [("DR-E001", "app/broken.py", 4)]
+    assert (report["level"], report["score"], code) == ("L2", 66, 0)
+
+
+def test_modified_function_reports_complexity_delta(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    simple = 'def parse_row(row, mode):\n    """Score one row."""\n    total = 0\n    for cell in row:\n        if cell:\n            total += 1\n    return total\n'
+    base_repo.write("app/rows.py", simple)
+    base_repo.commit("simple")
+    base_repo.write("app/rows.py", RISKY[RISKY.index("def parse_row"):])
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    complexity = next(part for part in report["components"] if part["name"] == "complexity")
+    assert complexity["reasons"][0]["message"] == "`parse_row` cyclomatic complexity 3 -> 15"
+    assert rules_at(report) == [("DR-C001", "app/rows.py", 1)]
+    spot = report["hotspots"][0]
+    assert (spot["name"], spot["complexity_before"], spot["complexity_after"]) == ("parse_row", 3, 15)
+
+
+def test_removed_security_issue_counts_in_favour(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/calc.py", 'def evaluate(text):\n    """Evaluate."""\n    return eval(text)\n')
+    base_repo.commit("eval")
+    base_repo.write("app/calc.py", 'import ast\n\n\ndef evaluate(text):\n    """Evaluate."""\n    return ast.literal_eval(text)\n')
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    removed = [(item["rule"], item["line"]) for item in report["findings"] if item["removed"]]
+    assert removed == [("B307", 3)]
+    security = next(part for part in report["components"] if part["name"] == "security")
+    assert security["score"] == 0
+    assert code == 0
+
+
+def test_moved_code_keeps_its_old_issues_out(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/calc.py", 'def evaluate(text):\n    """Evaluate."""\n    return eval(text)\n')
+    base_repo.commit("eval")
+    base_repo.write("app/calc.py", 'def evaluate(text):\n    """Evaluate."""\n    if text:\n        return eval(text)\n    return None\n')
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert [item["rule"] for item in report["findings"]] == []
+
+
+def test_formatting_only_change_is_mechanical(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/calc.py", "def add(a,b):\n    return a+b\n")
+    base_repo.commit("add")
+    base_repo.write("app/calc.py", "def add(a, b):\n    # sum two numbers\n    return a + b\n")
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert report["files"][0]["mechanical"] is True
+    assert (report["level"], report["findings"], code) == ("L0", [], 0)
+
+
+def test_critical_paths_raise_the_level(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("pyproject.toml", '[tool.diffrisk]\ncritical_paths = ["app/auth/**"]\n')
+    base_repo.commit("config")
+    base_repo.write("app/auth/tokens.py", 'TIMEOUT = 30\n')
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert report["level"] == "L1"
+    assert report["level_reasons"] == ["raised L0 -> L1: touches critical path app/auth/tokens.py"]
+
+
+def test_excluded_files_do_not_count(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/vendor/lib.py", RISKY)
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert (report["level"], report["findings"], code) == ("L0", [], 0)
+    assert report["files"][0]["skipped"] == "excluded by pattern 'vendor/'"
+
+
+def test_binary_and_undecodable_files_are_skipped(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    base_repo.write("app/legacy.py", b"name = '\xff\xfe caf\xe9'\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    skipped = {item["path"]: item["skipped"] for item in report["files"]}
+    assert skipped["app/logo.png"] == "binary file"
+    assert skipped["app/legacy.py"].startswith("not valid text in its declared encoding")
+
+
+def test_sources_agree_on_one_change(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    first = base_repo.git("rev-parse", "HEAD").strip()
+    base_repo.git("checkout", "-q", "-b", "feature")
+    base_repo.write("app/run.py", RISKY)
+    sha = base_repo.commit("add runner")
+    results = []
+    for args in (
+        ["--commit", sha],
+        ["--base", "main"],
+        ["--range", f"{first}..{sha}"],
+        ["--range", "main...feature"],
+    ):
+        _, report = run_json(capsys, "-C", str(base_repo.path), *args)
+        results.append((report["score"], rules_at(report)))
+    assert len(set(map(str, results))) == 1
+
+
+def test_worktree_reads_unstaged_changes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", "VALUE = 1\n")
+    base_repo.commit("value")
+    base_repo.write("app/run.py", "import subprocess\nVALUE = subprocess.call('ls', shell=True)\n")
+    _, staged = run_json(capsys, "-C", str(base_repo.path))
+    _, unstaged = run_json(capsys, "-C", str(base_repo.path), "--worktree")
+    assert staged["files"] == []
+    assert ("B602", "app/run.py", 2) in rules_at(unstaged)
+
+
+def test_root_commit_is_diffed_against_the_empty_tree(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("main.py", "print('hello')\n")
+    sha = repo.commit("root")
+    _, report = run_json(capsys, "-C", str(repo.path), "--commit", sha)
+    assert [(item["path"], item["status"], item["added"]) for item in report["files"]] == [("main.py", "added", 1)]
+
+
+def test_staged_changes_before_the_first_commit(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("main.py", "print('hello')\n")
+    repo.stage()
+    code, report = run_json(capsys, "-C", str(repo.path))
+    assert (code, report["size"]["code_lines_added"]) == (0, 1)
+
+
+def test_bare_repository_and_git_dir_before_or_after_the_command(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    sha = base_repo.commit("add runner")
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(base_repo.path), str(bare)], check=True)
+    assert main(["--git-dir", str(bare), "check", "--commit", sha, "--format", "json"]) == 1
+    before = json.loads(capsys.readouterr().out)
+    assert main(["check", "--git-dir", str(bare), "--commit", sha, "--format", "json"]) == 1
+    after = json.loads(capsys.readouterr().out)
+    assert before == after
+    assert ("B602", "app/run.py", 6) in rules_at(before)
+
+
+def test_user_git_config_does_not_change_the_result(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    sha = base_repo.commit("add runner")
+    plain = main(["-C", str(base_repo.path), "check", "--commit", sha, "--format", "json"]), capsys.readouterr().out
+    for key, value in (
+        ("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true"), ("color.ui", "always"),
+        ("color.diff", "always"), ("diff.external", "false"), ("diff.algorithm", "patience"),
+        ("diff.relative", "true"), ("core.quotePath", "false"), ("diff.renames", "false"),
+    ):
+        base_repo.git("config", key, value)
+    configured = main(["-C", str(base_repo.path), "check", "--commit", sha, "--format", "json"]), capsys.readouterr().out
+    assert configured == plain
+
+
+def test_json_output_is_byte_for_byte_deterministic(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    base_repo.stage()
+    outputs = set()
+    for _ in range(2):
+        main(["-C", str(base_repo.path), "check", "--format", "json"])
+        outputs.add(capsys.readouterr().out)
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--commit", "no-such-ref"], "diffrisk: error: unknown revision 'no-such-ref': check the name\n"),
+        (["--range", "main"], "diffrisk: error: --range needs A..B or A...B, not 'main'\n"),
+        (["--diff-file", "/nonexistent/x.patch"], "diffrisk: error: cannot read diff file '/nonexistent/x.patch': No such file or directory\n"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(base_repo: Repo, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert main(["-C", str(base_repo.path), "check", *args]) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(tmp_path), "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("diffrisk: error: not a git repository")
+    assert err.endswith("(run inside a repository, or pass -C DIR or --git-dir DIR)\n")
+    assert err.count("\n") == 1
+
+
+def test_not_a_diff_on_stdin_exits_2_with_the_line(base_repo: Repo) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "diffrisk", "check", "--diff-file", "-"],
+        input=b"hello\nworld\n", capture_output=True, cwd=base_repo.path, check=False,
+    )
+    assert process.returncode == 2
+    assert process.stderr == b"diffrisk: error: diff input line 1: no diff found (expected 'diff --git' or '---'/'+++' lines)\n"
+
+
+def test_bad_config_names_the_key(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("pyproject.toml", '[tool.diffrisk]\nfail_levl = "L2"\n')
+    assert main(["-C", str(base_repo.path), "check"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level" in err
+
+
+def test_text_output_is_plain_off_a_terminal_and_coloured_on_request(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    base_repo.stage()
+    main(["-C", str(base_repo.path), "check"])
+    plain = capsys.readouterr().out
+    assert "\x1b[" not in plain
+    assert plain.splitlines()[1] == "L3 deep review · risk 89/100 · about 12 min to review"
+    main(["-C", str(base_repo.path), "check", "--color", "always"])
+    assert "\x1b[1;31mL3 deep\x1b[0m" in capsys.readouterr().out
+
+
+def test_low_risk_text_report_is_one_line(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("README.md", "# demo\n\nMore.\n")
+    base_repo.stage()
+    main(["-C", str(base_repo.path), "check"])
+    assert capsys.readouterr().out == (
+        "diffrisk: L0 skim · risk 1/100 · ~1 min · within policy (staged changes)\n"
+    )
+
+
+def test_output_file(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("README.md", "# demo\n\nMore.\n")
+    base_repo.stage()
+    target = tmp_path / "report.json"
+    assert main(["-C", str(base_repo.path), "check", "--format", "json", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(target.read_text())["level"] == "L0"
