@@ -288,6 +288,8 @@ class _FileWork:
                     continue
                 if issue.rule in rules.NEW_UNITS_ONLY and issue.line not in new_units_only:
                     continue
+                if issue.rule in rules.NOT_IN_TESTS and is_test(self.path):
+                    continue
                 key = (name, issue.rule, new.line_text(issue.line))
                 if moved[key] > 0:  # the same issue on the same code existed before: moved, not new
                     moved[key] -= 1
@@ -378,14 +380,18 @@ class _FileWork:
         )
 
     def _module_blocks(self, source: PythonSource, touched: Mapping[int, list[int]]) -> list[UnitChange]:
-        """Merge touched top-level statements that follow each other into one block each."""
+        """One block per touched class body, and one per run of other touched top-level statements."""
         blocks: list[UnitChange] = []
         run: list[int] = []
         for index in sorted(touched):
-            if run and index != run[-1] + 1:
+            class_name = source.top_level_classes[index] if index >= 0 else None
+            if run and (index != run[-1] + 1 or class_name is not None):
                 blocks.append(self._module_block(source, run, touched))
                 run = []
             run.append(index)
+            if class_name is not None:
+                blocks.append(self._module_block(source, run, touched))
+                run = []
         if run:
             blocks.append(self._module_block(source, run, touched))
         return blocks
@@ -396,7 +402,9 @@ class _FileWork:
         end = spans[run[-1]][1] if spans and run[-1] >= 0 else max(1, source.line_count)
         added = sum(touched[index][0] for index in run)
         deleted = sum(touched[index][1] for index in run)
-        return UnitChange(self.path, "<module>", "module", start, end, "new", added, deleted, False, is_test(self.path), {}, {})
+        class_name = source.top_level_classes[run[0]] if len(run) == 1 and run[0] >= 0 else None
+        name, kind = (class_name, "class") if class_name else ("<module>", "module")
+        return UnitChange(self.path, name, kind, start, end, "new", added, deleted, False, is_test(self.path), {}, {})
 
     # -- findings about whole functions ----------------------------------------------------------
 

@@ -36,6 +36,8 @@ class PythonSource:
     units: tuple[Unit, ...]
     #: (start, end) 1-based line spans of the module's top-level statements, decorators included.
     top_level: tuple[tuple[int, int], ...]
+    #: For each top-level statement, the class it defines, or None.
+    top_level_classes: tuple[str | None, ...] = ()
 
     @property
     def line_count(self) -> int:
@@ -57,7 +59,8 @@ def parse(path: str, text: str) -> PythonSource:
         # Invalid escape sequences and the like are the code's business, not noise for our users.
         warnings.simplefilter("ignore")
         tree = ast.parse(text, filename=path, type_comments=False)
-    return PythonSource(path, text, tree, _units(tree), _top_level(tree))
+    classes = tuple(node.name if isinstance(node, ast.ClassDef) else None for node in tree.body)
+    return PythonSource(path, text, tree, _units(tree), _top_level(tree), classes)
 
 
 def _first_line(node: ast.stmt) -> int:

@@ -24,10 +24,9 @@ _ALWAYS_GENERIC = frozenset(
 #: Names that are vague but common; with a number appended ("data2", "result_3") they say nothing.
 _GENERIC_BASES = _ALWAYS_GENERIC | {"data", "result", "res", "ret", "item", "value", "val", "var", "obj", "x"}
 _GENERIC_WITH_NUMBER = re.compile(r"^([a-z_]+?)_?(\d+)$")
-_PRAGMA = re.compile(
-    r"^(noqa|type:|pragma|pylint:|fmt:|isort:|nosec|mypy:|pyright:|ruff:|todo|fixme|xxx|note|hack)\b", re.I
-)
-_CODE_HINT = re.compile(r"[=(\[]|^(import|from|return|raise|del|pass|break|continue|yield|await)\b")
+_PRAGMA = re.compile(r"^(?:(?:noqa|pragma|nosec|todo|fixme|xxx|note|hack)\b|(?:type|pylint|fmt|isort|mypy|pyright|ruff):)", re.I)
+# Prose rarely has "=", a call's parentheses or brackets, or starts with "import"; code usually does.
+_CODE_HINT = re.compile(r"[=(\[]|^(?:import|from)\s")
 
 
 class UnsupportedSyntax(Exception):

@@ -1,0 +1,221 @@
+"""Each analyzer on one file's text, with the real radon, bandit and libcst."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from diffrisk import pysource
+from diffrisk.analyzers import complexity, readability, security
+from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
+from diffrisk.model import Severity, UnitMetric
+
+
+def source(text: str) -> pysource.PythonSource:
+    return pysource.parse("example.py", textwrap.dedent(text))
+
+
+def issues(result_issues: object) -> list[tuple[str, int, int]]:
+    return [(issue.rule, issue.line, issue.end_line) for issue in result_issues]  # type: ignore[attr-defined]
+
+
+def test_complexity_per_function_with_closures_and_methods() -> None:
+    result = complexity.analyze(source('''
+        def outer(items):
+            def inner(item):
+                return item if item else None
+            return [inner(item) for item in items if item]
+
+        class Box:
+            def method(self, flag):
+                if flag and self:
+                    return 1
+                return 2
+        '''))
+    assert result.unit_metrics == (
+        UnitMetric(2, "cyclomatic_complexity", 3.0),  # the comprehension's for and if count
+        UnitMetric(3, "cyclomatic_complexity", 2.0),
+        UnitMetric(8, "cyclomatic_complexity", 3.0),
+    )
+    assert result.file_metrics[0][0] == "maintainability_index"
+    assert 0 < result.file_metrics[0][1] <= 100
+
+
+def test_security_reports_bandit_ids_lines_and_cwe() -> None:
+    result = security.analyze(source('''
+        import subprocess
+        import pickle
+
+        def run(cmd, blob):
+            subprocess.run(cmd, shell=True)
+            return pickle.loads(blob)
+        '''))
+    found = [(issue.rule, issue.line, issue.severity, issue.confidence, issue.cwe) for issue in result.issues]
+    assert found == [
+        ("B404", 2, Severity.LOW, "high", 78),
+        ("B403", 3, Severity.LOW, "high", 502),
+        ("B602", 6, Severity.HIGH, "high", 78),
+        ("B301", 7, Severity.MEDIUM, "high", 502),
+    ]
+
+
+def test_security_respects_nosec() -> None:
+    result = security.analyze(source('''
+        def run(text):
+            return eval(text)  # nosec B307
+        '''))
+    assert result.issues == ()
+
+
+def test_readability_line_issues_have_exact_positions() -> None:
+    result = readability.analyze(source('''
+        import os
+
+        LIMIT = 3
+
+        def process(a, data2, tmp):
+            # total = compute(a)
+            # total += 2
+            # TODO: make this faster
+            if a and data2 and tmp and os:
+                for item in a:
+                    if item > 42:
+                        return item
+            return [x for x in a if x > 7]
+
+        class Thing:
+            """A thing."""
+
+            def method(self, value):
+                return value
+
+            def _private(self):
+                return None
+        '''))
+    assert issues(result.issues) == [
+        ("DR-R005", 6, 6),   # a
+        ("DR-R005", 6, 6),   # data2
+        ("DR-R005", 6, 6),   # tmp
+        ("DR-R006", 6, 6),   # process has no docstring
+        ("DR-R008", 7, 8),   # two lines of commented-out code, the TODO is prose
+        ("DR-R004", 10, 10),
+        ("DR-R007", 12, 12),
+        ("DR-R007", 14, 14),
+        ("DR-R005", 16, 16),  # class Thing
+        ("DR-R006", 19, 19),  # public method without a docstring; _private is fine
+    ]
+    assert [issue.column for issue in result.issues if issue.rule == "DR-R005"][:3] == [12, 15, 22]
+
+
+def test_readability_unit_metrics() -> None:
+    result = readability.analyze(source('''
+        @decorator
+        def deep(self, one, two, *rest, key=None, **options):
+            if one:
+                for item in two:
+                    while item:
+                        with open(item) as handle:
+                            try:
+                                handle.read()
+                            except OSError:
+                                pass
+            elif two:
+                pass
+        '''))
+    metrics = {(metric.def_line, metric.name): metric.value for metric in result.unit_metrics}
+    assert metrics == {
+        (3, "length"): 12.0,
+        (3, "parameters"): 5.0,
+        (3, "nesting_depth"): 5.0,
+    }
+
+
+def test_assertions_and_type_variables_are_not_flagged() -> None:
+    result = readability.analyze(source('''
+        from typing import TypeVar
+
+        T = TypeVar("T")
+
+        def _check(value):
+            assert value == 42
+        '''))
+    assert result.issues == ()
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("# total = compute(x)", True),
+        ("# print(value)", True),
+        ("# if retry:", False),
+        ("# return value", False),
+        ("# TODO: fix", False),
+        ("# noqa: E501", False),
+        ("# type: ignore[misc]", False),
+        ("# see https://example.com/a=b", False),
+        ("# Note (important)", False),
+        ("# import os", True),
+        ("#", False),
+    ],
+)
+def test_commented_out_code_detection(comment: str, expected: bool) -> None:
+    assert looks_like_code(comment) is expected
+
+
+def test_commented_out_code_groups_consecutive_lines() -> None:
+    found = commented_out_code([(3, "# a = 1"), (4, "# b = 2"), (9, "# c = 3"), (10, "# words only")])
+    assert [(issue.line, issue.end_line) for issue in found] == [(3, 4), (9, 9)]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("x", "a single letter"),
+        ("_", None),
+        ("tmp", "says nothing of what it holds"),
+        ("data2", "a generic name with a number"),
+        ("result_3", "a generic name with a number"),
+        ("data", None),
+        ("http2", None),
+        ("row_count", None),
+    ],
+)
+def test_unclear_names(name: str, reason: str | None) -> None:
+    assert unclear(name) == reason
+
+
+def test_units_include_decorators_and_nesting() -> None:
+    parsed = source('''
+        import functools
+
+        @functools.cache
+        def top():
+            def nested():
+                return 1
+            return nested
+
+        class Outer:
+            class Inner:
+                def method(self):
+                    return 2
+
+        if True:
+            def conditional():
+                return 3
+        ''')
+    assert [(unit.qualname, unit.def_line, unit.start, unit.end) for unit in parsed.units] == [
+        ("top", 5, 4, 8),
+        ("top.nested", 6, 6, 7),
+        ("Outer.Inner.method", 12, 12, 13),
+        ("conditional", 16, 16, 17),
+    ]
+    assert pysource.innermost_unit(parsed.units, 7).qualname == "top.nested"  # type: ignore[union-attr]
+    assert pysource.innermost_unit(parsed.units, 10) is None
+
+
+def test_decode_honours_bom_and_encoding_cookie() -> None:
+    assert pysource.decode(b"\xef\xbb\xbfx = 1\n") == "x = 1\n"
+    assert pysource.decode(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n") == "# -*- coding: latin-1 -*-\nname = '\xe9'\n"
+    with pytest.raises(pysource.UndecodableSource):
+        pysource.decode(b"name = '\xff'\n")

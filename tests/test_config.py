@@ -1,0 +1,77 @@
+"""Configuration: defaults, pyproject discovery, validation messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from diffrisk import config
+from diffrisk.errors import ConfigError
+from diffrisk.model import Level
+
+
+def test_defaults_without_pyproject(tmp_path: Path) -> None:
+    loaded = config.load(None, str(tmp_path))
+    assert loaded == config.Config()
+    assert (loaded.fail_level, loaded.report_level, loaded.thresholds) == (Level.L3, Level.L1, (10, 40, 70))
+
+
+def test_pyproject_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.diffrisk]\nfail_level = "L2"\nthresholds = { L2 = 35 }\nweights = { security = 2 }\n'
+        'extend_exclude = ["migrations/"]\ncritical_paths = ["src/auth/**"]\nanalyzers = { readability = false }\n'
+    )
+    loaded = config.load(None, str(tmp_path))
+    assert loaded.fail_level is Level.L2
+    assert loaded.thresholds == (10, 35, 70)
+    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0}
+    assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
+    assert loaded.critical_paths == ("src/auth/**",)
+    assert loaded.analyzers == {"complexity": True, "security": True, "readability": False}
+    assert loaded.origin == str(tmp_path / "pyproject.toml")
+
+
+def test_pyproject_without_table_gives_defaults(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert config.load(None, str(tmp_path)).fail_level is Level.L3
+
+
+def test_explicit_standalone_file(tmp_path: Path) -> None:
+    path = tmp_path / "diffrisk.toml"
+    path.write_text('fail_level = "L1"\n')
+    assert config.load(str(path), None).fail_level is Level.L1
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes"),
+        ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
+        ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (10, 5, 70)"),
+        ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
+        ({"thresholds": {"L1": 0}}, "x.toml: thresholds.L1 must be a whole number from 1 to 100, not 0"),
+        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability"),
+        ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
+        ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
+        ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
+        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability"),
+        ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a positive whole number, not 0"),
+    ],
+)
+def test_invalid_values_name_the_key(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        config.from_table(table, "x.toml")
+    assert str(error.value) == message
+
+
+def test_invalid_toml(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.diffrisk\n")
+    with pytest.raises(ConfigError, match=r"pyproject.toml: not valid TOML"):
+        config.load(None, str(tmp_path))
+
+
+def test_missing_explicit_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"cannot read config file .*: No such file or directory"):
+        config.load(str(tmp_path / "nope.toml"), None)
