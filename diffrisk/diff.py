@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from diffrisk.errors import DiffParseError
 from diffrisk.model import ChangeKind, Diff, DiffLine, FileChange, Hunk, LineKind
@@ -17,6 +18,8 @@ from diffrisk.model import ChangeKind, Diff, DiffLine, FileChange, Hunk, LineKin
 _HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 _INDEX_LINE = re.compile(r"index ([0-9a-fA-F]+)\.\.([0-9a-fA-F]+)(?: (\d+))?$")
 _SIMILARITY = re.compile(r"(?:dis)?similarity index (\d+)%$")
+# The date ``diff -u`` writes after a ---/+++ path, e.g. "2026-01-01 00:00:00.000000000 +0000".
+_EPOCH_CANDIDATE = re.compile(r"\t(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.0*)? ([+-]\d{4})$")
 _DEV_NULL = "/dev/null"
 # git's own prefixes ("a/", "b/") and diff.mnemonicPrefix's (commit, index, worktree, object).
 _PREFIXES = ("a/", "b/", "c/", "i/", "w/", "o/", "1/", "2/")
@@ -185,12 +188,17 @@ class _Parser:
         self._hunks(header)
         if not header.hunks:
             raise DiffParseError("'---'/'+++' lines without a hunk ('@@ ... @@')", start + 3)
+        # ``diff -N`` stands in an empty file dated the epoch for a missing one (patch(1) reads it so).
+        if _is_epoch(self.lines[start]) and all(hunk.old_count == 0 for hunk in header.hunks):
+            header.kind = ChangeKind.ADDED
+        elif _is_epoch(self.lines[start + 1]) and all(hunk.new_count == 0 for hunk in header.hunks):
+            header.kind = ChangeKind.DELETED
         return _finish(header, start + 1)
 
     # -- hunks ----------------------------------------------------------------------------------
 
     def _hunks(self, header: _FileHeader) -> None:
-        while self.pos < len(self.lines) and self.lines[self.pos].startswith("@@ "):
+        while self.pos < len(self.lines) and self.lines[self.pos].startswith("@@"):
             header.hunks.append(self._hunk())
         if self.pos < len(self.lines) and header.hunks:
             line = self.lines[self.pos]
@@ -330,10 +338,18 @@ def _take_quoted(text: str, line_number: int) -> tuple[str, str]:
 def _strip_timestamp(path: str, git: bool) -> str:
     """git appends a TAB to ---/+++ paths that contain a space; ``diff -u`` a TAB and a date."""
     if path.startswith('"'):
-        return path.rstrip("\t")
+        return path.split("\t", 1)[0]  # a quoted path has no raw TAB: git and diff write "\t"
     if git:
         return path[:-1] if path.endswith("\t") else path
     return path.split("\t", 1)[0]
+
+
+def _is_epoch(line: str) -> bool:
+    """True when a ``diff -u`` ---/+++ line is dated 1970-01-01 00:00:00 UTC (in any time zone)."""
+    match = _EPOCH_CANDIDATE.search(line)
+    if match is None:
+        return False
+    return datetime.strptime(" ".join(match.groups()), "%Y-%m-%d %H:%M:%S %z").timestamp() == 0
 
 
 def _strip_prefix_pair(old: str | None, new: str | None) -> tuple[str | None, str | None]:
