@@ -10,10 +10,10 @@ import ast
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from diffrisk import pysource, rules
 from diffrisk.analyzers import ANALYZERS, SKIPS
+from diffrisk.analyzers.scope import Scope
 from diffrisk.config import Config
 from diffrisk.model import (
     CYCLOMATIC_COMPLEXITY,
@@ -152,12 +152,13 @@ def _parses(text: str) -> PythonSource | None:
         return None
 
 
-@dataclass(frozen=True)
 class _Side:
-    """One analysed version of the file: its source and each analyzer's result."""
+    """One analysed version of the file: its whole source and each analyzer's result."""
 
-    source: PythonSource
-    results: Mapping[str, FileResult]
+    def __init__(self, source: PythonSource, results: Mapping[str, FileResult]) -> None:
+        self.source = source
+        self.results = results
+        self.lines = source.text.split("\n")
 
     def unit_metrics(self, def_line: int) -> dict[str, float]:
         return {
@@ -175,8 +176,7 @@ class _Side:
         return None
 
     def line_text(self, line: int) -> str:
-        lines = self.source.text.splitlines()
-        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
 
 class _FileWork:
@@ -203,8 +203,9 @@ class _FileWork:
             return self._unparsable(error, new_text, lines_before)
         if old_source is not None and _same_tree(old_source, new_source):
             return self._result((), (), None, None, lines_before, mechanical=True)
-        old = self._analyze(old_source) if old_source is not None else None
-        new = self._analyze(new_source)
+        old_wanted, new_wanted = self._wanted_lines(old_source, new_source)
+        old = self._analyze(old_source, old_wanted) if old_source is not None else None
+        new = self._analyze(new_source, new_wanted)
         units = self._units(old, new)
         findings = self._line_findings(old, new) + self._unit_findings(units)
         return self._result(
@@ -261,13 +262,27 @@ class _FileWork:
         )
         return self._result((finding,), (whole,), None, None, lines_before, mechanical=False)
 
-    def _analyze(self, source: PythonSource) -> _Side:
+    def _wanted_lines(self, old_source: PythonSource | None, new_source: PythonSource) -> tuple[set[int], set[int]]:
+        """The lines each side's analysis must cover: the changed lines, and on the old side the
+        functions the change touched (for their "before" measurements)."""
+        new_wanted = self.added | set(_deleted_anchors(self.change).values())
+        targets = sorted(new_wanted)
+        touched = {unit.qualname for unit in new_source.units if pysource.touches(targets, unit.start, unit.end)}
+        old_wanted = set(self.deleted)
+        if old_source is not None:
+            old_wanted |= {unit.def_line for unit in old_source.units if unit.qualname in touched}
+        return old_wanted, new_wanted
+
+    def _analyze(self, source: PythonSource, wanted: set[int]) -> _Side:
         results: dict[str, FileResult] = {}
+        slices: dict[Scope, PythonSource] = {}
         for name, analyzer in ANALYZERS.items():
             if not self.config.analyzers.get(name, True):
                 continue
             try:
-                results[name] = analyzer.analyze(source)
+                if analyzer.SCOPE not in slices:
+                    slices[analyzer.SCOPE] = _scoped(source, wanted, analyzer.SCOPE)
+                results[name] = analyzer.analyze(slices[analyzer.SCOPE])
             except SKIPS as skip:
                 self.notes.append(f"{self.path}: {name} skipped: {skip}")
             except (RecursionError, MemoryError):
@@ -448,6 +463,13 @@ def _limit_message(unit: UnitChange, metric: str, limit: int) -> str:
     return f"`{unit.name}` {words} {change}{unit_word}; over the limit of {limit}"
 
 
+def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSource:
+    """What an analyzer of ``scope`` needs to see of ``source`` to answer for ``wanted`` lines."""
+    if scope is Scope.FILE:
+        return source
+    return pysource.slice_source(source, wanted, keep_imports=scope is Scope.STATEMENTS_AND_IMPORTS)
+
+
 def _issue_keys(side: _Side) -> Counter[tuple[str, str, str]]:
     """Issues by (analyzer, rule, code on the line): the same key on both sides is the same issue."""
     return Counter(
@@ -460,8 +482,13 @@ def _finding_key(finding: Finding) -> tuple[str, int, int, str, str, bool]:
 
 
 def _same_tree(old: PythonSource, new: PythonSource) -> bool:
-    """True when only formatting and comments differ (``ast.dump`` omits positions)."""
-    return ast.dump(old.tree) == ast.dump(new.tree)
+    """True when only formatting and comments differ (``ast.dump`` omits positions).
+
+    Statement by statement, so that a real change usually stops the comparison early.
+    """
+    if len(old.tree.body) != len(new.tree.body):
+        return False
+    return all(ast.dump(before) == ast.dump(after) for before, after in zip(old.tree.body, new.tree.body))
 
 
 def _definitions(tree: ast.Module) -> dict[str, int]:

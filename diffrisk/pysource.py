@@ -6,9 +6,12 @@ Analyzers share the ``ast`` tree made here instead of parsing the file again.
 from __future__ import annotations
 
 import ast
+import bisect
+import copy
 import io
 import tokenize
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -112,3 +115,62 @@ def innermost_unit(units: tuple[Unit, ...], line: int) -> Unit | None:
         if unit.start <= line <= unit.end and (best is None or unit.start >= best.start):
             best = unit
     return best
+
+
+def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool) -> PythonSource:
+    """The same file with only the top-level statements holding ``wanted`` lines left in place.
+
+    Everything else becomes blank lines, so line numbers stay true and the text still parses.
+    Inside a class only the touched body statements are kept (with the class header).  With
+    ``keep_imports`` top-level imports stay too, for tools that resolve names through them.
+    Comment lines among ``wanted`` stay wherever they are (a comment is valid anywhere).  The tree
+    is the original tree pruned the same way, so nothing is parsed again.
+    """
+    targets = sorted(set(wanted))
+    lines = source.text.split("\n")
+    keep: set[int] = set()
+    body: list[ast.stmt] = []
+    for node in source.tree.body:
+        start, end = _first_line(node), node.end_lineno or node.lineno
+        if keep_imports and _is_import_block(node):
+            keep.update(range(start, end + 1))
+            body.append(node)
+        elif touches(targets, start, end):
+            kept, kept_lines = _class_slice(node, targets) if isinstance(node, ast.ClassDef) else (node, range(start, end + 1))
+            keep.update(kept_lines)
+            body.append(kept)
+    keep.update(line for line in targets if 0 < line <= len(lines) and lines[line - 1].lstrip().startswith("#"))
+    if len(body) == len(source.tree.body) and all(a is b for a, b in zip(body, source.tree.body)):
+        return source
+    text = "\n".join(line if number in keep else "" for number, line in enumerate(lines, start=1))
+    tree = ast.Module(body=body, type_ignores=[])
+    classes = tuple(node.name if isinstance(node, ast.ClassDef) else None for node in body)
+    return PythonSource(source.path, text, tree, _units(tree), _top_level(tree), classes)
+
+
+def touches(targets: list[int], start: int, end: int) -> bool:
+    """True when the sorted ``targets`` hold a line from ``start`` to ``end``."""
+    index = bisect.bisect_left(targets, start)
+    return index < len(targets) and targets[index] <= end
+
+
+def _is_import_block(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return True
+    # "try: import x / except ImportError" and "if TYPE_CHECKING: import y" shims
+    return isinstance(node, (ast.If, ast.Try)) and any(isinstance(child, (ast.Import, ast.ImportFrom)) for child in node.body)
+
+
+def _class_slice(node: ast.ClassDef, targets: list[int]) -> tuple[ast.ClassDef, set[int]]:
+    """A copy of the class holding only the body statements with ``targets`` lines (at least
+    one), and the lines to keep: the header (decorators, ``class`` line) and those statements."""
+    kept = [child for child in node.body if touches(targets, _first_line(child), child.end_lineno or child.lineno)]
+    kept = kept or node.body[:1]  # only the header changed: keep a body so the class parses
+    lines = set(range(_first_line(node), _first_line(node.body[0])))
+    for child in kept:
+        lines.update(range(_first_line(child), (child.end_lineno or child.lineno) + 1))
+    if len(kept) == len(node.body):
+        return node, lines
+    pruned = copy.copy(node)
+    pruned.body = kept
+    return pruned, lines

@@ -219,3 +219,32 @@ def test_decode_honours_bom_and_encoding_cookie() -> None:
     assert pysource.decode(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n") == "# -*- coding: latin-1 -*-\nname = '\xe9'\n"
     with pytest.raises(pysource.UndecodableSource):
         pysource.decode(b"name = '\xff'\n")
+
+
+def test_slice_keeps_touched_statements_and_line_numbers() -> None:
+    parsed = source('''
+        import os
+        from json import loads
+
+        LIMIT = 3
+
+        class Store:
+            """A store."""
+
+            def get(self, key):
+                return key
+
+            def put(self, key, value):
+                return os.path.join(key, value)
+
+        def unrelated():
+            return loads("1")
+        ''')
+    sliced = pysource.slice_source(parsed, {13}, keep_imports=True)
+    kept = [number for number, line in enumerate(sliced.text.split("\n"), start=1) if line.strip()]
+    assert kept == [2, 3, 7, 13, 14]
+    assert [unit.qualname for unit in sliced.units] == ["Store.put"]
+    assert sliced.text.count("\n") == parsed.text.count("\n")
+    without_imports = pysource.slice_source(parsed, {17}, keep_imports=False)
+    assert [number for number, line in enumerate(without_imports.text.split("\n"), start=1) if line.strip()] == [16, 17]
+    assert pysource.slice_source(parsed, range(1, 18), keep_imports=False) is parsed

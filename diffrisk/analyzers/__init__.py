@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from diffrisk.analyzers import complexity, readability, security
+from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult
 from diffrisk.pysource import PythonSource
 
 
 class Analyzer(Protocol):
     NAME: str
+    SCOPE: Scope
 
     def analyze(self, source: PythonSource) -> FileResult: ...
 
@@ -27,4 +29,4 @@ ANALYZERS: dict[str, Analyzer] = {
 }
 
 #: Analyzer failures that mean "this tool cannot read this valid file", not a bug of ours.
-SKIPS: tuple[type[Exception], ...] = (readability.UnsupportedSyntax,)
+SKIPS: tuple[type[Exception], ...] = ()

@@ -1,0 +1,16 @@
+"""How much of a file an analyzer needs (its own module, so analyzers can import it)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Scope(enum.Enum):
+    """How much of a file an analyzer needs to give correct results for the lines asked about."""
+
+    #: The whole file (whole-file metrics such as the maintainability index).
+    FILE = "file"
+    #: The top-level statements holding those lines, and the imports (to resolve names).
+    STATEMENTS_AND_IMPORTS = "statements and imports"
+    #: The top-level statements holding those lines.
+    STATEMENTS = "statements"
