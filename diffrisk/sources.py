@@ -43,7 +43,10 @@ class FileContents:
 def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> tuple[Diff, str, bool]:
     """Return (diff, description, in_repository) for the request."""
     if request.kind is SourceKind.DIFF_FILE:
-        return _parse_patch(_read_patch(request.value or "-", stdin)), _patch_description(request.value), _in_repo(repo)
+        path = request.value or "-"
+        if path != "-" and repo.cwd is not None:
+            path = os.path.join(repo.cwd, path)  # like git, -C DIR makes relative paths start in DIR
+        return _parse_patch(_read_patch(path, stdin)), _patch_description(request.value), _in_repo(repo)
     git.check_repository(repo)
     raw, description = _git_diff(request, repo)
     return diff_parser.parse(raw.decode("utf-8", "surrogateescape")), description, True

@@ -379,3 +379,40 @@ def test_output_file(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["-C", str(base_repo.path), "check", "--format", "json", "-o", str(target)]) == 0
     assert capsys.readouterr().out == ""
     assert json.loads(target.read_text())["level"] == "L0"
+
+
+def test_deleted_function_is_a_hotspot_on_the_old_side(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/calc.py", 'def keep():\n    """Kept."""\n    return 1\n\n\ndef drop(value):\n    """Dropped."""\n    return value * 2\n')
+    base_repo.commit("two functions")
+    base_repo.write("app/calc.py", 'def keep():\n    """Kept."""\n    return 1\n')
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    spots = [(spot["name"], spot["side"], spot["line"], spot["end_line"], spot["deleted"]) for spot in report["hotspots"]]
+    assert spots == [("drop", "old", 6, 8, 3)]  # the two blank lines between the functions are no block
+
+
+def test_relative_diff_file_is_found_from_the_c_directory(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    sha = base_repo.commit("add runner")
+    (base_repo.path / "change.patch").write_text(base_repo.git("show", sha))
+    code, report = run_json(capsys, "-C", str(base_repo.path), "--diff-file", "change.patch")
+    assert (code, report["source"]) == (1, "patch change.patch")
+
+
+def test_plain_git_hook_blocks_a_risky_commit_and_lets_a_safe_one_through(base_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = Path(__file__).parent.parent / "hooks" / "pre-commit"
+    target = base_repo.path / ".git" / "hooks" / "pre-commit"
+    target.write_bytes(hook.read_bytes())
+    target.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{__import__('os').environ['PATH']}")
+    base_repo.write("app/run.py", RISKY)
+    base_repo.stage()
+    blocked = subprocess.run(["git", "commit", "-q", "-m", "risky"], cwd=base_repo.path, capture_output=True, check=False)
+    assert blocked.returncode == 1
+    assert b"Verdict: beyond policy: L3 reaches the fail level L3" in blocked.stderr  # git shows hook output on stderr
+    base_repo.git("reset", "-q")
+    base_repo.write("README.md", "# demo\n\nSafe.\n")
+    base_repo.stage("README.md")
+    passed = subprocess.run(["git", "commit", "-q", "-m", "safe"], cwd=base_repo.path, capture_output=True, check=False)
+    assert passed.returncode == 0
+    assert passed.stderr == b"diffrisk: L0 skim \xc2\xb7 risk 1/100 \xc2\xb7 ~1 min \xc2\xb7 within policy (staged changes)\n"

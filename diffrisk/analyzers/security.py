@@ -35,7 +35,11 @@ def analyze(source: PythonSource) -> FileResult:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(source.text)
         _reset(manager, path)
-        manager.run_tests()
+        try:
+            manager.run_tests()
+        except SystemExit:
+            # bandit turns Ctrl-C into sys.exit(2); give it back as the interrupt it was.
+            raise KeyboardInterrupt from None
         skipped = manager.get_skipped()
         if skipped:
             raise BanditFailure(f"bandit skipped the file: {skipped[0][1]}")
