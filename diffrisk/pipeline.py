@@ -201,7 +201,7 @@ class _FileWork:
             new_source = pysource.parse(self.path, new_text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return self._unparsable(error, new_text, lines_before)
-        if old_source is not None and _same_tree(old_source, new_source):
+        if old_source is not None and _same_tree(old_source, new_source, self.deleted, self.added):
             return self._result((), (), None, None, lines_before, mechanical=True)
         old_wanted, new_wanted = self._wanted_lines(old_source, new_source)
         old = self._analyze(old_source, old_wanted) if old_source is not None else None
@@ -481,14 +481,54 @@ def _finding_key(finding: Finding) -> tuple[str, int, int, str, str, bool]:
     return (finding.path, finding.line, finding.end_line, finding.rule, finding.message, finding.removed)
 
 
-def _same_tree(old: PythonSource, new: PythonSource) -> bool:
-    """True when only formatting and comments differ (``ast.dump`` omits positions).
+def _same_tree(old: PythonSource, new: PythonSource, deleted: set[int], added: set[int]) -> bool:
+    """True when only formatting and comments changed: every statement holding a changed line has
+    the same syntax tree (``ast.dump`` omits positions) as its counterpart.
 
-    Statement by statement, so that a real change usually stops the comparison early.
+    Statements without changed lines are the same text on both sides, so they are not compared;
+    with equal statement counts, counterparts are the statements at one index.  Classes and
+    functions are compared header first, then statement by statement, so a one-line change in a
+    big class does not dump the whole class.
     """
-    if len(old.tree.body) != len(new.tree.body):
+    return _same_statements(old.tree.body, new.tree.body, sorted(deleted), sorted(added))
+
+
+def _same_statements(before: list[ast.stmt], after: list[ast.stmt], deleted: list[int], added: list[int]) -> bool:
+    if len(before) != len(after):
         return False
-    return all(ast.dump(before) == ast.dump(after) for before, after in zip(old.tree.body, new.tree.body))
+    for old_node, new_node in zip(before, after):
+        if not (_statement_touches(deleted, old_node) or _statement_touches(added, new_node)):
+            continue
+        if isinstance(old_node, _DEFINITIONS) and type(old_node) is type(new_node):
+            assert isinstance(new_node, _DEFINITIONS)
+            if _header(old_node) != _header(new_node):
+                return False
+            if not _same_statements(old_node.body, new_node.body, deleted, added):
+                return False
+        elif ast.dump(old_node) != ast.dump(new_node):
+            return False
+    return True
+
+
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _header(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Everything of a definition but its body (name, arguments, bases, decorators) as text."""
+    return [_dump(value) for name, value in ast.iter_fields(node) if name != "body"]
+
+
+def _dump(value: object) -> str:
+    if isinstance(value, ast.AST):
+        return ast.dump(value)
+    if isinstance(value, list):
+        return "[" + ",".join(_dump(item) for item in value) + "]"
+    return repr(value)
+
+
+def _statement_touches(lines: list[int], node: ast.stmt) -> bool:
+    first = min([node.lineno, *(decorator.lineno for decorator in getattr(node, "decorator_list", []))])
+    return pysource.touches(lines, first, node.end_lineno or node.lineno)
 
 
 def _definitions(tree: ast.Module) -> dict[str, int]:

@@ -416,3 +416,18 @@ def test_plain_git_hook_blocks_a_risky_commit_and_lets_a_safe_one_through(base_r
     passed = subprocess.run(["git", "commit", "-q", "-m", "safe"], cwd=base_repo.path, capture_output=True, check=False)
     assert passed.returncode == 0
     assert passed.stderr == b"diffrisk: L0 skim \xc2\xb7 risk 1/100 \xc2\xb7 ~1 min \xc2\xb7 within policy (staged changes)\n"
+
+
+def test_mechanical_detection_inside_classes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    body = 'class Store:\n    """A store."""\n\n    def get(self, key):\n        """Get."""\n        return self.items[key]\n\n    def put(self, key, value):\n        """Put."""\n        self.items[key]=value\n'
+    base_repo.write("app/store.py", body)
+    base_repo.commit("store")
+    base_repo.write("app/store.py", body.replace("self.items[key]=value", "self.items[key] = value"))
+    base_repo.stage()
+    _, formatted = run_json(capsys, "-C", str(base_repo.path))
+    assert formatted["files"][0]["mechanical"] is True
+    base_repo.write("app/store.py", body.replace("self.items[key]=value", "self.items[key] = value or None"))
+    base_repo.stage()
+    _, changed = run_json(capsys, "-C", str(base_repo.path))
+    assert changed["files"][0]["mechanical"] is False
+    assert [(spot["name"], spot["line"]) for spot in changed["hotspots"]] == [("Store.put", 8)]
