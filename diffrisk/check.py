@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diffrisk import git, pipeline, scoring, sources
+from diffrisk import git, pipeline, rules, scoring, sources
 from diffrisk.analyzers import size
 from diffrisk.config import Config
 from diffrisk.model import FileAnalysis, Level, Report, Verdict
@@ -54,12 +54,17 @@ def build_report(analyses: Sequence[FileAnalysis], description: str, contents_av
 def _level(score: int, analyses: Sequence[FileAnalysis], config: Config) -> tuple[Level, tuple[str, ...]]:
     level = scoring.level_for(score, config)
     reasons: list[str] = []
-    if any(finding.rule == "DR-E001" for analysis in analyses for finding in analysis.findings):
+    if any(finding.rule in rules.UNREADABLE for analysis in analyses for finding in analysis.findings):
         if level.rank < UNPARSABLE_FLOOR.rank:
             level = UNPARSABLE_FLOOR
-            reasons.append(f"raised to {level.value}: changed Python does not parse")
+            reasons.append(f"raised to {level.value}: changed Python cannot be read as the diff shows it")
     critical = Patterns(config.critical_paths)
-    touched = sorted({analysis.summary.path for analysis in analyses if critical.first_match(analysis.summary.path)})
+    touched = sorted({
+        analysis.summary.path
+        for analysis in analyses
+        for path in (analysis.summary.path, analysis.summary.old_path)
+        if path is not None and critical.first_match(path)
+    })
     if touched:
         more = f" and {len(touched) - 1} more" if len(touched) > 1 else ""
         raised = level.raised()

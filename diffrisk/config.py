@@ -76,12 +76,13 @@ def _read_table(path: str, required: bool) -> Mapping[str, Any]:
             document = tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"cannot read config file {path!r}: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     if os.path.basename(path) == "pyproject.toml" or "tool" in document:
-        table = document.get("tool", {}).get("diffrisk", {})
+        tool = document.get("tool", {})
+        table = tool.get("diffrisk", {}) if isinstance(tool, dict) else None
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.diffrisk] must be a table")
+            raise ConfigError(f"{path}: [tool] and [tool.diffrisk] must be tables")
         return table
     return document
 

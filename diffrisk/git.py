@@ -19,8 +19,9 @@ from diffrisk.errors import GitError
 DIFF_OPTIONS = (
     "-p",
     "--full-index",
+    # Renames only: a copy is new code to review, so it is diffed as an added file.
     "--find-renames",
-    "--find-copies",
+    "-l1000",  # pinned: the user's diff.renameLimit must not change which files pair up
     "--no-color",
     "--no-ext-diff",
     "--no-textconv",
@@ -89,6 +90,10 @@ def try_run(repo: Repo, args: Sequence[str]) -> bytes | None:
     """Run git; None when it fails (for questions whose answer may be 'no')."""
     completed = _run(repo, args, None)
     return completed.stdout if completed.returncode == 0 else None
+
+
+def is_repository(repo: Repo) -> bool:
+    return try_run(repo, ["rev-parse", "--git-dir"]) is not None
 
 
 def check_repository(repo: Repo) -> None:
@@ -162,17 +167,29 @@ def has_head(repo: Repo) -> bool:
     return try_run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) is not None
 
 
-def diff_trees(repo: Repo, old: str, new: str) -> bytes:
-    return run(repo, ["diff-tree", "-r", *DIFF_OPTIONS, old, new])
+@dataclass(frozen=True)
+class DiffCommand:
+    """A plumbing diff without its options: ``diff-tree -r A B``, ``diff-index --cached B``..."""
+
+    command: tuple[str, ...]
+    revisions: tuple[str, ...] = ()
+
+    def run(self, repo: Repo, extra: Sequence[str] = (), paths: Sequence[str] = ()) -> bytes:
+        """The patch; ``paths`` limits it to those files, taken literally (no glob magic)."""
+        literal = [f":(literal){path}" for path in paths]
+        return run(repo, [*self.command, *DIFF_OPTIONS, *extra, *self.revisions, "--", *literal])
 
 
-def diff_staged(repo: Repo) -> bytes:
-    base = "HEAD" if has_head(repo) else empty_tree(repo)
-    return run(repo, ["diff-index", "--cached", *DIFF_OPTIONS, base])
+def trees(old: str, new: str) -> DiffCommand:
+    return DiffCommand(("diff-tree", "-r"), (old, new))
 
 
-def diff_worktree(repo: Repo) -> bytes:
-    return run(repo, ["diff-files", *DIFF_OPTIONS])
+def staged(repo: Repo) -> DiffCommand:
+    return DiffCommand(("diff-index", "--cached"), ("HEAD" if has_head(repo) else empty_tree(repo),))
+
+
+def worktree() -> DiffCommand:
+    return DiffCommand(("diff-files",))
 
 
 def read_blobs(repo: Repo, blob_ids: Iterable[str], max_bytes: int) -> dict[str, bytes | None]:

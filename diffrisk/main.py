@@ -78,7 +78,7 @@ def _request(args: argparse.Namespace) -> DiffRequest:
 
 def _project_root(repo: git.Repo, request: DiffRequest) -> str | None:
     """Where pyproject.toml is looked for: the work tree's root, else (no repository) the cwd."""
-    if git.try_run(repo, ["rev-parse", "--git-dir"]) is None:
+    if not git.is_repository(repo):
         return repo.cwd or os.getcwd()
     return git.toplevel(repo)
 
@@ -92,8 +92,13 @@ def _use_color(choice: str, output: str | None) -> bool:
 
 def _write(text: str, path: str | None) -> None:
     if path is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader (head, a pager) stopped early; the verdict and exit code still stand.
+            # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     from diffrisk.errors import UsageError
 

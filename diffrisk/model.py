@@ -333,6 +333,8 @@ class UnitChange:
     is_test: bool
     before: Mapping[str, float]
     after: Mapping[str, float]
+    #: The function's name before the change, when the change renamed or moved it.
+    renamed_from: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,10 @@ class Patterns:
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
         self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        self._each = [(pattern, pathspec.GitIgnoreSpec.from_lines([pattern])) for pattern in self.patterns]
 
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""
         if not self._spec.match_file(path):
             return None
-        for pattern in self.patterns:
-            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
-                return pattern
-        return None  # pragma: no cover - a negated pattern matched as a whole; nothing names it
+        return next((pattern for pattern, spec in self._each if spec.match_file(path)), None)

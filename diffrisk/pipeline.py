@@ -1,20 +1,19 @@
 """From a diff and file contents to per-file analyses: run the analyzers on both sides of each
-changed Python file, keep what touches changed lines, and map changes to functions.
+changed Python file, keep what the change did, and map it to functions.
 
-This is the only place that knows both the diff and the analyzers.
+This is the only place that knows both the diff and the analyzers.  Each file is analysed in
+isolation: a crash on one file is recorded as that file's failure and the others go on.
 """
 
 from __future__ import annotations
 
-import ast
-import textwrap
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from diffrisk import pysource, rules
-from diffrisk.analyzers import ANALYZERS, SKIPS
+from diffrisk import fragments, matching, pysource, rules, units
+from diffrisk.analyzers import ANALYZERS
 from diffrisk.analyzers.scope import Scope
 from diffrisk.config import Config
+from diffrisk.mechanical import is_mechanical
 from diffrisk.model import (
     CYCLOMATIC_COMPLEXITY,
     FUNCTION_LENGTH,
@@ -38,6 +37,10 @@ from diffrisk.pysource import PythonSource
 from diffrisk.sources import FileContents
 
 _SYMLINK, _SUBMODULE = "120000", "160000"
+#: The analyzers (ours, radon's and bandit's) walk the syntax tree recursively, one or two Python
+#: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
+MAX_TREE_DEPTH = 400
+_NOT_PYTHON = "not Python"
 
 
 def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
@@ -52,32 +55,45 @@ def analyze(diff: Diff, contents: Mapping[int, FileContents] | None, config: Con
     """Analyse every file of ``diff``; ``contents`` None means only the diff's own lines exist."""
     excluded = Patterns(config.exclude)
     return tuple(
-        _analyze_file(change, None if contents is None else contents.get(index), config, excluded)
+        _isolated(change, None if contents is None else contents.get(index), config, excluded)
         for index, change in enumerate(diff.files)
     )
 
 
+def _isolated(change: FileChange, contents: FileContents | None, config: Config, excluded: Patterns) -> FileAnalysis:
+    try:
+        return _analyze_file(change, contents, config, excluded)
+    except (RecursionError, MemoryError):
+        return _empty(_summary(change, "too deeply nested to analyse"), (f"{change.path}: too deeply nested to analyse",))
+    except Exception as error:  # noqa: BLE001 - one file's crash must not lose the others' results
+        analysis = _empty(_summary(change, "analysis failed"))
+        failure = f"analysis failed on {change.path}: {type(error).__name__}: {error}"
+        return FileAnalysis(analysis.summary, (), (), None, None, 0, (failure,), ())
+
+
 def _skip_reason(change: FileChange, excluded: Patterns) -> str | None:
     pattern = excluded.first_match(change.path)
+    if pattern is None and change.old_path is not None and change.old_path != change.path:
+        pattern = excluded.first_match(change.old_path)
     if pattern is not None:
         return f"excluded by pattern {pattern!r}"
-    if change.is_binary:
-        return "binary file"
     if _SUBMODULE in (change.old_mode, change.new_mode):
         return "submodule"
     if _SYMLINK in (change.old_mode, change.new_mode):
         return "symbolic link"
+    if change.is_binary:
+        return "binary file"
     if not is_python(change.path):
-        return "not Python"
+        return _NOT_PYTHON
     return None
 
 
-def _summary(change: FileChange, skipped: str | None, mechanical: bool = False) -> FileSummary:
+def _summary(change: FileChange, skipped: str | None, mechanical: bool = False, added: int | None = None) -> FileSummary:
     return FileSummary(
         path=change.path,
-        old_path=change.old_path if change.old_path != change.new_path else None,
+        old_path=change.old_path if change.kind in (ChangeKind.RENAMED, ChangeKind.COPIED) else None,
         status=change.kind.value,
-        added=len(change.added_lines),
+        added=len(change.added_lines) if added is None else added,
         deleted=len(change.deleted_lines),
         is_python=is_python(change.path),
         is_test=is_test(change.path),
@@ -86,70 +102,47 @@ def _summary(change: FileChange, skipped: str | None, mechanical: bool = False) 
     )
 
 
-def _analyze_file(
-    change: FileChange, contents: FileContents | None, config: Config, excluded: Patterns
-) -> FileAnalysis:
-    skipped = _skip_reason(change, excluded)
-    if skipped is not None or not change.hunks:
-        return _empty(_summary(change, skipped if skipped != "not Python" else None))
-    if contents is None:
-        return _analyze_fragments(change, config)
-    try:
-        old_text = pysource.decode(contents.old) if contents.old is not None else None
-        new_text = pysource.decode(contents.new) if contents.new is not None else None
-    except pysource.UndecodableSource as error:
-        return _empty(_summary(change, f"not valid text in its declared encoding ({error})"))
-    if change.kind is not ChangeKind.DELETED and new_text is None:
-        return _empty(_summary(change, "contents unavailable (larger than max_file_bytes, or missing)"))
-    return _FileWork(change, config).run(old_text, new_text)
-
-
 def _empty(summary: FileSummary, notes: tuple[str, ...] = ()) -> FileAnalysis:
     return FileAnalysis(summary, (), (), None, None, 0, (), notes)
 
 
+def _analyze_file(change: FileChange, contents: FileContents | None, config: Config, excluded: Patterns) -> FileAnalysis:
+    skipped = _skip_reason(change, excluded)
+    if skipped is not None or not change.hunks:
+        return _empty(_summary(change, None if skipped == _NOT_PYTHON else skipped))
+    if contents is None:
+        return _analyze_fragments(change, config)
+    old_text = None
+    if contents.old is not None and change.kind is not ChangeKind.COPIED:
+        try:
+            old_text = pysource.decode(contents.old)
+        except pysource.UndecodableSource:
+            old_text = None  # the old side's state is not this change's doing; treat all as new
+    if contents.new is None:
+        if change.kind is ChangeKind.DELETED:
+            return _FileWork(change, config).run(old_text, None)
+        return _empty(_summary(change, "contents unavailable (larger than max_file_bytes, or missing)"))
+    try:
+        new_text = pysource.decode(contents.new)
+    except pysource.UndecodableSource as error:
+        return _FileWork(change, config).whole_file_finding(
+            "DR-E001", 1, f"does not decode: {error}", contents.new.count(b"\n") + 1
+        )
+    if change.kind is ChangeKind.COPIED:
+        # A copy is new code wherever it came from: review it as an added file.
+        all_lines = set(range(1, pysource.line_count(new_text) + 1))
+        return _FileWork(change, config, added=all_lines, deleted=set()).run(None, new_text)
+    return _FileWork(change, config).run(old_text, new_text)
+
+
 def _analyze_fragments(change: FileChange, config: Config) -> FileAnalysis:
     """Without file contents, analyse the hunks' own lines placed at their line numbers."""
-    old_text = None if change.kind is ChangeKind.ADDED else _fragment(change, LineKind.DELETED)
-    new_text = None if change.kind is ChangeKind.DELETED else _fragment(change, LineKind.ADDED)
-    for attempt in (old_text, new_text):
-        if attempt is not None and _parses(attempt) is None:
-            dedented = _fragment(change, LineKind.ADDED if attempt is new_text else LineKind.DELETED, dedent=True)
-            if _parses(dedented) is None:
-                note = f"{change.path}: only a fragment of this file is available and it does not parse alone"
-                return _empty(_summary(change, "fragment does not parse on its own"), (note,))
-            if attempt is new_text:
-                new_text = dedented
-            else:
-                old_text = dedented
-    return _FileWork(change, config, fragments=True).run(old_text, new_text)
-
-
-def _fragment(change: FileChange, side: LineKind, dedent: bool = False) -> str:
-    """One side of the file as far as the hunks show it; unknown lines are left blank."""
-    numbered: dict[int, str] = {}
-    blocks: list[list[int]] = []
-    for hunk in change.hunks:
-        block: list[int] = []
-        for line in hunk.lines:
-            lineno = line.new_lineno if side is LineKind.ADDED else line.old_lineno
-            if line.kind in (LineKind.CONTEXT, side) and lineno is not None:
-                numbered[lineno] = line.text
-                block.append(lineno)
-        blocks.append(block)
-    if dedent:
-        for block in blocks:
-            for lineno, text in zip(block, textwrap.dedent("\n".join(numbered[n] for n in block)).split("\n")):
-                numbered[lineno] = text
-    last = max(numbered, default=0)
-    return "\n".join(numbered.get(lineno, "") for lineno in range(1, last + 1)) + "\n"
-
-
-def _parses(text: str) -> PythonSource | None:
-    try:
-        return pysource.parse("<fragment>", text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    old_text = None if change.kind is ChangeKind.ADDED else fragments.side_text(change, LineKind.DELETED)
+    new_text = None if change.kind is ChangeKind.DELETED else fragments.side_text(change, LineKind.ADDED)
+    if change.kind is not ChangeKind.DELETED and new_text is None:
+        note = f"{change.path}: only a fragment of this file is available and it does not parse alone"
+        return _empty(_summary(change, "fragment does not parse on its own"), (note,))
+    return _FileWork(change, config).run(old_text, new_text)
 
 
 class _Side:
@@ -175,61 +168,68 @@ class _Side:
                     return value
         return None
 
+    def issues(self) -> dict[str, tuple[Issue, ...]]:
+        return {name: result.issues for name, result in self.results.items()}
+
     def line_text(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
+    def owner(self, line: int) -> str:
+        unit = pysource.innermost_unit(self.source.units, line)
+        return unit.key if unit is not None else "<module>"
+
 
 class _FileWork:
-    """The analysis of one changed Python file; used once, by ``run``."""
+    """The analysis of one changed Python file."""
 
-    def __init__(self, change: FileChange, config: Config, fragments: bool = False) -> None:
+    def __init__(self, change: FileChange, config: Config, added: set[int] | None = None, deleted: set[int] | None = None) -> None:
         self.change = change
         self.config = config
-        self.fragments = fragments
         self.path = change.path
+        self.test = is_test(change.path)
+        self.added = set(change.added_lines) if added is None else added
+        self.deleted = set(change.deleted_lines) if deleted is None else deleted
         self.failures: list[str] = []
         self.notes: list[str] = []
-        self.added = set(change.added_lines)
-        self.deleted = set(change.deleted_lines)
 
     def run(self, old_text: str | None, new_text: str | None) -> FileAnalysis:
         old_source = self._parse_old(old_text)
-        lines_before = old_text.count("\n") if old_text is not None else 0
-        if new_text is None:  # a deleted file: nothing left to read but what it took away
-            return self._result((), (), None, None, lines_before, mechanical=False)
+        lines_before = pysource.line_count(old_text) if old_text is not None else 0
+        if new_text is None:
+            return self._deleted_file(old_source, lines_before)
+        if _has_lone_carriage_return(new_text):
+            # Python ends a line at a lone CR; git does not: the diff would not show the code Python runs.
+            line = pysource.line_count(new_text.split("\r")[0] + "x")
+            return self.whole_file_finding("DR-E002", line, "lone CR line endings: git and Python see different lines", pysource.line_count(new_text))
         try:
             new_source = pysource.parse(self.path, new_text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-            return self._unparsable(error, new_text, lines_before)
-        if old_source is not None and _same_tree(old_source, new_source, self.deleted, self.added):
+            return self._unparsable(error, new_text)
+        if old_source is not None and is_mechanical(old_source, new_source, self.deleted, self.added):
             return self._result((), (), None, None, lines_before, mechanical=True)
-        old_wanted, new_wanted = self._wanted_lines(old_source, new_source)
+        pairs = units.pair_functions(old_source, new_source, self.added, self.deleted)
+        old_wanted, new_wanted = self._wanted_lines(old_source, new_source, pairs)
         old = self._analyze(old_source, old_wanted) if old_source is not None else None
         new = self._analyze(new_source, new_wanted)
-        units = self._units(old, new)
-        findings = self._line_findings(old, new) + self._unit_findings(units)
-        return self._result(
-            findings,
-            units,
-            old.file_metric(MAINTAINABILITY_INDEX) if old else None,
-            new.file_metric(MAINTAINABILITY_INDEX),
-            lines_before,
-            mechanical=False,
-        )
+        touched = units.touched(self.change, old_source, new_source, self.added, self.deleted, pairs)
+        changes = self._unit_changes(touched, old, new)
+        findings = self._issue_findings(old, new, pairs) + self._unit_findings(changes)
+        mi_before = old.file_metric(MAINTAINABILITY_INDEX) if old else None
+        return self._result(findings, changes, mi_before, new.file_metric(MAINTAINABILITY_INDEX), lines_before, mechanical=False)
 
     def _result(
         self,
         findings: Iterable[Finding],
-        units: Iterable[UnitChange],
+        changes: Iterable[UnitChange],
         mi_before: float | None,
         mi_after: float | None,
         lines_before: int,
         mechanical: bool,
     ) -> FileAnalysis:
         return FileAnalysis(
-            summary=_summary(self.change, None, mechanical),
+            summary=_summary(self.change, None, mechanical, added=len(self.added)),
             findings=tuple(sorted(findings, key=_finding_key)),
-            units=tuple(sorted(units, key=lambda unit: (unit.side, unit.line, unit.name))),
+            units=tuple(sorted(changes, key=lambda unit: (unit.side, unit.line, unit.name))),
             maintainability_before=mi_before,
             maintainability_after=mi_after,
             lines_before=lines_before,
@@ -237,7 +237,7 @@ class _FileWork:
             notes=tuple(self.notes),
         )
 
-    # -- parsing -------------------------------------------------------------------------------
+    # -- whole files -----------------------------------------------------------------------------
 
     def _parse_old(self, old_text: str | None) -> PythonSource | None:
         if old_text is None:
@@ -247,35 +247,55 @@ class _FileWork:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # the old side's state is not this change's doing; treat all as new
 
-    def _unparsable(self, error: Exception, text: str, lines_before: int) -> FileAnalysis:
-        line_count = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    def _unparsable(self, error: Exception, text: str) -> FileAnalysis:
+        line_count = pysource.line_count(text)
         if isinstance(error, SyntaxError):
             line = min(max(error.lineno or 1, 1), line_count)
-            message = f"does not parse: {error.msg} (line {error.lineno})"
-        else:
-            line = min(self.added) if self.added else 1
-            message = "does not parse: nested too deeply for Python's parser"
-        finding = Finding("DR-E001", "parser", self.path, line, line, Severity.HIGH, message)
-        whole = UnitChange(
-            self.path, self.path, "file", 1, line_count, "new", len(self.added), len(self.deleted),
-            False, is_test(self.path), {}, {},
-        )
-        return self._result((finding,), (whole,), None, None, lines_before, mechanical=False)
+            return self.whole_file_finding("DR-E001", line, f"does not parse: {error.msg} (line {error.lineno})", line_count)
+        line = min(self.added) if self.added else 1
+        return self.whole_file_finding("DR-E001", line, "does not parse: nested too deeply for Python's parser", line_count)
 
-    def _wanted_lines(self, old_source: PythonSource | None, new_source: PythonSource) -> tuple[set[int], set[int]]:
+    def whole_file_finding(self, rule: str, line: int, message: str, line_count: int) -> FileAnalysis:
+        """A file that cannot be analysed: one high-risk finding, and the whole file as its hotspot."""
+        finding = Finding(rule, "parser", self.path, line, line, Severity.HIGH, message)
+        whole = UnitChange(
+            self.path, self.path, "file", 1, max(line_count, 1), "new", len(self.added), len(self.deleted),
+            False, self.test, {}, {},
+        )
+        return self._result((finding,), (whole,), None, None, 0, mechanical=False)
+
+    def _deleted_file(self, old_source: PythonSource | None, lines_before: int) -> FileAnalysis:
+        """A deleted file: the issues it took away count in the change's favour."""
+        if old_source is None:
+            return self._result((), (), None, None, lines_before, mechanical=False)
+        old = self._analyze(old_source, self.deleted)
+        removed = matching.touching(old.issues(), self.deleted, self._keep_old)
+        findings = [self._finding(analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
+        whole = UnitChange(
+            self.path, self.path, "file", 1, max(lines_before, 1), "old", 0, len(self.deleted), False, self.test, {}, {},
+        )
+        return self._result(findings, (whole,), None, None, lines_before, mechanical=False)
+
+    # -- running the analyzers -------------------------------------------------------------------
+
+    def _wanted_lines(self, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]) -> tuple[set[int], set[int]]:
         """The lines each side's analysis must cover: the changed lines, and on the old side the
         functions the change touched (for their "before" measurements)."""
-        new_wanted = self.added | set(_deleted_anchors(self.change).values())
+        new_wanted = self.added | set(units.deleted_anchors(self.change).values())
         targets = sorted(new_wanted)
-        touched = {unit.qualname for unit in new_source.units if pysource.touches(targets, unit.start, unit.end)}
+        touched = {unit.key for unit in new.units if pysource.touches(targets, unit.start, unit.end)}
         old_wanted = set(self.deleted)
-        if old_source is not None:
-            old_wanted |= {unit.def_line for unit in old_source.units if unit.qualname in touched}
+        if old is not None:
+            old_wanted |= {unit.def_line for unit in old.units if pairs.get(unit.key) in touched}
         return old_wanted, new_wanted
 
     def _analyze(self, source: PythonSource, wanted: set[int]) -> _Side:
         results: dict[str, FileResult] = {}
         slices: dict[Scope, PythonSource] = {}
+        nesting = pysource.depth(source.tree)
+        if nesting > MAX_TREE_DEPTH:
+            self.notes.append(f"{self.path}: not analysed: its syntax tree nests {nesting} levels deep")
+            return _Side(source, results)
         for name, analyzer in ANALYZERS.items():
             if not self.config.analyzers.get(name, True):
                 continue
@@ -283,8 +303,6 @@ class _FileWork:
                 if analyzer.SCOPE not in slices:
                     slices[analyzer.SCOPE] = _scoped(source, wanted, analyzer.SCOPE)
                 results[name] = analyzer.analyze(slices[analyzer.SCOPE])
-            except SKIPS as skip:
-                self.notes.append(f"{self.path}: {name} skipped: {skip}")
             except (RecursionError, MemoryError):
                 self.notes.append(f"{self.path}: {name} skipped: the code is nested too deeply")
             except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
@@ -293,44 +311,30 @@ class _FileWork:
 
     # -- findings on lines -----------------------------------------------------------------------
 
-    def _line_findings(self, old: _Side | None, new: _Side) -> list[Finding]:
-        new_units_only = self._new_definition_lines(old, new)
-        moved = _issue_keys(old) if old else Counter()
-        findings: list[Finding] = []
-        for name, result in new.results.items():
-            for issue in result.issues:
-                if not self._touches(issue, self.added):
-                    continue
-                if issue.rule in rules.NEW_UNITS_ONLY and issue.line not in new_units_only:
-                    continue
-                if issue.rule in rules.NOT_IN_TESTS and is_test(self.path):
-                    continue
-                key = (name, issue.rule, new.line_text(issue.line))
-                if moved[key] > 0:  # the same issue on the same code existed before: moved, not new
-                    moved[key] -= 1
-                    continue
-                findings.append(self._finding(name, issue, removed=False))
-        return findings + self._removed_findings(old, new)
+    def _keep_old(self, analyzer: str, issue: Issue) -> bool:
+        return not (self.test and issue.rule in rules.NOT_IN_TESTS)
 
-    def _removed_findings(self, old: _Side | None, new: _Side) -> list[Finding]:
+    def _issue_findings(self, old: _Side | None, new: _Side, pairs: Mapping[str, str]) -> list[Finding]:
+        created = _created_definition_lines(old.source if old else None, new.source, pairs)
+
+        def keep_new(analyzer: str, issue: Issue) -> bool:
+            if issue.rule in rules.NEW_UNITS_ONLY and issue.line not in created:
+                return False
+            return self._keep_old(analyzer, issue)
+
+        new_side = matching.Side(matching.touching(new.issues(), self.added, keep_new), new.line_text, new.owner)
         if old is None:
-            return []
-        remaining = _issue_keys(new)
-        removed: list[Finding] = []
-        for name, result in old.results.items():
-            if name not in rules.CREDIT_REMOVALS:
-                continue
-            for issue in result.issues:
-                key = (name, issue.rule, old.line_text(issue.line))
-                if remaining[key] > 0:
-                    remaining[key] -= 1
-                elif self._touches(issue, self.deleted):
-                    removed.append(self._finding(name, issue, removed=True))
-        return removed
+            old_side = matching.Side([], str, str)
+        else:
+            def old_owner(line: int) -> str:
+                owner = old.owner(line)
+                return pairs.get(owner, f"<deleted {owner}>") if owner != "<module>" else owner
 
-    @staticmethod
-    def _touches(issue: Issue, lines: set[int]) -> bool:
-        return any(line in lines for line in range(issue.line, issue.end_line + 1))
+            old_side = matching.Side(matching.touching(old.issues(), self.deleted, self._keep_old), old.line_text, old_owner)
+        introduced, removed = matching.match(old_side, new_side)
+        findings = [self._finding(analyzer, issue, removed=False) for analyzer, issue in introduced]
+        findings += [self._finding(analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
+        return findings
 
     def _finding(self, analyzer: str, issue: Issue, removed: bool) -> Finding:
         return Finding(
@@ -339,93 +343,33 @@ class _FileWork:
             removed=removed,
         )
 
-    @staticmethod
-    def _new_definition_lines(old: _Side | None, new: _Side) -> set[int]:
-        """Lines of the ``def``/``class`` names that did not exist before the change."""
-        before = _definitions(old.source.tree) if old else {}
-        return {line for name, line in _definitions(new.source.tree).items() if name not in before}
-
     # -- units -----------------------------------------------------------------------------------
 
-    def _units(self, old: _Side | None, new: _Side) -> list[UnitChange]:
-        old_units = {unit.qualname: unit for unit in old.source.units} if old else {}
-        touched_new: dict[str, list[int]] = {}  # qualname -> [added, deleted]
-        deleted_functions: dict[str, list[int]] = {}
-        module_lines: dict[int, list[int]] = {}  # top-level statement index -> [added, deleted]
-        new_by_name = {unit.qualname: unit for unit in new.source.units}
-        for line in self.added:
-            unit = pysource.innermost_unit(new.source.units, line)
-            if unit is not None:
-                touched_new.setdefault(unit.qualname, [0, 0])[0] += 1
-            elif _in_statement(new.source, line):  # blank and comment lines between statements are not code
-                module_lines.setdefault(_statement_index(new.source, line), [0, 0])[0] += 1
-        anchors = _deleted_anchors(self.change)
-        for line in self.deleted:
-            old_unit = pysource.innermost_unit(old.source.units, line) if old else None
-            if old_unit is not None and old_unit.qualname in new_by_name:
-                touched_new.setdefault(old_unit.qualname, [0, 0])[1] += 1
-            elif old_unit is not None:
-                deleted_functions.setdefault(old_unit.qualname, [0, 0])[1] += 1
-            elif old is None or _in_statement(old.source, line):
-                anchor = anchors.get(line, 1)
-                new_unit = pysource.innermost_unit(new.source.units, anchor)
-                if new_unit is not None:
-                    touched_new.setdefault(new_unit.qualname, [0, 0])[1] += 1
-                else:
-                    module_lines.setdefault(_statement_index(new.source, anchor), [0, 0])[1] += 1
-        units = [self._function_unit(new_by_name[name], counts, old, new, old_units) for name, counts in touched_new.items()]
-        units += [self._deleted_unit(old_units[name], counts, old) for name, counts in deleted_functions.items() if old]
-        units += self._module_blocks(new.source, module_lines)
-        return units
+    def _unit_changes(self, touched: units.Touched, old: _Side | None, new: _Side) -> list[UnitChange]:
+        changes = []
+        for unit, previous, touch in touched.functions.values():
+            before = old.unit_metrics(previous.def_line) if old is not None and previous is not None else {}
+            renamed = previous.qualname if previous is not None and previous.qualname != unit.qualname else None
+            changes.append(UnitChange(
+                self.path, unit.qualname, "function", unit.start, unit.end, "new", touch.added, touch.deleted,
+                previous is None, self.test, before, new.unit_metrics(unit.def_line), renamed,
+            ))
+        for unit, touch in touched.deleted.values():
+            before = old.unit_metrics(unit.def_line) if old is not None else {}
+            changes.append(UnitChange(
+                self.path, unit.qualname, "function", unit.start, unit.end, "old", 0, touch.deleted,
+                False, self.test, before, {},
+            ))
+        for start, end, class_name, touch in units.merge_blocks(new.source, touched.blocks):
+            name, kind = (class_name, "class") if class_name else ("<module>", "module")
+            changes.append(UnitChange(
+                self.path, name, kind, start, end, "new", touch.added, touch.deleted, False, self.test, {}, {},
+            ))
+        return changes
 
-    def _function_unit(
-        self, unit: pysource.Unit, counts: list[int], old: _Side | None, new: _Side, old_units: Mapping[str, pysource.Unit]
-    ) -> UnitChange:
-        previous = old_units.get(unit.qualname)
-        before = old.unit_metrics(previous.def_line) if old and previous else {}
-        return UnitChange(
-            self.path, unit.qualname, "function", unit.start, unit.end, "new", counts[0], counts[1],
-            previous is None, is_test(self.path), before, new.unit_metrics(unit.def_line),
-        )
-
-    def _deleted_unit(self, unit: pysource.Unit, counts: list[int], old: _Side) -> UnitChange:
-        return UnitChange(
-            self.path, unit.qualname, "function", unit.start, unit.end, "old", 0, counts[1],
-            False, is_test(self.path), old.unit_metrics(unit.def_line), {},
-        )
-
-    def _module_blocks(self, source: PythonSource, touched: Mapping[int, list[int]]) -> list[UnitChange]:
-        """One block per touched class body, and one per run of other touched top-level statements."""
-        blocks: list[UnitChange] = []
-        run: list[int] = []
-        for index in sorted(touched):
-            class_name = source.top_level_classes[index] if index >= 0 else None
-            if run and (index != run[-1] + 1 or class_name is not None):
-                blocks.append(self._module_block(source, run, touched))
-                run = []
-            run.append(index)
-            if class_name is not None:
-                blocks.append(self._module_block(source, run, touched))
-                run = []
-        if run:
-            blocks.append(self._module_block(source, run, touched))
-        return blocks
-
-    def _module_block(self, source: PythonSource, run: list[int], touched: Mapping[int, list[int]]) -> UnitChange:
-        spans = source.top_level
-        start = spans[run[0]][0] if spans and run[0] >= 0 else 1
-        end = spans[run[-1]][1] if spans and run[-1] >= 0 else max(1, source.line_count)
-        added = sum(touched[index][0] for index in run)
-        deleted = sum(touched[index][1] for index in run)
-        class_name = source.top_level_classes[run[0]] if len(run) == 1 and run[0] >= 0 else None
-        name, kind = (class_name, "class") if class_name else ("<module>", "module")
-        return UnitChange(self.path, name, kind, start, end, "new", added, deleted, False, is_test(self.path), {}, {})
-
-    # -- findings about whole functions ----------------------------------------------------------
-
-    def _unit_findings(self, units: list[UnitChange]) -> list[Finding]:
+    def _unit_findings(self, changes: list[UnitChange]) -> list[Finding]:
         findings: list[Finding] = []
-        for unit in units:
+        for unit in changes:
             if unit.side != "new" or unit.kind != "function":
                 continue
             findings += self._over_limit(unit, CYCLOMATIC_COMPLEXITY, rules.COMPLEXITY_LIMIT, "DR-C001", "complexity")
@@ -439,11 +383,9 @@ class _FileWork:
         before = unit.before.get(metric)
         if after is None or after <= limit or (before is not None and after <= before):
             return []
-        severity = Severity.MEDIUM
-        if metric == CYCLOMATIC_COMPLEXITY:
-            severity = Severity.HIGH if after > rules.COMPLEXITY_HIGH else Severity.MEDIUM
-        elif analyzer == "readability":
-            severity = Severity.LOW
+        severity = Severity.LOW if analyzer == "readability" else Severity.MEDIUM
+        if metric == CYCLOMATIC_COMPLEXITY and after > rules.COMPLEXITY_HIGH:
+            severity = Severity.HIGH
         return [Finding(rule, analyzer, self.path, unit.line, unit.end_line, severity, _limit_message(unit, metric, limit))]
 
 
@@ -463,6 +405,13 @@ def _limit_message(unit: UnitChange, metric: str, limit: int) -> str:
     return f"`{unit.name}` {words} {change}{unit_word}; over the limit of {limit}"
 
 
+def _created_definition_lines(old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]) -> set[int]:
+    """Lines of the ``def``/``class`` of definitions the change created (not renamed ones)."""
+    existed = {unit.key for unit in (old.units + old.classes)} if old else set()
+    existed |= set(pairs.values())
+    return {unit.def_line for unit in new.units + new.classes if unit.key not in existed}
+
+
 def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSource:
     """What an analyzer of ``scope`` needs to see of ``source`` to answer for ``wanted`` lines."""
     if scope is Scope.FILE:
@@ -470,106 +419,9 @@ def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSourc
     return pysource.slice_source(source, wanted, keep_imports=scope is Scope.STATEMENTS_AND_IMPORTS)
 
 
-def _issue_keys(side: _Side) -> Counter[tuple[str, str, str]]:
-    """Issues by (analyzer, rule, code on the line): the same key on both sides is the same issue."""
-    return Counter(
-        (name, issue.rule, side.line_text(issue.line)) for name, result in side.results.items() for issue in result.issues
-    )
+def _has_lone_carriage_return(text: str) -> bool:
+    return "\r" in text.replace("\r\n", "")
 
 
 def _finding_key(finding: Finding) -> tuple[str, int, int, str, str, bool]:
     return (finding.path, finding.line, finding.end_line, finding.rule, finding.message, finding.removed)
-
-
-def _same_tree(old: PythonSource, new: PythonSource, deleted: set[int], added: set[int]) -> bool:
-    """True when only formatting and comments changed: every statement holding a changed line has
-    the same syntax tree (``ast.dump`` omits positions) as its counterpart.
-
-    Statements without changed lines are the same text on both sides, so they are not compared;
-    with equal statement counts, counterparts are the statements at one index.  Classes and
-    functions are compared header first, then statement by statement, so a one-line change in a
-    big class does not dump the whole class.
-    """
-    return _same_statements(old.tree.body, new.tree.body, sorted(deleted), sorted(added))
-
-
-def _same_statements(before: list[ast.stmt], after: list[ast.stmt], deleted: list[int], added: list[int]) -> bool:
-    if len(before) != len(after):
-        return False
-    for old_node, new_node in zip(before, after):
-        if not (_statement_touches(deleted, old_node) or _statement_touches(added, new_node)):
-            continue
-        if isinstance(old_node, _DEFINITIONS) and type(old_node) is type(new_node):
-            assert isinstance(new_node, _DEFINITIONS)
-            if _header(old_node) != _header(new_node):
-                return False
-            if not _same_statements(old_node.body, new_node.body, deleted, added):
-                return False
-        elif ast.dump(old_node) != ast.dump(new_node):
-            return False
-    return True
-
-
-_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def _header(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """Everything of a definition but its body (name, arguments, bases, decorators) as text."""
-    return [_dump(value) for name, value in ast.iter_fields(node) if name != "body"]
-
-
-def _dump(value: object) -> str:
-    if isinstance(value, ast.AST):
-        return ast.dump(value)
-    if isinstance(value, list):
-        return "[" + ",".join(_dump(item) for item in value) + "]"
-    return repr(value)
-
-
-def _statement_touches(lines: list[int], node: ast.stmt) -> bool:
-    first = min([node.lineno, *(decorator.lineno for decorator in getattr(node, "decorator_list", []))])
-    return pysource.touches(lines, first, node.end_lineno or node.lineno)
-
-
-def _definitions(tree: ast.Module) -> dict[str, int]:
-    """Qualified names of functions and classes, with the line of each ``def``/``class``."""
-    found: dict[str, int] = {}
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}{child.name}"
-                found.setdefault(name, child.lineno)
-                visit(child, f"{name}.")
-            else:
-                visit(child, prefix)
-
-    visit(tree, "")
-    return found
-
-
-def _in_statement(source: PythonSource, line: int) -> bool:
-    return any(start <= line <= end for start, end in source.top_level)
-
-
-def _statement_index(source: PythonSource, line: int) -> int:
-    """The top-level statement holding ``line``; for lines between statements, the next one."""
-    spans = source.top_level
-    for index, (_, end) in enumerate(spans):
-        if line <= end:
-            return index
-    return len(spans) - 1  # -1 for a module without statements: the block is the whole file
-
-
-def _deleted_anchors(change: FileChange) -> dict[int, int]:
-    """For each deleted line, the new-side line where it used to stand (the next kept line)."""
-    anchors: dict[int, int] = {}
-    for hunk in change.hunks:
-        # "+4,0" means the deleted lines stood after new line 4.
-        next_new = hunk.new_start if hunk.new_count else hunk.new_start + 1
-        for line in hunk.lines:
-            if line.new_lineno is not None:
-                next_new = line.new_lineno + 1
-            elif line.old_lineno is not None:
-                anchors[line.old_lineno] = next_new
-    return anchors

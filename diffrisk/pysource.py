@@ -21,14 +21,18 @@ class UndecodableSource(Exception):
 
 @dataclass(frozen=True)
 class Unit:
-    """A function or method: the unit a reviewer reads and a hotspot names."""
+    """A function, method or class: what a reviewer reads and a hotspot names."""
 
     qualname: str
-    #: 1-based line of the ``def`` keyword (what radon and ``ast`` call the function's line).
+    #: 1-based line of the ``def``/``class`` keyword (what radon and ``ast`` call its line).
     def_line: int
     #: 1-based first line, decorators included, and last line, inclusive.
     start: int
     end: int
+    kind: str = "function"  # or "class"
+    #: The qualname, made unique for a name defined again in the same scope (a property's setter,
+    #: a function defined in both branches of an ``if``): "C.x", then "C.x#2", "C.x#3"...
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,23 @@ class PythonSource:
     path: str
     text: str
     tree: ast.Module
+    #: Functions and methods, in source order.
     units: tuple[Unit, ...]
     #: (start, end) 1-based line spans of the module's top-level statements, decorators included.
     top_level: tuple[tuple[int, int], ...]
     #: For each top-level statement, the class it defines, or None.
     top_level_classes: tuple[str | None, ...] = ()
+    #: Classes, in source order.
+    classes: tuple[Unit, ...] = ()
 
     @property
     def line_count(self) -> int:
-        return self.text.count("\n") + (0 if self.text.endswith("\n") or not self.text else 1)
+        return line_count(self.text)
+
+
+def line_count(text: str) -> int:
+    """Lines in ``text`` as git counts them (a last line without a newline counts)."""
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
 def decode(data: bytes) -> str:
@@ -62,29 +74,48 @@ def parse(path: str, text: str) -> PythonSource:
         # Invalid escape sequences and the like are the code's business, not noise for our users.
         warnings.simplefilter("ignore")
         tree = ast.parse(text, filename=path, type_comments=False)
-    classes = tuple(node.name if isinstance(node, ast.ClassDef) else None for node in tree.body)
-    return PythonSource(path, text, tree, _units(tree), _top_level(tree), classes)
+    return _source(path, text, tree)
 
 
-def _first_line(node: ast.stmt) -> int:
+def _source(path: str, text: str, tree: ast.Module) -> PythonSource:
+    definitions = _definitions(tree)
+    return PythonSource(
+        path,
+        text,
+        tree,
+        tuple(unit for unit in definitions if unit.kind == "function"),
+        _top_level(tree),
+        tuple(node.name if isinstance(node, ast.ClassDef) else None for node in tree.body),
+        tuple(unit for unit in definitions if unit.kind == "class"),
+    )
+
+
+def first_line(node: ast.stmt) -> int:
+    """The 1-based first line of a statement, its decorators included."""
     decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
     return min([node.lineno, *(decorator.lineno for decorator in decorators)])
 
 
 def _top_level(tree: ast.Module) -> tuple[tuple[int, int], ...]:
-    return tuple((_first_line(node), node.end_lineno or node.lineno) for node in tree.body)
+    return tuple((first_line(node), node.end_lineno or node.lineno) for node in tree.body)
 
 
-def _units(tree: ast.Module) -> tuple[Unit, ...]:
+def _definitions(tree: ast.Module) -> tuple[Unit, ...]:
     units: list[Unit] = []
+    seen: dict[str, int] = {}
+
+    def add(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, qualname: str, kind: str) -> None:
+        seen[qualname] = seen.get(qualname, 0) + 1
+        key = qualname if seen[qualname] == 1 else f"{qualname}#{seen[qualname]}"
+        units.append(Unit(qualname, node.lineno, first_line(node), node.end_lineno or node.lineno, kind, key))
 
     def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                qualname = f"{prefix}{node.name}"
-                units.append(Unit(qualname, node.lineno, _first_line(node), node.end_lineno or node.lineno))
-                visit(node.body, f"{qualname}.")
+                add(node, f"{prefix}{node.name}", "function")
+                visit(node.body, f"{prefix}{node.name}.")
             elif isinstance(node, ast.ClassDef):
+                add(node, f"{prefix}{node.name}", "class")
                 visit(node.body, f"{prefix}{node.name}.")
             else:
                 for child_body in _child_bodies(node):
@@ -131,7 +162,7 @@ def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool
     keep: set[int] = set()
     body: list[ast.stmt] = []
     for node in source.tree.body:
-        start, end = _first_line(node), node.end_lineno or node.lineno
+        start, end = first_line(node), node.end_lineno or node.lineno
         if keep_imports and _is_import_block(node):
             keep.update(range(start, end + 1))
             body.append(node)
@@ -143,9 +174,7 @@ def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool
     if len(body) == len(source.tree.body) and all(a is b for a, b in zip(body, source.tree.body)):
         return source
     text = "\n".join(line if number in keep else "" for number, line in enumerate(lines, start=1))
-    tree = ast.Module(body=body, type_ignores=[])
-    classes = tuple(node.name if isinstance(node, ast.ClassDef) else None for node in body)
-    return PythonSource(source.path, text, tree, _units(tree), _top_level(tree), classes)
+    return _source(source.path, text, ast.Module(body=body, type_ignores=[]))
 
 
 def touches(targets: list[int], start: int, end: int) -> bool:
@@ -164,13 +193,31 @@ def _is_import_block(node: ast.stmt) -> bool:
 def _class_slice(node: ast.ClassDef, targets: list[int]) -> tuple[ast.ClassDef, set[int]]:
     """A copy of the class holding only the body statements with ``targets`` lines (at least
     one), and the lines to keep: the header (decorators, ``class`` line) and those statements."""
-    kept = [child for child in node.body if touches(targets, _first_line(child), child.end_lineno or child.lineno)]
+    kept = [
+        child for index, child in enumerate(node.body)
+        if touches(targets, first_line(child), child.end_lineno or child.lineno) or (index == 0 and _is_docstring(child))
+    ]
     kept = kept or node.body[:1]  # only the header changed: keep a body so the class parses
-    lines = set(range(_first_line(node), _first_line(node.body[0])))
+    lines = set(range(first_line(node), first_line(node.body[0])))
     for child in kept:
-        lines.update(range(_first_line(child), (child.end_lineno or child.lineno) + 1))
+        lines.update(range(first_line(child), (child.end_lineno or child.lineno) + 1))
     if len(kept) == len(node.body):
         return node, lines
     pruned = copy.copy(node)
     pruned.body = kept
     return pruned, lines
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+def depth(tree: ast.AST) -> int:
+    """How deeply the syntax tree nests, counted without recursion (so any tree can be measured)."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return deepest

@@ -19,7 +19,8 @@ class Rule(NamedTuple):
 RULES = {
     rule.id: rule
     for rule in (
-        Rule("DR-E001", "complexity", "changed Python that does not parse", 1.0),
+        Rule("DR-E001", "complexity", "changed Python that does not parse or decode", 1.0),
+        Rule("DR-E002", "complexity", "lone CR line endings: git and Python see different lines", 1.0),
         Rule("DR-C001", "complexity", "function over the cyclomatic complexity limit", 0.0),
         Rule("DR-R001", "readability", "long function", 0.10),
         Rule("DR-R002", "readability", "deeply nested function", 0.10),
@@ -51,6 +52,10 @@ NEW_UNITS_ONLY = frozenset({"DR-R006"})
 NOT_IN_TESTS = frozenset({"B101", "B105", "B106", "B107", "B108", "B311"})
 #: Analyzers whose removed issues count in the change's favour.
 CREDIT_REMOVALS = frozenset({"security"})
+
+
+#: Rules about code that cannot be read as the diff shows it; they set a floor on the level.
+UNREADABLE = frozenset({"DR-E001", "DR-E002"})
 
 
 def component_of(rule: str, analyzer: str) -> str:

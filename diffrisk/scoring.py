@@ -133,8 +133,8 @@ def _complexity_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
                 analysis.summary.path,
             ))
         for finding in analysis.findings:
-            if finding.rule == "DR-E001":
-                reasons.append(Reason(rules.RULES["DR-E001"].points, f"{finding.path}: {finding.message}", finding.path, finding.line))
+            if finding.rule in rules.UNREADABLE:
+                reasons.append(Reason(rules.RULES[finding.rule].points, f"{finding.path}: {finding.message}", finding.path, finding.line))
     return reasons
 
 
@@ -191,22 +191,41 @@ def finding_reason(finding: Finding) -> str:
 
 
 def hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
-    """Every touched function or block, riskiest first."""
-    spots = [_hotspot(unit, analysis.findings) for analysis in analyses for unit in analysis.units]
+    """Every touched function or block, riskiest first.  Each finding counts for the innermost
+    unit that holds it (a method, not also its class)."""
+    spots = []
+    for analysis in analyses:
+        owned: dict[int, list[Finding]] = {}
+        for finding in analysis.findings:
+            owner = _owner(finding, analysis.units)
+            if owner is not None:
+                owned.setdefault(owner, []).append(finding)
+        spots += [_hotspot(unit, owned.get(index, [])) for index, unit in enumerate(analysis.units)]
     return tuple(sorted(spots, key=lambda spot: (-spot.risk, -(spot.added + spot.deleted), spot.path, spot.line, spot.name)))
 
 
-def _hotspot(unit: UnitChange, findings: Sequence[Finding]) -> Hotspot:
-    inside = [finding for finding in findings if _inside(finding, unit)]
+def _owner(finding: Finding, units: Sequence[UnitChange]) -> int | None:
+    """Index of the innermost unit holding the finding, on the finding's side."""
+    side = "old" if finding.removed else "new"
+    holding = [
+        (unit.line, -unit.end_line, index) for index, unit in enumerate(units)
+        if unit.side == side and unit.line <= finding.line <= unit.end_line
+    ]
+    return max(holding)[2] if holding else None
+
+
+def _hotspot(unit: UnitChange, inside: Sequence[Finding]) -> Hotspot:
     size_rate = TEST_LINES if unit.is_test else CODE_ADDED
     points = size_rate * math.sqrt(unit.added) + CODE_DELETED * math.sqrt(unit.deleted)
     points += unit_complexity_points(unit)
     points += sum(finding_points(finding) for finding in inside)
-    points += sum(rules.RULES["DR-E001"].points for finding in inside if finding.rule == "DR-E001")
+    points += sum(rules.RULES[finding.rule].points for finding in inside if finding.rule in rules.UNREADABLE)
     reasons = [finding.rule for finding in sorted(inside, key=lambda item: -finding_points(item))]
     if unit_complexity_points(unit) > 0:
         before = "" if unit.is_new else f"{int(unit.before[CYCLOMATIC_COMPLEXITY])} -> "
         reasons.insert(0, f"complexity {before}{int(unit.after[CYCLOMATIC_COMPLEXITY])}")
+    if unit.renamed_from is not None:
+        reasons.insert(0, f"renamed from {unit.renamed_from}")
     if unit.side == "old":
         reasons.insert(0, "deleted")
     elif unit.is_new and unit.kind == "function":
@@ -217,12 +236,6 @@ def _hotspot(unit: UnitChange, findings: Sequence[Finding]) -> Hotspot:
         complexity_before=_int(unit.before.get(CYCLOMATIC_COMPLEXITY)),
         complexity_after=_int(unit.after.get(CYCLOMATIC_COMPLEXITY)),
     )
-
-
-def _inside(finding: Finding, unit: UnitChange) -> bool:
-    if finding.path != unit.path or finding.removed != (unit.side == "old"):
-        return False
-    return unit.line <= finding.line <= unit.end_line
 
 
 def _int(value: float | None) -> int | None:

@@ -14,6 +14,7 @@ from diffrisk import diff as diff_parser
 from diffrisk import git
 from diffrisk.errors import GitError, UsageError
 from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
+from diffrisk.paths import is_python
 
 
 class SourceKind(str, enum.Enum):
@@ -46,14 +47,41 @@ def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> tuple[Diff,
         path = request.value or "-"
         if path != "-" and repo.cwd is not None:
             path = os.path.join(repo.cwd, path)  # like git, -C DIR makes relative paths start in DIR
-        return _parse_patch(_read_patch(path, stdin)), _patch_description(request.value), _in_repo(repo)
+        diff = diff_parser.parse(_read_patch(path, stdin).decode("utf-8", "surrogateescape"))
+        _refuse_series(diff)
+        return diff, _patch_description(request.value), git.is_repository(repo)
     git.check_repository(repo)
-    raw, description = _git_diff(request, repo)
-    return diff_parser.parse(raw.decode("utf-8", "surrogateescape")), description, True
+    command, description = _git_diff(request, repo)
+    diff = diff_parser.parse(command.run(repo).decode("utf-8", "surrogateescape"))
+    return _python_as_text(diff, command, repo), description, True
 
 
-def _parse_patch(data: bytes) -> Diff:
-    return diff_parser.parse(data.decode("utf-8", "surrogateescape"))
+def _python_as_text(diff: Diff, command: git.DiffCommand, repo: git.Repo) -> Diff:
+    """Diff again, as text, the Python files git called binary.
+
+    A ``.gitattributes`` line (``*.py -diff``), a user's attributes file or core.bigFileThreshold
+    can make git print "Binary files differ" for source code, which would hide it from review.
+    """
+    hidden = [change for change in diff.files if change.is_binary and is_python(change.path)]
+    if not hidden:
+        return diff
+    paths = sorted({path for change in hidden for path in (change.old_path, change.new_path) if path})
+    as_text = diff_parser.parse(command.run(repo, ["--text"], paths).decode("utf-8", "surrogateescape"))
+    by_paths = {(change.old_path, change.new_path): change for change in as_text.files}
+    return Diff(tuple(by_paths.get((change.old_path, change.new_path), change) for change in diff.files))
+
+
+def _refuse_series(diff: Diff) -> None:
+    """A patch series (format-patch of several commits, ``git log -p``) changes a file twice;
+    its parts cannot be scored as one diff."""
+    seen: set[str] = set()
+    for change in diff.files:
+        if change.path in seen:
+            raise UsageError(
+                f"the patch changes {change.path!r} more than once (a series of commits?); "
+                "give one diff, e.g. the output of git diff A B"
+            )
+        seen.add(change.path)
 
 
 def _patch_description(value: str | None) -> str:
@@ -70,26 +98,22 @@ def _read_patch(path: str, stdin: bytes) -> bytes:
         raise UsageError(f"cannot read diff file {path!r}: {error.strerror}") from None
 
 
-def _in_repo(repo: git.Repo) -> bool:
-    return git.try_run(repo, ["rev-parse", "--git-dir"]) is not None
-
-
-def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[bytes, str]:
+def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, str]:
     value = request.value or ""
     if request.kind is SourceKind.STAGED:
-        return git.diff_staged(repo), "staged changes"
+        return git.staged(repo), "staged changes"
     if request.kind is SourceKind.WORKTREE:
-        return git.diff_worktree(repo), "unstaged changes"
+        return git.worktree(), "unstaged changes"
     if request.kind is SourceKind.COMMIT:
         commit = git.resolve_commit(repo, value)
         parent = git.first_parent(repo, commit) or git.empty_tree(repo)
-        return git.diff_trees(repo, parent, commit), f"commit {commit[:12]}"
+        return git.trees(parent, commit), f"commit {commit[:12]}"
     if request.kind is SourceKind.BASE:
         head = git.resolve_commit(repo, "HEAD")
         base = git.merge_base(repo, git.resolve_commit(repo, value), head)
-        return git.diff_trees(repo, base, head), f"HEAD against merge base {base[:12]} with {value}"
+        return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}"
     old, new = _split_range(repo, value)
-    return git.diff_trees(repo, old, new), f"range {value}"
+    return git.trees(old, new), f"range {value}"
 
 
 def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:

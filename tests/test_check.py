@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -227,14 +228,16 @@ def test_excluded_files_do_not_count(base_repo: Repo, capsys: pytest.CaptureFixt
     assert report["files"][0]["skipped"] == "excluded by pattern 'vendor/'"
 
 
-def test_binary_and_undecodable_files_are_skipped(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_binary_files_are_skipped_and_undecodable_python_is_a_finding(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base_repo.write("app/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00binary")
     base_repo.write("app/legacy.py", b"name = '\xff\xfe caf\xe9'\n")
     base_repo.stage()
     _, report = run_json(capsys, "-C", str(base_repo.path))
     skipped = {item["path"]: item["skipped"] for item in report["files"]}
-    assert skipped["app/logo.png"] == "binary file"
-    assert skipped["app/legacy.py"].startswith("not valid text in its declared encoding")
+    assert skipped == {"app/logo.png": "binary file", "app/legacy.py": None}
+    assert rules_at(report) == [("DR-E001", "app/legacy.py", 1)]
+    assert report["findings"][0]["message"].startswith("does not decode: ")
+    assert report["level"] == "L2"
 
 
 def test_sources_agree_on_one_change(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -431,3 +434,190 @@ def test_mechanical_detection_inside_classes(base_repo: Repo, capsys: pytest.Cap
     _, changed = run_json(capsys, "-C", str(base_repo.path))
     assert changed["files"][0]["mechanical"] is False
     assert [(spot["name"], spot["line"]) for spot in changed["hotspots"]] == [("Store.put", 8)]
+
+
+# -- regressions found by an outside review ---------------------------------------------------
+
+
+def test_python_marked_binary_by_gitattributes_is_still_analysed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", 'def f():\n    """D."""\n    return 1\n')
+    base_repo.commit("f")
+    base_repo.write("a.py", 'import os\ndef f():\n    """D."""\n    os.system(input())\n')
+    base_repo.write(".gitattributes", "*.py -diff\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert ("B605", "a.py", 4) in rules_at(report)
+    assert report["level"] != "L0"
+
+
+def test_user_attributes_and_big_file_threshold_do_not_hide_python(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    attributes = tmp_path / "attributes"
+    attributes.write_text("*.py binary\n")
+    base_repo.git("config", "core.attributesFile", str(attributes))
+    base_repo.git("config", "core.bigFileThreshold", "1")
+    base_repo.write("a.py", "import os\nos.system(input())\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert ("B605", "a.py", 2) in rules_at(report)
+
+
+def test_a_second_copy_of_an_existing_issue_is_new(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    subprocess.call(cmd, shell=True)\n    return 0\n')
+    base_repo.commit("one call")
+    base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    subprocess.call(cmd, shell=True)\n    for item in cmd:\n        subprocess.call(item, shell=True)\n    return 0\n')
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert rules_at(report) == [("B602", "a.py", 8)]
+
+
+def test_an_edited_line_keeps_its_issue_without_new_or_removed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n')
+    base_repo.commit("call")
+    base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    result = subprocess.call(\n        cmd, shell=True\n    )\n    return result\n')
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert report["findings"] == []
+
+
+COMPLEX = "def parse(v):\n    \"\"\"P.\"\"\"\n" + "".join(f"    if v == '{i}':\n        return {i}\n" for i in range(14)) + "    return None\n"
+
+
+def test_a_renamed_function_is_an_edit_not_a_new_function(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", COMPLEX)
+    base_repo.commit("parse")
+    base_repo.write("a.py", COMPLEX.replace("def parse(v)", "def parse_value(v)"))
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert report["findings"] == []
+    assert report["level"] == "L0"
+    spot = report["hotspots"][0]
+    assert (spot["name"], spot["side"], spot["reasons"], spot["complexity_before"], spot["complexity_after"]) == (
+        "parse_value", "new", ["renamed from parse"], 15, 15,
+    )
+
+
+def test_a_copied_file_is_reviewed_as_new_code(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    module = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n' + "".join(f"\n\ndef helper_{i}():\n    \"\"\"Help.\"\"\"\n    return {i}\n" for i in range(8))
+    base_repo.write("a.py", module)
+    base_repo.commit("a")
+    base_repo.write("a.py", module + "\nEXTRA = 1\n")
+    base_repo.write("b.py", module + "\nOTHER = 2\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    copied = next(item for item in report["files"] if item["path"] == "b.py")
+    assert (copied["status"], copied["added"]) == ("added", module.count("\n") + 2)
+    assert ("B602", "b.py", 6) in rules_at(report)
+
+
+def test_class_docstring_survives_slicing_and_findings_count_once(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", 'class Store:\n    """Keeps things."""\n\n    limit = 3\n\n    def load(self, text):\n        """Load."""\n        return text\n')
+    base_repo.commit("store")
+    base_repo.write("a.py", 'class Store:\n    """Keeps things."""\n\n    limit = 4\n\n    def load(self, text):\n        """Load."""\n        return eval(text)\n')
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert rules_at(report) == [("B307", "a.py", 8)]
+    reasons = {spot["name"]: spot["reasons"] for spot in report["hotspots"]}
+    assert reasons == {"Store.load": ["B307"], "Store": []}
+
+
+def test_property_getter_and_setter_are_told_apart(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    prop = 'class C:\n    """C."""\n\n    @property\n    def x(self):\n        """X."""\n        return self._x\n\n    @x.setter\n    def x(self, value):\n        self._x = value\n'
+    base_repo.write("a.py", prop)
+    base_repo.commit("prop")
+    base_repo.write("a.py", prop.replace("        return self._x\n", "        return eval(self._x)\n"))
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert [(spot["name"], spot["line"], spot["end_line"], spot["reasons"]) for spot in report["hotspots"]] == [
+        ("C.x", 4, 7, ["B307"]),
+    ]
+
+
+def test_removed_test_asserts_earn_no_credit(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("tests/test_a.py", "def test_one():\n    assert 1 + 1 == 2\n")
+    base_repo.commit("test")
+    base_repo.write("tests/test_a.py", "def test_one():\n    pass\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert report["findings"] == []
+
+
+def test_encoding_cookie_files_are_analysed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("cp.py", b'# -*- coding: cp1252 -*-\nname = "\xc1"\nvalue = eval(name)\n')
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert (code, report["failures"], rules_at(report)) == (0, [], [("B307", "cp.py", 3)])
+
+
+def test_deep_but_valid_expression_does_not_crash(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", "X = " + "+".join(["1"] * 1500) + "\n")
+    base_repo.commit("deep")
+    base_repo.write("a.py", "X = " + "+".join(["2"] * 1500) + "\n")
+    base_repo.stage()
+    code, report = run_json(capsys, "-C", str(base_repo.path))
+    assert (code, report["failures"]) == (0, [])
+    assert report["notes"] == ["a.py: not analysed: its syntax tree nests 1502 levels deep"] * 2
+
+
+def test_deleting_a_file_credits_its_issues_and_shows_it(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("b.py", 'def f(text):\n    """F."""\n    return eval(text)\n')
+    base_repo.commit("b")
+    base_repo.git("rm", "-q", "b.py")
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert [(item["rule"], item["line"], item["removed"]) for item in report["findings"]] == [("B307", 3, True)]
+    assert [(spot["name"], spot["kind"], spot["side"]) for spot in report["hotspots"]] == [("b.py", "file", "old")]
+
+
+def test_moving_a_file_out_of_a_critical_path_still_raises(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("pyproject.toml", '[tool.diffrisk]\ncritical_paths = ["src/auth/"]\n')
+    base_repo.write("src/auth/tok.py", "".join(f"VALUE_{i} = {i}\n" for i in range(20)))
+    base_repo.commit("tokens")
+    (base_repo.path / "src" / "misc").mkdir()
+    base_repo.git("mv", "src/auth/tok.py", "src/misc/tok.py")
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert report["level_reasons"] == ["raised L0 -> L1: touches critical path src/misc/tok.py"]
+
+
+def test_patch_series_is_refused(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", "A = 1\n")
+    base_repo.commit("one")
+    base_repo.write("a.py", "A = 2\n")
+    base_repo.commit("two")
+    series = tmp_path / "series.patch"
+    series.write_text(base_repo.git("format-patch", "--stdout", "HEAD~2"))
+    assert main(["-C", str(base_repo.path), "check", "--diff-file", str(series)]) == 2
+    assert capsys.readouterr().err == (
+        "diffrisk: error: the patch changes 'a.py' more than once (a series of commits?); "
+        "give one diff, e.g. the output of git diff A B\n"
+    )
+
+
+def test_lone_carriage_returns_are_a_finding(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", b"import os\rdef f():\r    os.system(input())\r")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert rules_at(report) == [("DR-E002", "a.py", 1)]
+    assert report["level"] == "L2"
+
+
+def test_encoding_change_and_added_suppression_are_not_mechanical(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", b"# coding: latin-1\nSIGN = '\xa4'\n")
+    base_repo.write("b.py", b"import os\nos.system(input())\n")
+    base_repo.commit("files")
+    base_repo.write("a.py", b"# coding: iso8859-15\nSIGN = '\xa4'\n")
+    base_repo.write("b.py", b"import os\nos.system(input())  # nosec\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    assert [item["mechanical"] for item in report["files"]] == [False, False]
+
+
+def test_pipe_closed_early_is_not_an_internal_error(base_repo: Repo) -> None:
+    base_repo.write("app/run.py", RISKY)
+    base_repo.stage()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before diffrisk writes a byte
+    writer = subprocess.run(
+        [sys.executable, "-m", "diffrisk", "check", "--format", "json"],
+        cwd=base_repo.path, stdout=write_end, stderr=subprocess.PIPE, check=False,
+    )
+    os.close(write_end)
+    assert (writer.returncode, writer.stderr) == (1, b"")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,13 @@ def test_invalid_toml(tmp_path: Path) -> None:
 def test_missing_explicit_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"cannot read config file .*: No such file or directory"):
         config.load(str(tmp_path / "nope.toml"), None)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'tool = "x"\n', "[tool] and [tool.diffrisk] must be tables"),
+    (b"[tool.diffrisk]\nfail_level = '\xff'\n", "not valid TOML"),
+])
+def test_malformed_pyproject_is_a_config_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        config.load(None, str(tmp_path))

@@ -787,7 +787,7 @@ def test_round_trip_through_git(repo: Repo, seed: int) -> None:
     old_tree = {path: lines_of(data) for path, data in old_files.items()}
     new_tree = {path: lines_of(data) for path, data in new_files.items()}
 
-    raw = git.diff_trees(git.Repo(cwd=str(repo.path)), old_sha, new_sha)
+    raw = git.trees(old_sha, new_sha).run(git.Repo(cwd=str(repo.path)))
     diff = parse(raw.decode("utf-8", "surrogateescape"))
 
     changed = {path for path in old_files.keys() | new_files.keys() if old_files.get(path) != new_files.get(path)}

@@ -51,3 +51,12 @@ def test_text_escapes_control_characters(report: Report) -> None:
 def test_formats_are_deterministic(report: Report) -> None:
     for name, formatter in FORMATS.items():
         assert formatter(report, False) == formatter(report, False), name
+
+
+def test_undecodable_bytes_become_visible_escapes(report: Report) -> None:
+    from dataclasses import replace
+
+    odd = replace(report, files=(replace(report.files[0], path="caf\udce9.py", skipped="binary file"),))
+    document = FORMATS["json"](odd, False)
+    assert json.loads(document)["files"][0]["path"] == "caf\\xe9.py"
+    assert "caf\\xe9.py" in FORMATS["text"](odd, False)

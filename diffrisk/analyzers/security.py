@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import tempfile
 from typing import Any
 
@@ -21,6 +22,8 @@ NAME = "security"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.STATEMENTS_AND_IMPORTS
 
+# PEP 263: an encoding declaration on one of the first two lines.
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _SEVERITIES = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 
 
@@ -33,7 +36,7 @@ def analyze(source: PythonSource) -> FileResult:
     with tempfile.TemporaryDirectory(prefix="diffrisk-") as folder:
         path = os.path.join(folder, "source.py")
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(source.text)
+            handle.write(_without_coding_cookie(source.text))
         _reset(manager, path)
         try:
             manager.run_tests()
@@ -66,6 +69,16 @@ def _reset(manager: Any, path: str) -> None:
     manager.skipped = []
     manager.scores = []
     manager.metrics = metrics.Metrics()
+
+
+def _without_coding_cookie(text: str) -> str:
+    """The text is written as UTF-8, so a cookie naming another encoding would make bandit read it
+    wrongly; the cookie line becomes a blank line (line numbers stay)."""
+    lines = text.split("\n", 2)
+    for index in range(min(2, len(lines))):
+        if _CODING.match(lines[index]):
+            lines[index] = ""
+    return "\n".join(lines)
 
 
 def _issue(item: Any) -> Issue:

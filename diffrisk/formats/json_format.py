@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from diffrisk import __version__
+from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Report
 
 SCHEMA_VERSION = 1
@@ -21,12 +22,12 @@ def format_report(report: Report, color: bool = False) -> str:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "diffrisk", "version": __version__},
-        "source": report.source,
+        "source": show_bytes(report.source),
         "score": report.score,
         "level": report.level.value,
         "level_name": report.level.word,
         "level_meaning": report.level.meaning,
-        "level_reasons": list(report.level_reasons),
+        "level_reasons": [show_bytes(reason) for reason in report.level_reasons],
         "review_minutes": report.review_minutes,
         "verdict": _plain(report.verdict),
         "components": [_plain(component) for component in report.components],
@@ -35,8 +36,8 @@ def format_report(report: Report, color: bool = False) -> str:
         "files": [_plain(summary) for summary in report.files],
         "size": _plain(report.size),
         "contents_available": report.contents_available,
-        "notes": list(report.notes),
-        "failures": list(report.failures),
+        "notes": [show_bytes(note) for note in report.notes],
+        "failures": [show_bytes(failure) for failure in report.failures],
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
@@ -50,4 +51,6 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, float):
         return round(value, 4)
+    if isinstance(value, str):
+        return show_bytes(value)
     return value

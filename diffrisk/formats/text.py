@@ -7,6 +7,7 @@ cannot move the cursor, recolour the terminal or forge lines.
 from __future__ import annotations
 
 from diffrisk import scoring
+from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Component, Finding, Hotspot, Level, Report
 
 MAX_REASONS = 4
@@ -42,11 +43,9 @@ class _Painter:
 def _safe(text: str) -> str:
     """Escape control characters and undecodable bytes so a hostile name prints as plain text."""
     out = []
-    for char in text:
+    for char in show_bytes(text):
         if char.isprintable() or char == " ":
             out.append(char)
-        elif 0xDC80 <= ord(char) <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
-            out.append(f"\\x{ord(char) - 0xDC00:02x}")
         else:
             out.append(char.encode("unicode_escape").decode("ascii"))
     return "".join(out)
@@ -58,10 +57,16 @@ def _level_text(report: Report, paint: _Painter) -> str:
 
 def _one_line(report: Report, paint: _Painter) -> str:
     verdict = "within policy" if report.verdict.within_policy else "BEYOND POLICY"
-    return (
+    line = (
         f"diffrisk: {_level_text(report, paint)} · risk {report.score}/100 · ~{report.review_minutes} min · "
         f"{verdict} ({_safe(report.source)})"
     )
+    # Python that was not read must never pass unmentioned, even in the quiet form.
+    unread = [item for item in report.files if item.is_python and item.skipped and not item.skipped.startswith("excluded")]
+    if unread:
+        names = ", ".join(f"{_safe(item.path)} ({_safe(item.skipped or '')})" for item in unread[:3])
+        line += f"; not analysed: {names}" + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")
+    return line
 
 
 def _headline(report: Report, paint: _Painter) -> list[str]:

@@ -79,7 +79,7 @@ class Repo:
         return self.git("rev-parse", "HEAD").decode().strip()
 
     def diff_tree(self, old: str, new: str, *extra: str) -> bytes:
-        """What diffrisk's adapter (``diffrisk.git.diff_trees``) runs, plus ``extra`` options."""
+        """What diffrisk's adapter (``diffrisk.git.trees``) runs, plus ``extra`` options."""
         return self.git(*CONFIG_OVERRIDES, "diff-tree", "-r", *DIFF_OPTIONS, *extra, old, new)
 
 

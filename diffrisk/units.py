@@ -1,0 +1,167 @@
+"""Which functions, classes and module-level blocks a change touched, on both sides.
+
+Functions are matched across the change by their unique key (the qualified name, numbered when a
+name is defined twice), and a function that was renamed or moved into a class is paired with its
+old self by the similarity of its body, so a rename is an edit and not a new function.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from diffrisk import pysource
+from diffrisk.model import FileChange
+from diffrisk.pysource import PythonSource, Unit
+
+#: How alike two function bodies must be (difflib's ratio over their lines) to be one function
+#: that was renamed or moved.  Half the lines the same is more than chance in real code.
+RENAME_SIMILARITY = 0.5
+
+
+@dataclass
+class Touch:
+    """Changed lines counted against one unit or block."""
+
+    added: int = 0
+    deleted: int = 0
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What the change touched in one file."""
+
+    #: Functions on the new side, by key, with the old function each continues (None when new).
+    functions: Mapping[str, tuple[Unit, Unit | None, Touch]]
+    #: Functions the change deleted (no new function continues them), by old key.
+    deleted: Mapping[str, tuple[Unit, Touch]]
+    #: Module-level blocks: (first line, last line, class name or None) on the new side.
+    blocks: Mapping[tuple[int, int, str | None], Touch]
+    #: Old function key -> new function key, for every function that exists on both sides.
+    continued: Mapping[str, str]
+
+
+def pair_functions(old: PythonSource | None, new: PythonSource, added: set[int], deleted: set[int]) -> dict[str, str]:
+    """Map old function keys to the new keys that continue them: same key, or a renamed twin."""
+    if old is None:
+        return {}
+    new_keys = {unit.key for unit in new.units}
+    pairs = {unit.key: unit.key for unit in old.units if unit.key in new_keys}
+    added_lines, deleted_lines = sorted(added), sorted(deleted)
+    gone = [unit for unit in old.units if unit.key not in pairs and pysource.touches(deleted_lines, unit.start, unit.end)]
+    arrived = [unit for unit in new.units if unit.key not in pairs.values() and pysource.touches(added_lines, unit.start, unit.end)]
+    if not gone or not arrived:
+        return pairs
+    old_lines, new_lines = old.text.split("\n"), new.text.split("\n")
+    scored = sorted(
+        ((_similarity(_body(old_lines, before), _body(new_lines, after)), before.key, after.key) for before in gone for after in arrived),
+        reverse=True,
+    )
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    for ratio, old_key, new_key in scored:
+        if ratio < RENAME_SIMILARITY:
+            break
+        if old_key not in taken_old and new_key not in taken_new:
+            pairs[old_key] = new_key
+            taken_old.add(old_key)
+            taken_new.add(new_key)
+    return pairs
+
+
+def _body(lines: list[str], unit: Unit) -> list[str]:
+    """The lines after the ``def`` line, stripped (a method moved into a class is re-indented)."""
+    return [line.strip() for line in lines[unit.def_line: unit.end] if line.strip()]
+
+
+def _similarity(before: list[str], after: list[str]) -> float:
+    if not before and not after:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return matcher.ratio() if matcher.real_quick_ratio() >= RENAME_SIMILARITY else 0.0
+
+
+def touched(
+    change: FileChange, old: PythonSource | None, new: PythonSource, added: set[int], deleted: set[int], pairs: Mapping[str, str]
+) -> Touched:
+    """Count each changed line against the innermost function (or block) that holds it."""
+    new_by_key = {unit.key: unit for unit in new.units}
+    old_by_key = {unit.key: unit for unit in old.units} if old else {}
+    continued_from = {new_key: old_by_key[old_key] for old_key, new_key in pairs.items()}
+    functions: dict[str, tuple[Unit, Unit | None, Touch]] = {}
+    gone: dict[str, tuple[Unit, Touch]] = {}
+    blocks: dict[tuple[int, int, str | None], Touch] = {}
+
+    def function(key: str) -> Touch:
+        if key not in functions:
+            functions[key] = (new_by_key[key], continued_from.get(key), Touch())
+        return functions[key][2]
+
+    for line in added:
+        unit = pysource.innermost_unit(new.units, line)
+        if unit is not None:
+            function(unit.key).added += 1
+        elif (block := _block(new, line)) is not None:
+            blocks.setdefault(block, Touch()).added += 1
+    anchors = deleted_anchors(change)
+    for line in deleted:
+        old_unit = pysource.innermost_unit(old.units, line) if old else None
+        if old_unit is not None and old_unit.key in pairs:
+            function(pairs[old_unit.key]).deleted += 1
+        elif old_unit is not None:
+            gone.setdefault(old_unit.key, (old_unit, Touch()))[1].deleted += 1
+        elif old is None or _in_statement(old, line):
+            _count_deleted_module_line(new, anchors.get(line, 1), blocks)
+    return Touched(functions, gone, blocks, dict(pairs))
+
+
+def _count_deleted_module_line(new: PythonSource, anchor: int, blocks: dict[tuple[int, int, str | None], Touch]) -> None:
+    """A deleted module-level line counts for the block now at its place, or for the spot itself."""
+    block = _block(new, anchor)
+    if block is None or (block[2] is None and pysource.innermost_unit(new.units, anchor) is not None):
+        block = (anchor, anchor, None)  # it stood right before a function: name the spot, not the function
+    blocks.setdefault(block, Touch()).deleted += 1
+
+
+def _block(source: PythonSource, line: int) -> tuple[int, int, str | None] | None:
+    """The top-level statement holding ``line`` as a block, or None between statements."""
+    for (start, end), class_name in zip(source.top_level, source.top_level_classes):
+        if start <= line <= end:
+            return start, end, class_name
+    return None
+
+
+def _in_statement(source: PythonSource, line: int) -> bool:
+    return any(start <= line <= end for start, end in source.top_level)
+
+
+def merge_blocks(source: PythonSource, blocks: Mapping[tuple[int, int, str | None], Touch]) -> list[tuple[int, int, str | None, Touch]]:
+    """Merge touched module-level statements that follow each other (a run of imports or
+    constants) into one block; classes, and spots where lines were deleted, stay apart."""
+    index_of = {span: index for index, span in enumerate(source.top_level)}
+    merged: list[tuple[int, int, str | None, Touch]] = []
+    previous_index = -2
+    for (start, end, class_name), touch in sorted(blocks.items(), key=lambda item: (item[0][0], item[0][1])):
+        index = index_of.get((start, end), -2) if class_name is None else -2
+        if merged and index >= 0 and index == previous_index + 1:
+            first, _, _, total = merged[-1]
+            merged[-1] = (first, end, None, Touch(total.added + touch.added, total.deleted + touch.deleted))
+        else:
+            merged.append((start, end, class_name, Touch(touch.added, touch.deleted)))
+        previous_index = index
+    return merged
+
+
+def deleted_anchors(change: FileChange) -> dict[int, int]:
+    """For each deleted line, the new-side line where it used to stand (the next kept line)."""
+    anchors: dict[int, int] = {}
+    for hunk in change.hunks:
+        # "+4,0" means the deleted lines stood after new line 4.
+        next_new = hunk.new_start if hunk.new_count else hunk.new_start + 1
+        for line in hunk.lines:
+            if line.new_lineno is not None:
+                next_new = line.new_lineno + 1
+            elif line.old_lineno is not None:
+                anchors[line.old_lineno] = next_new
+    return anchors
