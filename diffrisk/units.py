@@ -48,25 +48,25 @@ def pair_functions(old: PythonSource | None, new: PythonSource, added: set[int],
         return {}
     new_keys = {unit.key for unit in new.units}
     pairs = {unit.key: unit.key for unit in old.units if unit.key in new_keys}
-    added_lines, deleted_lines = sorted(added), sorted(deleted)
-    gone = [unit for unit in old.units if unit.key not in pairs and pysource.touches(deleted_lines, unit.start, unit.end)]
-    arrived = [unit for unit in new.units if unit.key not in pairs.values() and pysource.touches(added_lines, unit.start, unit.end)]
-    if not gone or not arrived:
-        return pairs
+    gone = [unit for unit in old.units if unit.key not in pairs and pysource.touches(sorted(deleted), unit.start, unit.end)]
+    arrived = [unit for unit in new.units if unit.key not in pairs and pysource.touches(sorted(added), unit.start, unit.end)]
+    pairs.update(_renamed(old, gone, new, arrived))
+    return pairs
+
+
+def _renamed(old: PythonSource, gone: list[Unit], new: PythonSource, arrived: list[Unit]) -> dict[str, str]:
+    """Pair functions that left with functions that arrived, most alike first."""
     old_lines, new_lines = old.text.split("\n"), new.text.split("\n")
     scored = sorted(
         ((_similarity(_body(old_lines, before), _body(new_lines, after)), before.key, after.key) for before in gone for after in arrived),
         reverse=True,
     )
-    taken_old: set[str] = set()
-    taken_new: set[str] = set()
+    pairs: dict[str, str] = {}
     for ratio, old_key, new_key in scored:
         if ratio < RENAME_SIMILARITY:
             break
-        if old_key not in taken_old and new_key not in taken_new:
+        if old_key not in pairs and new_key not in pairs.values():
             pairs[old_key] = new_key
-            taken_old.add(old_key)
-            taken_new.add(new_key)
     return pairs
 
 
