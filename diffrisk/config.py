@@ -127,15 +127,23 @@ def _strings(table: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...]
     return tuple(value)
 
 
-def _thresholds(table: Mapping[str, Any], origin: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
-    if "thresholds" not in table:
-        return default
-    value = table["thresholds"]
+def _subtable(table: Mapping[str, Any], key: str, origin: str, valid: tuple[str, ...], example: str) -> dict[str, Any] | None:
+    """The table under ``key`` (None when absent), with only ``valid`` keys."""
+    if key not in table:
+        return None
+    value = table[key]
     if not isinstance(value, dict):
-        raise ConfigError(f"{origin}: thresholds must be a table such as {{ L1 = 10, L2 = 40, L3 = 70 }}")
-    unknown = sorted(set(value) - {"L1", "L2", "L3"})
+        raise ConfigError(f"{origin}: {key} must be a table such as {{ {example} }}")
+    unknown = sorted(set(value) - set(valid))
     if unknown:
-        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} in thresholds; valid keys: L1, L2, L3")
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} in {key}; valid keys: {', '.join(valid)}")
+    return value
+
+
+def _thresholds(table: Mapping[str, Any], origin: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    value = _subtable(table, "thresholds", origin, ("L1", "L2", "L3"), "L1 = 10, L2 = 40, L3 = 70")
+    if value is None:
+        return default
     merged = dict(zip(("L1", "L2", "L3"), default)) | value
     for key, number in merged.items():
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 100:
@@ -147,14 +155,9 @@ def _thresholds(table: Mapping[str, Any], origin: str, default: tuple[int, int, 
 
 
 def _weights(table: Mapping[str, Any], origin: str, default: Mapping[str, float]) -> Mapping[str, float]:
-    if "weights" not in table:
+    value = _subtable(table, "weights", origin, COMPONENTS, "security = 1.5")
+    if value is None:
         return default
-    value = table["weights"]
-    if not isinstance(value, dict):
-        raise ConfigError(f"{origin}: weights must be a table such as {{ security = 1.5 }}")
-    unknown = sorted(set(value) - set(COMPONENTS))
-    if unknown:
-        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} in weights; valid keys: {', '.join(COMPONENTS)}")
     weights = dict(default)
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not (0 <= number <= 100) or math.isnan(number):
@@ -164,16 +167,9 @@ def _weights(table: Mapping[str, Any], origin: str, default: Mapping[str, float]
 
 
 def _switches(table: Mapping[str, Any], origin: str, default: Mapping[str, bool]) -> Mapping[str, bool]:
-    if "analyzers" not in table:
+    value = _subtable(table, "analyzers", origin, ANALYZER_NAMES, "readability = false")
+    if value is None:
         return default
-    value = table["analyzers"]
-    if not isinstance(value, dict):
-        raise ConfigError(f"{origin}: analyzers must be a table such as {{ readability = false }}")
-    unknown = sorted(set(value) - set(ANALYZER_NAMES))
-    if unknown:
-        raise ConfigError(
-            f"{origin}: unknown key {unknown[0]!r} in analyzers; valid keys: {', '.join(ANALYZER_NAMES)}"
-        )
     switches = dict(default)
     for key, flag in value.items():
         if not isinstance(flag, bool):

@@ -116,10 +116,7 @@ def resolve_commit(repo: Repo, rev: str) -> str:
     out = try_run(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
     if out:
         return out.decode().strip()
-    hint = "check the name"
-    if is_shallow(repo):
-        hint = "this is a shallow clone: fetch it (git fetch --deepen, or fetch-depth: 0 in actions/checkout)"
-    raise GitError(f"unknown revision {rev!r}: {hint}")
+    raise GitError(f"unknown revision {rev!r}: {_hint(repo, 'check the name', 'fetch it')}")
 
 
 def first_parent(repo: Repo, commit: str) -> str | None:
@@ -139,10 +136,15 @@ def merge_base(repo: Repo, a: str, b: str) -> str:
     out = try_run(repo, ["merge-base", a, b])
     if out:
         return out.decode().strip()
-    hint = "the two histories share no commit"
-    if is_shallow(repo):
-        hint = "this is a shallow clone: fetch the base's history (fetch-depth: 0 in actions/checkout)"
+    hint = _hint(repo, "the two histories share no commit", "fetch the base's history")
     raise GitError(f"no merge base between {a[:12]} and {b[:12]}: {hint}")
+
+
+def _hint(repo: Repo, usual: str, fetch: str) -> str:
+    """What to do about a missing object: in a shallow clone it is usually just not fetched."""
+    if is_shallow(repo):
+        return f"this is a shallow clone: {fetch} (git fetch --deepen, or fetch-depth: 0 in actions/checkout)"
+    return usual
 
 
 def is_shallow(repo: Repo) -> bool:

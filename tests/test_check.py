@@ -621,3 +621,21 @@ def test_pipe_closed_early_is_not_an_internal_error(base_repo: Repo) -> None:
     )
     os.close(write_end)
     assert (writer.returncode, writer.stderr) == (1, b"")
+
+
+def test_shallow_clone_names_the_missing_parent_and_the_fix(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", "A = 1\n")
+    base_repo.commit("a")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{base_repo.path}", str(shallow)], check=True)
+    assert main(["-C", str(shallow), "check", "--commit", "HEAD"]) == 2
+    head = base_repo.git("rev-parse", "HEAD").strip()
+    assert capsys.readouterr().err == (
+        f"diffrisk: error: the parent of {head[:12]} is not in this shallow clone: "
+        "fetch more history (git fetch --deepen, or fetch-depth: 0 in actions/checkout)\n"
+    )
+    assert main(["-C", str(shallow), "check", "--commit", "nope"]) == 2
+    assert capsys.readouterr().err == (
+        "diffrisk: error: unknown revision 'nope': this is a shallow clone: fetch it "
+        "(git fetch --deepen, or fetch-depth: 0 in actions/checkout)\n"
+    )
