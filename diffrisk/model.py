@@ -289,6 +289,9 @@ class FileSummary:
     skipped: str | None = None
     #: True when only formatting and comments changed: the syntax tree is the same before and after.
     mechanical: bool = False
+    #: radon's maintainability index (0-100, higher is easier) before and after, when measured.
+    maintainability_before: float | None = None
+    maintainability_after: float | None = None
 
 
 @dataclass(frozen=True)

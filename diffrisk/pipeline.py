@@ -8,6 +8,7 @@ isolation: a crash on one file is recorded as that file's failure and the others
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from diffrisk import fragments, matching, pysource, rules, units
 from diffrisk.analyzers import ANALYZERS
@@ -226,8 +227,13 @@ class _FileWork:
         lines_before: int,
         mechanical: bool,
     ) -> FileAnalysis:
+        summary = replace(
+            _summary(self.change, None, mechanical, added=len(self.added)),
+            maintainability_before=mi_before,
+            maintainability_after=mi_after,
+        )
         return FileAnalysis(
-            summary=_summary(self.change, None, mechanical, added=len(self.added)),
+            summary=summary,
             findings=tuple(sorted(findings, key=_finding_key)),
             units=tuple(sorted(changes, key=lambda unit: (unit.side, unit.line, unit.name))),
             maintainability_before=mi_before,

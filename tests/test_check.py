@@ -122,6 +122,7 @@ def test_pure_rename_is_l0(base_repo: Repo, capsys: pytest.CaptureFixture[str]) 
     assert report["files"] == [{
         "path": "app/runner.py", "old_path": "app/run.py", "status": "renamed", "added": 0, "deleted": 0,
         "is_python": True, "is_test": False, "skipped": None, "mechanical": False,
+        "maintainability_before": None, "maintainability_after": None,
     }]
 
 
@@ -176,6 +177,8 @@ def test_modified_function_reports_complexity_delta(base_repo: Repo, capsys: pyt
     assert rules_at(report) == [("DR-C001", "app/rows.py", 1)]
     spot = report["hotspots"][0]
     assert (spot["name"], spot["complexity_before"], spot["complexity_after"]) == ("parse_row", 3, 15)
+    summary = report["files"][0]
+    assert summary["maintainability_before"] > summary["maintainability_after"] > 0
 
 
 def test_removed_security_issue_counts_in_favour(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
