@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("diffrisk: error: a command is required (try: diffrisk check)", file=sys.stderr)
         return EXIT_ERROR
     try:
-        return _check(args)
+        return _log(args) if args.command == "log" else _check(args)
     except KeyboardInterrupt:
         print("diffrisk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -62,6 +62,80 @@ def _check(args: argparse.Namespace) -> int:
     if report.failures:
         return EXIT_INTERNAL
     return EXIT_OK if report.verdict.within_policy else EXIT_BEYOND_POLICY
+
+
+def _log(args: argparse.Namespace) -> int:
+    from diffrisk import config, history, progress
+    from diffrisk.formats import rows
+
+    repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
+    git.check_repository(repo)
+    settings = config.load(args.config, git.toplevel(repo))
+    if args.commits is not None:
+        text = sys.stdin.read() if args.commits == "-" else _read_text(args.commits)
+        shas = history.resolve_all(repo, history.read_commit_list(text))
+    else:
+        shas = history.commits_in(repo, args.revision_range)
+    infos = history.commit_infos(repo, shas)
+    jobs = args.jobs or os.cpu_count() or 1
+    scored = progress.track(history.score(repo, settings, shas, infos, jobs), len(shas), sys.stderr)
+    failed = False
+    with _Output(args.output) as out:
+        if args.summary:
+            collected = []
+            for row in scored:
+                collected.append(row)
+                failed = failed or bool(row.failures)
+            entries = rows.summarize(collected, args.summary)
+            render = {"text": rows.summary_text, "csv": rows.summary_csv, "jsonl": rows.summary_jsonl}[args.format]
+            out.write(render(entries, args.summary))
+            return EXIT_INTERNAL if failed else EXIT_OK
+        out.write({"text": rows.text_header(), "csv": rows.csv_header(), "jsonl": ""}[args.format])
+        line = {"text": rows.text_row, "csv": rows.csv_row, "jsonl": rows.jsonl}[args.format]
+        for row in scored:
+            out.write(line(row))
+            failed = failed or bool(row.failures)
+    return EXIT_INTERNAL if failed else EXIT_OK
+
+
+class _Output:
+    """Standard output or a file, written line by line so an interrupted run leaves whole lines."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.handle = sys.stdout
+
+    def __enter__(self) -> _Output:
+        if self.path is not None:
+            from diffrisk.errors import UsageError
+
+            try:
+                self.handle = open(self.path, "w", encoding="utf-8")
+            except OSError as error:
+                raise UsageError(f"cannot write {self.path!r}: {error.strerror}") from None
+        return self
+
+    def write(self, text: str) -> None:
+        try:
+            self.handle.write(text)
+            self.handle.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(EXIT_OK) from None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not sys.stdout:
+            self.handle.close()
+
+
+def _read_text(path: str) -> str:
+    from diffrisk.errors import UsageError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {path!r}: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _request(args: argparse.Namespace) -> DiffRequest:
@@ -135,7 +209,28 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument("--fail-level", choices=("L0", "L1", "L2", "L3"), help="override fail_level")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
+    log = commands.add_parser(
+        "log", parents=[common], help="score every commit of a history",
+        description="Score each non-merge commit against its first parent, as check --commit does.",
+    )
+    log.add_argument("revision_range", nargs="?", metavar="REVISION_RANGE", help="e.g. v1.0..HEAD (default: all of HEAD)")
+    log.add_argument("--commits", metavar="FILE", help="score the commits listed in FILE (- for stdin), in that order")
+    log.add_argument("--format", choices=("text", "jsonl", "csv"), default="text", help="output format (default: text)")
+    log.add_argument("--jobs", type=_positive, default=0, metavar="N", help="worker processes (default: the CPU count)")
+    log.add_argument("--summary", choices=("week", "author"), help="per-level counts and review minutes per week or author")
+    log.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
+    log.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def _repository_options(parser: argparse.ArgumentParser, default: object) -> None:

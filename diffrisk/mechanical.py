@@ -6,6 +6,7 @@ import ast
 import re
 
 from diffrisk import pysource
+from diffrisk.analyzers.readability import looks_like_code
 from diffrisk.pysource import PythonSource
 
 # A comment that changes what tools check is not "only a comment".
@@ -22,7 +23,11 @@ def is_mechanical(old: PythonSource, new: PythonSource, deleted: set[int], added
     if _coding(old.text) != _coding(new.text):
         return False
     new_lines = new.text.split("\n")
-    if any(_SUPPRESSION.search(new_lines[line - 1]) for line in added if 0 < line <= len(new_lines)):
+    added_text = [new_lines[line - 1] for line in added if 0 < line <= len(new_lines)]
+    if any(_SUPPRESSION.search(line) for line in added_text):
+        return False
+    # Commented-out code is a finding (DR-R008) of its own, not formatting.
+    if any(line.lstrip().startswith("#") and looks_like_code(line.strip()) for line in added_text):
         return False
     try:
         return _same_statements(old.tree.body, new.tree.body, sorted(deleted), sorted(added))

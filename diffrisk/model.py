@@ -385,3 +385,27 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     #: Analyzer failures: the report is incomplete and the run exits 3.
     failures: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CommitScore:
+    """One commit of ``diffrisk log``: the essentials of its report, or why it could not be scored."""
+
+    sha: str
+    author: str
+    email: str
+    #: Author date, seconds since the epoch (UTC).
+    timestamp: int
+    score: int | None = None
+    level: Level | None = None
+    review_minutes: int | None = None
+    #: (component name, score 0-100, weighted points).
+    components: tuple[tuple[str, int, float], ...] = ()
+    size: SizeMetrics | None = None
+    #: Rule ids of the findings the commit introduced, with how often each occurs.
+    rules: tuple[tuple[str, int], ...] = ()
+    failures: tuple[str, ...] = ()
+    #: Whether the commit is AI-authored; None where nothing tells.
+    ai_authored: bool | None = None
+    #: Why the commit could not be scored (a git error), or None.
+    error: str | None = None

@@ -7,12 +7,14 @@ isolation: a crash on one file is recorded as that file's failure and the others
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from diffrisk import fragments, matching, pysource, rules, units
 from diffrisk.analyzers import ANALYZERS
 from diffrisk.analyzers.scope import Scope
+from diffrisk.cache import DEFAULT_SIZE, BlobCache
 from diffrisk.config import Config
 from diffrisk.mechanical import is_mechanical
 from diffrisk.model import (
@@ -42,6 +44,7 @@ _SYMLINK, _SUBMODULE = "120000", "160000"
 #: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
 MAX_TREE_DEPTH = 400
 _NOT_PYTHON = "not Python"
+_NOSEC = re.compile(r"#.*\bnosec\b", re.I)
 
 
 def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
@@ -109,6 +112,10 @@ def _empty(summary: FileSummary, notes: tuple[str, ...] = ()) -> FileAnalysis:
 
 def _analyze_file(change: FileChange, contents: FileContents | None, config: Config, excluded: Patterns) -> FileAnalysis:
     skipped = _skip_reason(change, excluded)
+    if skipped == "binary file" and is_python(change.path):
+        # git diffs are re-made as text for Python (sources.py); only a patch can still hide code so.
+        message = "shown as binary in the patch, so the change cannot be read; Python source should be text"
+        return _FileWork(change, config).whole_file_finding("DR-E001", 1, message, 1)
     if skipped is not None or not change.hunks:
         return _empty(_summary(change, None if skipped == _NOT_PYTHON else skipped))
     if contents is None:
@@ -121,7 +128,7 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
             old_text = None  # the old side's state is not this change's doing; treat all as new
     if contents.new is None:
         if change.kind is ChangeKind.DELETED:
-            return _FileWork(change, config).run(old_text, None)
+            return _FileWork(change, config, old_id=contents.old_id).run(old_text, None)
         return _empty(_summary(change, "contents unavailable (larger than max_file_bytes, or missing)"))
     try:
         new_text = pysource.decode(contents.new)
@@ -132,8 +139,8 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
     if change.kind is ChangeKind.COPIED:
         # A copy is new code wherever it came from: review it as an added file.
         all_lines = set(range(1, pysource.line_count(new_text) + 1))
-        return _FileWork(change, config, added=all_lines, deleted=set()).run(None, new_text)
-    return _FileWork(change, config).run(old_text, new_text)
+        return _FileWork(change, config, added=all_lines, deleted=set(), new_id=contents.new_id).run(None, new_text)
+    return _FileWork(change, config, old_id=contents.old_id, new_id=contents.new_id).run(old_text, new_text)
 
 
 def _analyze_fragments(change: FileChange, config: Config) -> FileAnalysis:
@@ -172,19 +179,34 @@ class _Side:
     def issues(self) -> dict[str, tuple[Issue, ...]]:
         return {name: result.issues for name, result in self.results.items()}
 
-    def line_text(self, line: int) -> str:
-        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+    def issue_text(self, issue: Issue) -> str:
+        """The stripped code of all the issue's lines."""
+        return "\n".join(line.strip() for line in self.lines[max(issue.line - 1, 0): issue.end_line])
 
-    def owner(self, line: int) -> str:
-        unit = pysource.innermost_unit(self.source.units, line)
-        return unit.key if unit is not None else "<module>"
+    def owner(self, issue: Issue) -> str | None:
+        """The key of the innermost function, else class, holding the issue; None at module level."""
+        unit = pysource.innermost_unit(self.source.units, issue.line)
+        if unit is None:
+            unit = pysource.innermost_unit(self.source.classes, issue.line)
+        return unit.key if unit is not None else None
 
 
 class _FileWork:
     """The analysis of one changed Python file."""
 
-    def __init__(self, change: FileChange, config: Config, added: set[int] | None = None, deleted: set[int] | None = None) -> None:
+    def __init__(
+        self,
+        change: FileChange,
+        config: Config,
+        added: set[int] | None = None,
+        deleted: set[int] | None = None,
+        old_id: str | None = None,
+        new_id: str | None = None,
+    ) -> None:
         self.change = change
+        #: Blob ids of the two sides, the keys of the caches (None: do not cache).
+        self.old_id = old_id
+        self.new_id = new_id
         self.config = config
         self.path = change.path
         self.test = is_test(change.path)
@@ -203,15 +225,15 @@ class _FileWork:
             line = pysource.line_count(new_text.split("\r")[0] + "x")
             return self.whole_file_finding("DR-E002", line, "lone CR line endings: git and Python see different lines", pysource.line_count(new_text))
         try:
-            new_source = pysource.parse(self.path, new_text)
+            new_source = _parse(self.path, new_text, self.new_id)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return self._unparsable(error, new_text)
         if old_source is not None and is_mechanical(old_source, new_source, self.deleted, self.added):
             return self._result((), (), None, None, lines_before, mechanical=True)
         pairs = units.pair_functions(old_source, new_source, self.added, self.deleted)
         old_wanted, new_wanted = self._wanted_lines(old_source, new_source, pairs)
-        old = self._analyze(old_source, old_wanted) if old_source is not None else None
-        new = self._analyze(new_source, new_wanted)
+        old = self._analyze(old_source, old_wanted, self.old_id) if old_source is not None else None
+        new = self._analyze(new_source, new_wanted, self.new_id)
         touched = units.touched(self.change, old_source, new_source, self.added, self.deleted, pairs)
         changes = self._unit_changes(touched, old, new)
         findings = self._issue_findings(old, new, pairs) + self._unit_findings(changes)
@@ -249,7 +271,7 @@ class _FileWork:
         if old_text is None:
             return None
         try:
-            return pysource.parse(self.path, old_text)
+            return _parse(self.path, old_text, self.old_id)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # the old side's state is not this change's doing; treat all as new
 
@@ -274,7 +296,7 @@ class _FileWork:
         """A deleted file: the issues it took away count in the change's favour."""
         if old_source is None:
             return self._result((), (), None, None, lines_before, mechanical=False)
-        old = self._analyze(old_source, self.deleted)
+        old = self._analyze(old_source, self.deleted, self.old_id)
         removed = matching.touching(old.issues(), self.deleted, self._keep_old)
         findings = [self._finding(analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
         whole = UnitChange(
@@ -295,25 +317,32 @@ class _FileWork:
             old_wanted |= {unit.def_line for unit in old.units if pairs.get(unit.key) in touched}
         return old_wanted, new_wanted
 
-    def _analyze(self, source: PythonSource, wanted: set[int]) -> _Side:
+    def _analyze(self, source: PythonSource, wanted: set[int], blob_id: str | None) -> _Side:
         results: dict[str, FileResult] = {}
         slices: dict[Scope, PythonSource] = {}
-        nesting = pysource.depth(source.tree)
-        if nesting > MAX_TREE_DEPTH:
-            self.notes.append(f"{self.path}: not analysed: its syntax tree nests {nesting} levels deep")
-            return _Side(source, results)
         for name, analyzer in ANALYZERS.items():
             if not self.config.analyzers.get(name, True):
                 continue
             try:
                 if analyzer.SCOPE not in slices:
                     slices[analyzer.SCOPE] = _scoped(source, wanted, analyzer.SCOPE)
-                results[name] = analyzer.analyze(slices[analyzer.SCOPE])
+                scoped = slices[analyzer.SCOPE]
+                # A slice is keyed by its text: the same statements of the same blob give the same text.
+                key = None if blob_id is None else (blob_id, self.path, name, "" if scoped is source else scoped.text)
+                results[name] = _RESULTS.get(key, lambda: analyzer.analyze(scoped))
             except (RecursionError, MemoryError):
-                self.notes.append(f"{self.path}: {name} skipped: the code is nested too deeply")
+                self._too_deep(name, source)
             except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
-                self.failures.append(f"{name} failed on {self.path}: {type(error).__name__}: {error}")
+                # bandit reports its own RecursionError as a generic failure: tell the two apart.
+                if pysource.depth(source.tree) <= MAX_TREE_DEPTH:
+                    self.failures.append(f"{name} failed on {self.path}: {type(error).__name__}: {error}")
+                else:
+                    self._too_deep(name, source)
         return _Side(source, results)
+
+    def _too_deep(self, analyzer: str, source: PythonSource) -> None:
+        depth = pysource.depth(source.tree)
+        self.notes.append(f"{self.path}: {analyzer} skipped: the syntax tree nests {depth} levels deep")
 
     # -- findings on lines -----------------------------------------------------------------------
 
@@ -328,19 +357,23 @@ class _FileWork:
                 return False
             return self._keep_old(analyzer, issue)
 
-        new_side = matching.Side(matching.touching(new.issues(), self.added, keep_new), new.line_text, new.owner)
+        new_side = matching.Side(matching.touching(new.issues(), self.added, keep_new), new.issue_text, new.owner)
         if old is None:
-            old_side = matching.Side([], str, str)
-        else:
-            def old_owner(line: int) -> str:
-                owner = old.owner(line)
-                return pairs.get(owner, f"<deleted {owner}>") if owner != "<module>" else owner
+            return [self._finding(analyzer, issue, removed=False) for analyzer, issue in new_side.issues]
 
-            old_side = matching.Side(matching.touching(old.issues(), self.deleted, self._keep_old), old.line_text, old_owner)
+        def old_owner(issue: Issue) -> str | None:
+            owner = old.owner(issue)
+            return pairs.get(owner, f"<deleted {owner}>") if owner is not None else None
+
+        old_side = matching.Side(matching.touching(old.issues(), self.deleted, self._keep_old), old.issue_text, old_owner)
         introduced, removed = matching.match(old_side, new_side)
         findings = [self._finding(analyzer, issue, removed=False) for analyzer, issue in introduced]
-        findings += [self._finding(analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
+        if not self._adds_suppression(new):  # a "# nosec" hides an issue; it does not remove it
+            findings += [self._finding(analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
         return findings
+
+    def _adds_suppression(self, new: _Side) -> bool:
+        return any(_NOSEC.search(new.lines[line - 1]) for line in self.added if 0 < line <= len(new.lines))
 
     def _finding(self, analyzer: str, issue: Issue, removed: bool) -> Finding:
         return Finding(
@@ -416,6 +449,15 @@ def _created_definition_lines(old: PythonSource | None, new: PythonSource, pairs
     existed = {unit.key for unit in (old.units + old.classes)} if old else set()
     existed |= set(pairs.values())
     return {unit.def_line for unit in new.units + new.classes if unit.key not in existed}
+
+
+#: Parsed file versions and analyzer results by blob id, for ``diffrisk log`` (see cache.py).
+_PARSED: BlobCache[PythonSource] = BlobCache()
+_RESULTS: BlobCache[FileResult] = BlobCache(size=2 * DEFAULT_SIZE)
+
+
+def _parse(path: str, text: str, blob_id: str | None) -> PythonSource:
+    return _PARSED.get(None if blob_id is None else (blob_id, path), lambda: pysource.parse(path, text))
 
 
 def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSource:

@@ -39,6 +39,9 @@ class FileContents:
 
     old: bytes | None
     new: bytes | None
+    #: Full blob ids of the two sides, when the bytes are exactly those blobs (for caching).
+    old_id: str | None = None
+    new_id: str | None = None
 
 
 def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> tuple[Diff, str, bool]:
@@ -147,15 +150,21 @@ def load_contents(
     contents: dict[int, FileContents] = {}
     for index, change in changes.items():
         old = blobs.get(change.old_blob) if change.old_blob else None
+        new_id = _full_id(change.new_blob)
         if request.kind is SourceKind.WORKTREE and change.new_path is not None:
-            new = _read_worktree(repo, change.new_path, max_bytes)
+            new, new_id = _read_worktree(repo, change.new_path, max_bytes), None
         else:
             new = blobs.get(change.new_blob) if change.new_blob else None
-        contents[index] = FileContents(old=old, new=new)
+        contents[index] = FileContents(old, new, _full_id(change.old_blob), new_id)
     if request.kind is SourceKind.DIFF_FILE:
         if not all(_agrees(diff.files[index], found) for index, found in contents.items()):
             return {}, False
     return contents, True
+
+
+def _full_id(blob: str | None) -> str | None:
+    """A blob id that names exactly one version (abbreviated ids from patches do not)."""
+    return blob if blob is not None and len(blob) in (40, 64) else None
 
 
 def _agrees(change: FileChange, contents: FileContents) -> bool:

@@ -43,41 +43,73 @@ class Touched:
 
 
 def pair_functions(old: PythonSource | None, new: PythonSource, added: set[int], deleted: set[int]) -> dict[str, str]:
-    """Map old function keys to the new keys that continue them: same key, or a renamed twin."""
+    """Map old function keys to the new keys that continue them.
+
+    Functions the change did not touch keep their key.  The touched ones (and every function whose
+    name is defined more than once, whose numbered keys shift when one is added) are paired by the
+    similarity of their bodies, most alike first, a same-key pair winning ties; so a function that
+    was renamed or moved continues its old self, and a new function that took an old name is new.
+    A touched function that finds no alike partner keeps its same-key pair if it has one.
+    """
     if old is None:
         return {}
+    repeated = _repeated_names(old) | _repeated_names(new)
+    old_lines, new_lines = sorted(deleted), sorted(added)
+    gone = [unit for unit in old.units if unit.qualname in repeated or pysource.touches(old_lines, unit.start, unit.end)]
+    arrived = [unit for unit in new.units if unit.qualname in repeated or pysource.touches(new_lines, unit.start, unit.end)]
+    open_old = {unit.key for unit in gone}
+    open_new = {unit.key for unit in arrived}
     new_keys = {unit.key for unit in new.units}
-    pairs = {unit.key: unit.key for unit in old.units if unit.key in new_keys}
-    gone = [unit for unit in old.units if unit.key not in pairs and pysource.touches(sorted(deleted), unit.start, unit.end)]
-    arrived = [unit for unit in new.units if unit.key not in pairs and pysource.touches(sorted(added), unit.start, unit.end)]
-    pairs.update(_renamed(old, gone, new, arrived))
+    pairs = {unit.key: unit.key for unit in old.units if unit.key in new_keys and unit.key not in open_old and unit.key not in open_new}
+    pairs.update(_by_similarity(old, gone, new, arrived, taken=set(pairs.values())))
+    for key in sorted(open_old & new_keys):  # dissimilar, but still the function of that name
+        if key not in pairs and key not in pairs.values():
+            pairs[key] = key
     return pairs
 
 
-def _renamed(old: PythonSource, gone: list[Unit], new: PythonSource, arrived: list[Unit]) -> dict[str, str]:
+def _repeated_names(source: PythonSource) -> set[str]:
+    """Names defined more than once in one scope (their numbered keys shift when one is added)."""
+    return {unit.qualname for unit in source.units if unit.key != unit.qualname}
+
+
+#: Above this many candidates on a side, only same-key pairs are considered (pairing is quadratic).
+MAX_CANDIDATES = 80
+
+
+def _by_similarity(old: PythonSource, gone: list[Unit], new: PythonSource, arrived: list[Unit], taken: set[str]) -> dict[str, str]:
     """Pair functions that left with functions that arrived, most alike first."""
+    if len(gone) > MAX_CANDIDATES or len(arrived) > MAX_CANDIDATES:
+        arrived_keys = {unit.key for unit in arrived}
+        return {unit.key: unit.key for unit in gone if unit.key in arrived_keys}
     old_lines, new_lines = old.text.split("\n"), new.text.split("\n")
     scored = sorted(
-        ((_similarity(_body(old_lines, before), _body(new_lines, after)), before.key, after.key) for before in gone for after in arrived),
+        (
+            (_similarity(_body(old_lines, before), _body(new_lines, after)), before.key == after.key, before.key, after.key)
+            for before in gone
+            for after in arrived
+        ),
         reverse=True,
     )
     pairs: dict[str, str] = {}
-    for ratio, old_key, new_key in scored:
+    for ratio, _, old_key, new_key in scored:
         if ratio < RENAME_SIMILARITY:
             break
-        if old_key not in pairs and new_key not in pairs.values():
+        if old_key not in pairs and new_key not in taken:
             pairs[old_key] = new_key
+            taken.add(new_key)
     return pairs
 
 
 def _body(lines: list[str], unit: Unit) -> list[str]:
-    """The lines after the ``def`` line, stripped (a method moved into a class is re-indented)."""
-    return [line.strip() for line in lines[unit.def_line: unit.end] if line.strip()]
+    """The function's lines, stripped (a method moved into a class is re-indented), its name
+    taken out of the ``def`` line (a renamed one-liner still compares its signature and body)."""
+    name = unit.qualname.rsplit(".", 1)[-1]
+    first = lines[unit.def_line - 1].strip().replace(f"def {name}", "def ", 1) if unit.def_line <= len(lines) else ""
+    return [first, *(line.strip() for line in lines[unit.def_line: unit.end] if line.strip())]
 
 
 def _similarity(before: list[str], after: list[str]) -> float:
-    if not before and not after:
-        return 1.0
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     return matcher.ratio() if matcher.real_quick_ratio() >= RENAME_SIMILARITY else 0.0
 

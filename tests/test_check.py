@@ -558,7 +558,10 @@ def test_deep_but_valid_expression_does_not_crash(base_repo: Repo, capsys: pytes
     base_repo.stage()
     code, report = run_json(capsys, "-C", str(base_repo.path))
     assert (code, report["failures"]) == (0, [])
-    assert report["notes"] == ["a.py: not analysed: its syntax tree nests 1502 levels deep"] * 2
+    assert report["notes"] == [
+        f"a.py: {analyzer} skipped: the syntax tree nests 1502 levels deep"
+        for analyzer in ("complexity", "security", "readability")
+    ] * 2
 
 
 def test_deleting_a_file_credits_its_issues_and_shows_it(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -642,3 +645,90 @@ def test_shallow_clone_names_the_missing_parent_and_the_fix(base_repo: Repo, tmp
         "diffrisk: error: unknown revision 'nope': this is a shallow clone: fetch it "
         "(git fetch --deepen, or fetch-depth: 0 in actions/checkout)\n"
     )
+
+
+# -- regressions found by a second review -----------------------------------------------------
+
+
+def change_and_check(repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str) -> dict[str, Any]:
+    repo.write("mod.py", before)
+    repo.commit("before")
+    repo.write("mod.py", after)
+    repo.stage()
+    return run_json(capsys, "-C", str(repo.path))[1]
+
+
+RUN_SAFE = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call("ls -l", shell=True)\n'
+
+
+def test_an_issue_that_got_worse_is_new(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    report = change_and_check(base_repo, capsys, RUN_SAFE, RUN_SAFE.replace('"ls -l"', "cmd"))
+    assert ("B602", "mod.py", 6) in rules_at(report)
+
+
+def test_an_issue_spanning_lines_matches_on_all_its_lines(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = 'import subprocess\n\n\ndef cleanup():\n    """Clean."""\n    subprocess.call(\n        "rm -rf /tmp/cache", shell=True)\n\n\ndef run(cmd):\n    """Run."""\n    return cmd\n'
+    after = 'import subprocess\n\n\ndef cleanup():\n    """Clean."""\n\n\ndef run(cmd):\n    """Run."""\n    subprocess.call(\n        cmd, shell=True)\n'
+    report = change_and_check(base_repo, capsys, before, after)
+    assert ("B602", "mod.py", 10) in rules_at(report)
+
+
+def test_module_level_issues_are_not_matched_by_place(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = 'import subprocess\nimport sys\n\nsubprocess.call("make", shell=True)\n'
+    after = 'import subprocess\nimport sys\n\nif __name__ == "__main__":\n    subprocess.call(sys.argv[1], shell=True)\n'
+    report = change_and_check(base_repo, capsys, before, after)
+    assert ("B602", "mod.py", 5) in rules_at(report)
+
+
+def test_a_nosec_hides_an_issue_but_earns_no_credit(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    report = change_and_check(base_repo, capsys, RUN_SAFE.replace('"ls -l"', "cmd"), RUN_SAFE.replace('"ls -l", shell=True)', "cmd, shell=True)  # nosec"))
+    assert [item for item in report["findings"] if item["removed"]] == []
+
+
+def test_a_renamed_function_and_a_new_one_with_its_old_name(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    other = "def parse(v):\n    \"\"\"Other.\"\"\"\n" + "".join(f"    while v > {i}:\n        v -= {i + 1}\n" for i in range(12)) + "    return v\n"
+    report = change_and_check(base_repo, capsys, COMPLEX, COMPLEX.replace("def parse(v)", "def parse_legacy(v)") + "\n\n" + other)
+    spots = {spot["name"]: spot["reasons"] for spot in report["hotspots"]}
+    assert spots["parse_legacy"] == ["renamed from parse"]
+    assert spots["parse"][0] == "new"
+    assert ("DR-C001", "`parse` cyclomatic complexity 13 (new); over the limit of 10") in [
+        (item["rule"], item["message"]) for item in report["findings"]
+    ]
+    assert min(item["line"] for item in report["findings"]) == 34  # all in the new parse, none in the renamed one
+
+
+def test_adding_an_overload_does_not_shift_the_others(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    stub = '@overload\ndef conv(v: {0}) -> {0}: ...\n\n\n'
+    impl = 'def conv(v):\n    """Convert."""\n    return eval(v)\n'
+    before = "from typing import overload\n\n\n" + stub.format("int") + stub.format("str") + impl
+    after = "from typing import overload\n\n\n" + stub.format("bytes") + stub.format("int") + stub.format("str") + impl.replace("return eval(v)", "result = eval(v)\n    return result")
+    report = change_and_check(base_repo, capsys, before, after)
+    assert rules_at(report) == [("DR-R005", "mod.py", 5)]  # only the new stub's `v`: no B307, no DR-C001
+
+
+def test_one_line_functions_are_not_paired_blindly(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = 'class Store:\n    """S."""\n\n    def size(self): return len(self._items)\n'
+    after = 'class Store:\n    """S."""\n\n    def wipe_everything(self): return __import__("os").system("rm -rf /")\n'
+    report = change_and_check(base_repo, capsys, before, after)
+    spot = next(spot for spot in report["hotspots"] if spot["name"] == "Store.wipe_everything")
+    assert spot["reasons"][0] == "new"
+
+
+def test_binary_python_in_a_patch_is_a_finding(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("a.py", "A = 1\n")
+    base_repo.write(".gitattributes", "*.py -diff\n")
+    base_repo.commit("a")
+    base_repo.write("a.py", "import os\nos.system(input())\n")
+    sha = base_repo.commit("b")
+    patch = tmp_path / "b.patch"
+    patch.write_text(base_repo.git("show", sha))
+    assert "Binary files" in patch.read_text()
+    code, report = run_json(capsys, "-C", str(base_repo.path), "--diff-file", str(patch))
+    assert rules_at(report) == [("DR-E001", "a.py", 1)]
+    assert (report["level"], code) == ("L2", 0)
+
+
+def test_adding_only_commented_out_code_is_not_mechanical(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    report = change_and_check(base_repo, capsys, RUN_SAFE, RUN_SAFE + "# result = eval(cmd)\n# print(result)\n")
+    assert report["files"][0]["mechanical"] is False
+    assert rules_at(report) == [("DR-R008", "mod.py", 7)]
