@@ -1,0 +1,101 @@
+"""``diffrisk log`` on real repositories."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diffrisk.history import read_commit_list
+from diffrisk.main import main
+from tests.conftest import Repo
+
+
+@pytest.fixture
+def history(repo: Repo) -> list[str]:
+    repo.write("README.md", "# demo\n")
+    first = repo.commit("docs")
+    repo.write("app.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n')
+    second = repo.commit("runner")
+    repo.write("broken.py", "def broken(:\n    pass\n")
+    third = repo.commit("broken")
+    repo.git("checkout", "-q", "-b", "side", first)
+    repo.write("side.py", "VALUE = 1\n")
+    side = repo.commit("side")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-edit", "side")
+    return [first, second, third, side]
+
+
+def jsonl(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
+    assert main(["log", "--format", "jsonl", *args]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_every_non_merge_commit_is_scored(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    rows = jsonl(capsys, "-C", str(repo.path), "--jobs", "1")
+    first, second, third, side = history
+    # git log's order; the fixture's commits share one timestamp, so only the set is fixed here
+    assert sorted(row["commit"] for row in rows) == sorted([side, third, second, first])
+    by_commit = {row["commit"]: row for row in rows}
+    assert by_commit[second]["level"] == "L2"
+    assert by_commit[second]["rules"] == {"B404": 1, "B602": 1}
+    assert by_commit[third]["rules"] == {"DR-E001": 1}
+    assert by_commit[first]["level"] == "L0"
+    assert set(by_commit[first]) >= {
+        "commit", "author", "date", "score", "level", "review_minutes", "components", "lines_added", "lines_deleted",
+        "files", "ai_authored",
+    }
+    assert by_commit[first]["author"] == "Test Author"
+    assert by_commit[first]["date"] == "2026-01-01T00:00:00Z"
+
+
+def test_parallel_and_serial_agree(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    serial = jsonl(capsys, "-C", str(repo.path), "--jobs", "1")
+    parallel = jsonl(capsys, "-C", str(repo.path), "--jobs", "2")
+    assert serial == parallel
+
+
+def test_commit_list_in_given_order_from_stdin(repo: Repo, history: list[str]) -> None:
+    first, second, _, _ = history
+    process = subprocess.run(
+        [sys.executable, "-m", "diffrisk", "log", "--commits", "-", "--format", "csv"],
+        input=f"# chosen\n{first}\n\n{second[:10]}\n".encode(), capture_output=True, cwd=repo.path, check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    table = list(csv.DictReader(io.StringIO(process.stdout.decode())))
+    assert [row["commit"] for row in table] == [first, second]
+    assert table[1]["level"] == "L2"
+
+
+def test_bare_repository_and_range(repo: Repo, history: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(bare)], check=True)
+    first, second, third, _ = history
+    rows = jsonl(capsys, "--git-dir", str(bare), f"{first}..{third}", "--jobs", "1")
+    assert [row["commit"] for row in rows] == [third, second]
+
+
+def test_summary_by_author(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["log", "-C", str(repo.path), "--summary", "author", "--jobs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["author", "commits", "L0", "L1", "L2", "L3", "review", "min"]
+    assert lines[1].startswith("Test Author <author@example.com>")
+    assert lines[1].split()[-6:-1] == ["4", "2", "0", "2", "0"]
+    assert lines[-1].split()[:2] == ["total", "4"]
+
+
+def test_unknown_commit_in_list_is_exit_2(repo: Repo, history: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listing = tmp_path / "commits.txt"
+    listing.write_text("deadbeef\n")
+    assert main(["log", "-C", str(repo.path), "--commits", str(listing)]) == 2
+    assert capsys.readouterr().err == "diffrisk: error: unknown revision 'deadbeef': check the name\n"
+
+
+def test_read_commit_list() -> None:
+    assert read_commit_list("# header\nabc123  first\n\n def456 # note\n") == ["abc123", "def456"]
