@@ -20,13 +20,10 @@ import argparse
 import json
 import math
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from history_eval import auc, effort_recall, stratified_auc  # noqa: E402
+from diffrisk.evaluation import auc, effort_recall, fit_hazard, stratified_auc
 
 #: (name, what it measures) of each feature, in the order of ``features``.
 FEATURES = (
@@ -58,27 +55,6 @@ def features(record: dict[str, object]) -> list[float]:
     ]
 
 
-def fit(rows: list[list[float]], labels: list[int], iterations: int = 3000) -> tuple[float, list[float]]:
-    """Maximum-likelihood (b, w) of P(y) = 1 - exp(-(b + w.x)) with b > 0, w >= 0."""
-    width = len(rows[0])
-    scale = [max(max(row[j] for row in rows), 1e-9) for j in range(width)]
-    scaled = [[row[j] / scale[j] for j in range(width)] for row in rows]
-    bias, weights = 0.2, [0.01] * width
-    step = 1.0 / len(rows)
-    for _ in range(iterations):
-        grad_b, grad_w = 0.0, [0.0] * width
-        for row, label in zip(scaled, labels):
-            eta = bias + sum(w * x for w, x in zip(weights, row))
-            # d/d eta of y*log(1-exp(-eta)) - (1-y)*eta
-            slope = (1.0 / math.expm1(eta) if label else -1.0) if eta > 1e-9 else (1e9 if label else -1.0)
-            grad_b += slope
-            for j in range(width):
-                grad_w[j] += slope * row[j]
-        bias = max(1e-4, bias + step * grad_b)
-        weights = [max(0.0, w + step * g) for w, g in zip(weights, grad_w)]
-    return bias, [w / s for w, s in zip(weights, scale)]
-
-
 def points(weights: list[float], row: list[float]) -> float:
     return sum(w * x for w, x in zip(weights, row))
 
@@ -97,19 +73,19 @@ def figures(records: list[dict[str, object]], priority: list[float]) -> dict[str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "diffrisk-eval"))
-    parser.add_argument("--iterations", type=int, default=3000)
+    parser.add_argument("--sweeps", type=int, default=60)
     args = parser.parse_args(argv)
     data = {path.stem: json.loads(path.read_text()) for path in sorted(Path(args.work).glob("*.json"))}
     all_rows = [features(record) for records in data.values() for record in records]
     all_labels = [int(record["bug"]) for records in data.values() for record in records]
-    bias, weights = fit(all_rows, all_labels, args.iterations)
+    bias, weights = fit_hazard(all_rows, all_labels, args.sweeps)
     print(f"fitted on {len(all_rows)} commits of {len(data)} repositories; base rate term b = {bias:.4f}")
     for (name, meaning), weight in zip(FEATURES, weights):
         print(f"  {name:<12} {weight:.5f}  per {meaning}")
     rows = []
     for repo, records in data.items():
         others = [record for other, group in data.items() if other != repo for record in group]
-        _, held_out = fit([features(r) for r in others], [int(r["bug"]) for r in others], args.iterations)
+        _, held_out = fit_hazard([features(r) for r in others], [int(r["bug"]) for r in others], args.sweeps)
         own = [features(record) for record in records]
         rows.append((
             repo,

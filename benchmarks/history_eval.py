@@ -31,68 +31,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from diffrisk.evaluation import auc, effort_recall, stratified_auc
+
 HERE = Path(__file__).resolve().parent
 SEED = 20261126
 # The labeller's test-path rule (../shared/eval/README.md).
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 README_START = "<!-- history-eval:start -->"
 README_END = "<!-- history-eval:end -->"
-
-
-# -- measures -------------------------------------------------------------------------------------
-
-
-def auc(scores: Sequence[float], labels: Sequence[int]) -> float | None:
-    """ROC-AUC by ranks (ties count half); None when one class is missing."""
-    order = sorted(range(len(scores)), key=lambda index: scores[index])
-    ranks = [0.0] * len(scores)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and scores[order[end + 1]] == scores[order[start]]:
-            end += 1
-        for position in range(start, end + 1):
-            ranks[order[position]] = (start + end) / 2 + 1
-        start = end + 1
-    positives = sum(labels)
-    negatives = len(labels) - positives
-    if not positives or not negatives:
-        return None
-    rank_sum = sum(rank for rank, label in zip(ranks, labels) if label)
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
-
-
-def stratified_auc(scores: Sequence[float], labels: Sequence[int], strata: Sequence[float], bins: int = 5) -> float | None:
-    """AUC inside each quantile bin of ``strata``, averaged weighted by bin size (bins with one
-    class only are left out)."""
-    order = sorted(range(len(strata)), key=lambda index: (strata[index], index))
-    total = 0.0
-    weight = 0
-    for part in range(bins):
-        members = order[part * len(order) // bins: (part + 1) * len(order) // bins]
-        value = auc([scores[index] for index in members], [labels[index] for index in members])
-        if value is not None:
-            total += value * len(members)
-            weight += len(members)
-    return total / weight if weight else None
-
-
-def effort_recall(priority: Sequence[float], effort: Sequence[int], labels: Sequence[int], budget: float = 0.2) -> float | None:
-    """Share of positives found when reviewing highest ``priority`` first until ``budget`` of all
-    effort (changed lines) is spent; ties go to the smaller change."""
-    positives = sum(labels)
-    if not positives:
-        return None
-    order = sorted(range(len(labels)), key=lambda index: (-priority[index], effort[index], index))
-    limit = budget * sum(effort)
-    spent = 0
-    found = 0
-    for index in order:
-        if spent + effort[index] > limit:
-            break
-        spent += effort[index]
-        found += labels[index]
-    return found / positives
 
 
 # -- data -----------------------------------------------------------------------------------------

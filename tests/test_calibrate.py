@@ -1,0 +1,71 @@
+"""SZZ labelling and ``diffrisk calibrate`` on real repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from diffrisk import git, szz
+from diffrisk.main import main
+from tests.conftest import Repo
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Fix crash when the header is empty", True),
+        ("fixes a regression in parse()", True),
+        ("Fix typo in README", False),
+        ("docs: fix link", False),
+        ("Add retry support\n\nFixes #123", True),
+        ("Prefix names with the module", False),
+        ("Bump version", False),
+    ],
+)
+def test_fix_commits_are_recognised(message: str, expected: bool) -> None:
+    assert szz.is_fix(message) is expected
+
+
+def test_blame_names_the_commit_that_wrote_the_fixed_line(repo: Repo) -> None:
+    repo.write("calc.py", 'def ratio(a, b):\n    """Ratio."""\n    return a / b\n')
+    first = repo.commit("add ratio")
+    repo.write("calc.py", 'def ratio(a, b):\n    """Ratio."""\n    total = a + b\n    return a / b\n')
+    inducing = repo.commit("add total")
+    repo.write("calc.py", 'def ratio(a, b):\n    """Ratio."""\n    total = a + b\n    return a / b if b else 0.0\n')
+    repo.commit("Fix division by zero in ratio")
+    repo.write("tests/test_calc.py", "def test_ratio():\n    assert True\n")
+    repo.commit("Fix the test")
+    target = git.Repo(cwd=str(repo.path))
+    commits = szz.history(target, None)
+    fixes = [commit for commit in commits if szz.is_fix(commit.message)]
+    assert [commit.message.split("\n")[0] for commit in fixes] == ["Fix the test", "Fix division by zero in ratio"]
+    assert szz.bug_inducing(target, fixes) == {first}
+    assert inducing not in szz.bug_inducing(target, fixes)
+
+
+def test_a_short_history_is_refused(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("a.py", "A = 1\n")
+    repo.commit("a")
+    assert main(["calibrate", "-C", str(repo.path), "--jobs", "1"]) == 2
+    assert capsys.readouterr().err == (
+        "diffrisk: error: the history is too short to fit anything honest: only 0 commits are over 365 days old "
+        "(needs 200 mature commits changing Python, 30 of them bug-inducing)\n"
+    )
+
+
+def test_write_replaces_only_the_weights_and_thresholds(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    from diffrisk import calibration, config
+
+    path = Path(str(tmp_path)) / "pyproject.toml"
+    path.write_text('[project]\nname = "demo"  # keep me\n\n[tool.diffrisk]\nfail_level = "L2"\nweights = { size = 3 }\n')
+    result = calibration.Calibration(
+        300, 40, 90, {"size": 1.2, "complexity": 0.1, "security": 0.9, "readability": 0.02}, (12, 30, 55), 0.7, 0.75, 0.74,
+    )
+    calibration.write(str(path), result)
+    text = path.read_text()
+    assert 'name = "demo"  # keep me' in text
+    loaded = config.load(None, str(path.parent))
+    assert loaded.fail_level.value == "L2"
+    assert loaded.weights == {"size": 1.2, "complexity": 0.1, "security": 0.9, "readability": 0.02}
+    assert loaded.thresholds == (12, 30, 55)
