@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diffrisk import git, pipeline, rules, scoring, sources
+from dataclasses import replace
+
+from diffrisk import churn, git, pipeline, rules, scoring, sources
 from diffrisk.analyzers import size
 from diffrisk.config import Config
 from diffrisk.model import FileAnalysis, Level, Report, Verdict
@@ -16,11 +18,31 @@ UNPARSABLE_FLOOR = Level.L2
 
 
 def run(request: DiffRequest, repo: git.Repo, config: Config, stdin: bytes = b"") -> Report:
-    diff, description, in_repo = sources.load_diff(request, repo, stdin)
-    wanted = pipeline.files_needing_contents(diff, config)
-    contents, available = sources.load_contents(request, repo, diff, wanted, in_repo, config.max_file_bytes)
-    analyses = pipeline.analyze(diff, contents if available else None, config)
-    return build_report(analyses, description, available or not wanted, config)
+    loaded = sources.load_diff(request, repo, stdin)
+    wanted = pipeline.files_needing_contents(loaded.diff, config)
+    contents, available = sources.load_contents(request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes)
+    analyses = pipeline.analyze(loaded.diff, contents if available else None, config)
+    if loaded.base is not None and config.analyzers.get("history", True):
+        analyses = _with_history(repo, loaded.base, analyses)
+    return build_report(analyses, loaded.description, available or not wanted, config)
+
+
+def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis]) -> tuple[FileAnalysis, ...]:
+    """Add each touched Python file's year of history before the change (churn.py)."""
+    paths = [
+        analysis.summary.old_path or analysis.summary.path
+        for analysis in analyses
+        if analysis.summary.is_python and analysis.summary.status != "added"
+    ]
+    known = churn.recent_history(repo, base, paths)
+    updated = []
+    for analysis in analyses:
+        found = known.get(analysis.summary.old_path or analysis.summary.path)
+        if found is not None:
+            summary = replace(analysis.summary, prior_changes=found.changes, prior_fixes=found.fixes)
+            analysis = replace(analysis, summary=summary)
+        updated.append(analysis)
+    return tuple(updated)
 
 
 def build_report(analyses: Sequence[FileAnalysis], description: str, contents_available: bool, config: Config) -> Report:

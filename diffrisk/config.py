@@ -31,8 +31,9 @@ DEFAULT_EXCLUDE = (
     "*_pb2.pyi",
     "*_pb2_grpc.py",
 )
-COMPONENTS = ("size", "complexity", "security", "readability")
-ANALYZER_NAMES = ("complexity", "security", "readability")
+COMPONENTS = ("size", "complexity", "security", "readability", "history")
+#: "history" reads the touched files' past commits (churn.py); the others are file analyzers.
+ANALYZER_NAMES = ("complexity", "security", "readability", "history")
 
 
 @dataclass(frozen=True)

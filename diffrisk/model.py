@@ -289,6 +289,10 @@ class FileSummary:
     skipped: str | None = None
     #: True when only formatting and comments changed: the syntax tree is the same before and after.
     mechanical: bool = False
+    #: Commits (and bug-fix commits among them) that changed the file in the year before the
+    #: change; None where no history is known (added files, patches, history switched off).
+    prior_changes: int | None = None
+    prior_fixes: int | None = None
     #: radon's maintainability index (0-100, higher is easier) before and after, when measured.
     maintainability_before: float | None = None
     maintainability_after: float | None = None

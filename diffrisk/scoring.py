@@ -54,11 +54,16 @@ CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.7, "low": 0.4}
 #: An issue the change removed counts for half an issue, in the change's favour.
 REMOVAL_CREDIT = 0.5
 
+# -- history --------------------------------------------------------------------------------------
+#: Points per log(1 + bug-fix commits that touched the changed code files in the year before).
+PRIOR_FIXES = 0.05
+
 _COMPONENT_TITLES = {
     "size": "size and spread",
     "complexity": "complexity",
     "security": "security",
     "readability": "readability",
+    "history": "history",
 }
 
 
@@ -72,6 +77,7 @@ def components(analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Conf
         "complexity": _complexity_reasons(analyses),
         "security": _finding_reasons(analyses, "security"),
         "readability": _finding_reasons(analyses, "readability"),
+        "history": _history_reasons(analyses),
     }
     result = []
     for name, found in reasons.items():
@@ -185,6 +191,22 @@ def finding_reason(finding: Finding) -> str:
         verb = "removed" if finding.removed else "at"
         return f"{finding.rule} {finding.message} {verb} {where} ({finding.severity.value} severity, {finding.confidence} confidence{cwe})"
     return f"{finding.rule} {finding.message} at {where}"
+
+
+def _history_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
+    """Bug fixes that touched the changed code files in the year before (churn.py)."""
+    counted = [
+        analysis.summary for analysis in analyses
+        if analysis.summary.prior_fixes and not analysis.summary.is_test and not analysis.summary.mechanical
+    ]
+    total = sum(summary.prior_fixes or 0 for summary in counted)
+    if not total:
+        return []
+    worst = sorted(counted, key=lambda summary: (-(summary.prior_fixes or 0), summary.path))
+    named = ", ".join(f"{summary.path} {summary.prior_fixes}" for summary in worst[:3])
+    more = f" and {len(worst) - 3} more files" if len(worst) > 3 else ""
+    message = f"{total} bug-fix commits touched the changed files in the year before ({named}{more})"
+    return [Reason(PRIOR_FIXES * math.log1p(total), message)]
 
 
 # -- hotspots -------------------------------------------------------------------------------------

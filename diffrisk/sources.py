@@ -44,19 +44,29 @@ class FileContents:
     new_id: str | None = None
 
 
-def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> tuple[Diff, str, bool]:
-    """Return (diff, description, in_repository) for the request."""
+@dataclass(frozen=True)
+class LoadedDiff:
+    diff: Diff
+    #: What was diffed, for the report ("staged changes", "commit 1a2b3c4d5e6f").
+    description: str
+    in_repository: bool
+    #: The commit the change starts from (its history came before the change), when there is one.
+    base: str | None
+
+
+def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> LoadedDiff:
+    """The diff the request names, parsed."""
     if request.kind is SourceKind.DIFF_FILE:
         path = request.value or "-"
         if path != "-" and repo.cwd is not None:
             path = os.path.join(repo.cwd, path)  # like git, -C DIR makes relative paths start in DIR
         diff = diff_parser.parse(_read_patch(path, stdin).decode("utf-8", "surrogateescape"))
         _refuse_series(diff)
-        return diff, _patch_description(request.value), git.is_repository(repo)
+        return LoadedDiff(diff, _patch_description(request.value), git.is_repository(repo), None)
     git.check_repository(repo)
-    command, description = _git_diff(request, repo)
+    command, description, base = _git_diff(request, repo)
     diff = diff_parser.parse(command.run(repo).decode("utf-8", "surrogateescape"))
-    return _python_as_text(diff, command, repo), description, True
+    return LoadedDiff(_python_as_text(diff, command, repo), description, True, base)
 
 
 def _python_as_text(diff: Diff, command: git.DiffCommand, repo: git.Repo) -> Diff:
@@ -101,22 +111,24 @@ def _read_patch(path: str, stdin: bytes) -> bytes:
         raise UsageError(f"cannot read diff file {path!r}: {error.strerror}") from None
 
 
-def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, str]:
+def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, str, str | None]:
+    """The diff command, its description, and the commit the change starts from."""
     value = request.value or ""
-    if request.kind is SourceKind.STAGED:
-        return git.staged(repo), "staged changes"
-    if request.kind is SourceKind.WORKTREE:
-        return git.worktree(), "unstaged changes"
+    if request.kind in (SourceKind.STAGED, SourceKind.WORKTREE):
+        head = "HEAD" if git.has_head(repo) else None
+        if request.kind is SourceKind.STAGED:
+            return git.staged(repo), "staged changes", head
+        return git.worktree(), "unstaged changes", head
     if request.kind is SourceKind.COMMIT:
         commit = git.resolve_commit(repo, value)
-        parent = git.first_parent(repo, commit) or git.empty_tree(repo)
-        return git.trees(parent, commit), f"commit {commit[:12]}"
+        parent = git.first_parent(repo, commit)
+        return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent
     if request.kind is SourceKind.BASE:
         head = git.resolve_commit(repo, "HEAD")
         base = git.merge_base(repo, git.resolve_commit(repo, value), head)
-        return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}"
+        return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}", base
     old, new = _split_range(repo, value)
-    return git.trees(old, new), f"range {value}"
+    return git.trees(old, new), f"range {value}", old
 
 
 def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:

@@ -122,7 +122,7 @@ def test_pure_rename_is_l0(base_repo: Repo, capsys: pytest.CaptureFixture[str]) 
     assert report["files"] == [{
         "path": "app/runner.py", "old_path": "app/run.py", "status": "renamed", "added": 0, "deleted": 0,
         "is_python": True, "is_test": False, "skipped": None, "mechanical": False,
-        "maintainability_before": None, "maintainability_after": None,
+        "prior_changes": 1, "prior_fixes": 0, "maintainability_before": None, "maintainability_after": None,
     }]
 
 
@@ -732,3 +732,21 @@ def test_adding_only_commented_out_code_is_not_mechanical(base_repo: Repo, capsy
     report = change_and_check(base_repo, capsys, RUN_SAFE, RUN_SAFE + "# result = eval(cmd)\n# print(result)\n")
     assert report["files"][0]["mechanical"] is False
     assert rules_at(report) == [("DR-R008", "mod.py", 7)]
+
+
+def test_history_counts_fixes_to_the_touched_files(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    for number in range(3):
+        base_repo.write("app/parser.py", f'LIMIT = {number}\n')
+        base_repo.commit(f"Fix parser limit, take {number}")
+    base_repo.write("app/parser.py", "LIMIT = 9\n")
+    base_repo.commit("Tune the limit")
+    base_repo.write("app/parser.py", "LIMIT = 10\n")
+    base_repo.stage()
+    _, report = run_json(capsys, "-C", str(base_repo.path))
+    summary = next(item for item in report["files"] if item["path"] == "app/parser.py")
+    assert (summary["prior_changes"], summary["prior_fixes"]) == (4, 3)
+    history = next(part for part in report["components"] if part["name"] == "history")
+    assert history["reasons"][0]["message"] == (
+        "3 bug-fix commits touched the changed files in the year before (app/parser.py 3)"
+    )
+    assert history["score"] > 0

@@ -26,10 +26,10 @@ def test_pyproject_table(tmp_path: Path) -> None:
     loaded = config.load(None, str(tmp_path))
     assert loaded.fail_level is Level.L2
     assert loaded.thresholds == (10, 35, 70)
-    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0}
+    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "history": 1.0}
     assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
     assert loaded.critical_paths == ("src/auth/**",)
-    assert loaded.analyzers == {"complexity": True, "security": True, "readability": False}
+    assert loaded.analyzers == {"complexity": True, "security": True, "readability": False, "history": True}
     assert loaded.origin == str(tmp_path / "pyproject.toml")
 
 
@@ -52,11 +52,11 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (10, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
         ({"thresholds": {"L1": 0}}, "x.toml: thresholds.L1 must be a whole number from 1 to 100, not 0"),
-        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability"),
+        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability, history"),
         ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
-        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability"),
+        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability, history"),
         ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a positive whole number, not 0"),
     ],
 )

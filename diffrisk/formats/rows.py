@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import CommitScore, Level
 
-COMPONENT_NAMES = ("size", "complexity", "security", "readability")
+COMPONENT_NAMES = ("size", "complexity", "security", "readability", "history")
 CSV_COLUMNS = (
     "commit", "author", "date", "score", "level", "review_minutes",
     *(f"{name}_score" for name in COMPONENT_NAMES),
