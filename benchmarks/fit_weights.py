@@ -25,33 +25,39 @@ from pathlib import Path
 
 from diffrisk.evaluation import auc, effort_recall, fit_hazard, stratified_auc
 
-#: (name, what it measures) of each feature, in the order of ``features``.
+#: (name, the scoring.py constant it sets, what it multiplies), in the order of ``features``.
 FEATURES = (
-    ("code_added", "sqrt(lines added to non-test Python)"),
-    ("code_deleted", "sqrt(lines deleted from non-test Python)"),
-    ("test_lines", "sqrt(test lines added and deleted)"),
-    ("other_lines", "sqrt(lines changed in other files)"),
-    ("directories", "directories beyond the first (at most 10)"),
-    ("complexity", "complexity points (defaults)"),
-    ("security", "security points (defaults, at least 0)"),
-    ("readability", "readability points (defaults)"),
+    ("code_added", "CODE_ADDED", "sqrt(lines added to non-test Python)"),
+    ("code_deleted", "CODE_DELETED", "sqrt(lines deleted from non-test Python)"),
+    ("test_lines", "TEST_LINES", "sqrt(test lines added and deleted)"),
+    ("other_lines", "OTHER_LINES", "sqrt(lines changed in other files)"),
+    ("directories", "PER_DIRECTORY", "directories beyond the first (capped as scoring.py caps it)"),
+    ("complexity", "COMPONENT_SCALE['complexity']", "complexity points at the current scale"),
+    ("security", "COMPONENT_SCALE['security']", "security points at the current scale (at least 0)"),
+    ("readability", "COMPONENT_SCALE['readability']", "readability points at the current scale"),
+    ("history", "PRIOR_FIXES", "log(1 + bug fixes to the changed files in the year before)"),
 )
 
 
 def features(record: dict[str, object]) -> list[float]:
+    """The terms of the score, unweighted, as diffrisk log reported them."""
+    from diffrisk import scoring
+
     result = record["result"]
     assert isinstance(result, dict)
     size = result["size"]
     points = result["points"]
+    scale = scoring.COMPONENT_SCALE
     return [
         math.sqrt(size["code_lines_added"]),
         math.sqrt(size["code_lines_deleted"]),
         math.sqrt(size["test_lines_added"] + size["test_lines_deleted"]),
         math.sqrt(size["other_lines_added"] + size["other_lines_deleted"]),
-        float(min(max(size["directories"] - 1, 0), 10)),
-        float(points["complexity"]),
-        max(float(points["security"]), 0.0),
-        float(points["readability"]),
+        min(float(max(size["directories"] - 1, 0)), scoring.MAX_SPREAD / scoring.PER_DIRECTORY),
+        float(points["complexity"]) / scale["complexity"],
+        max(float(points["security"]), 0.0) / scale["security"],
+        float(points["readability"]) / scale["readability"],
+        float(points.get("history", 0.0)) / scoring.PRIOR_FIXES,
     ]
 
 
@@ -80,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     all_labels = [int(record["bug"]) for records in data.values() for record in records]
     bias, weights = fit_hazard(all_rows, all_labels, args.sweeps)
     print(f"fitted on {len(all_rows)} commits of {len(data)} repositories; base rate term b = {bias:.4f}")
-    for (name, meaning), weight in zip(FEATURES, weights):
-        print(f"  {name:<12} {weight:.5f}  per {meaning}")
+    for (name, constant, meaning), weight in zip(FEATURES, weights):
+        print(f"  {constant:<32} = {weight:.4f}  # per {meaning}")
     rows = []
     for repo, records in data.items():
         others = [record for other, group in data.items() if other != repo for record in group]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from diffrisk import rules
 from diffrisk.config import Config
@@ -54,6 +55,10 @@ CONFIDENCE_FACTOR = {"high": 1.0, "medium": 0.7, "low": 0.4}
 #: An issue the change removed counts for half an issue, in the change's favour.
 REMOVAL_CREDIT = 0.5
 
+# -- fitted scales ----------------------------------------------------------------------------------
+#: Multipliers of the complexity, security and readability points (1.0: the hand-set values above).
+COMPONENT_SCALE = {"complexity": 1.0, "security": 1.0, "readability": 1.0}
+
 # -- history --------------------------------------------------------------------------------------
 #: Points per log(1 + bug-fix commits that touched the changed code files in the year before).
 PRIOR_FIXES = 0.05
@@ -82,6 +87,8 @@ def components(analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Conf
     result = []
     for name, found in reasons.items():
         weight = config.weights.get(name, 1.0)
+        scale = COMPONENT_SCALE.get(name, 1.0)
+        found = [replace(reason, points=reason.points * scale) for reason in found]
         points = max(0.0, sum(reason.points for reason in found)) * weight
         ordered = tuple(sorted(found, key=lambda reason: (-reason.points, reason.path or "", reason.line or 0, reason.message)))
         result.append(Component(name, to_score(points), round(points, 4), weight, ordered))
@@ -239,8 +246,10 @@ def _owner(finding: Finding, units: Sequence[UnitChange]) -> int | None:
 def _hotspot(unit: UnitChange, inside: Sequence[Finding]) -> Hotspot:
     size_rate = TEST_LINES if unit.is_test else CODE_ADDED
     points = size_rate * math.sqrt(unit.added) + CODE_DELETED * math.sqrt(unit.deleted)
-    points += unit_complexity_points(unit)
-    points += sum(finding_points(finding) for finding in inside)
+    points += COMPONENT_SCALE["complexity"] * unit_complexity_points(unit)
+    for finding in inside:
+        component = rules.component_of(finding.rule, finding.analyzer)
+        points += COMPONENT_SCALE.get(component, 1.0) * finding_points(finding)
     points += sum(rules.RULES[finding.rule].points for finding in inside if finding.rule in rules.UNREADABLE)
     reasons = [finding.rule for finding in sorted(inside, key=lambda item: -finding_points(item))]
     if unit_complexity_points(unit) > 0:
