@@ -47,9 +47,10 @@ PARAMETER_LIMIT = 5
 
 #: Rules that only count for API the change introduced, not for API it merely edited.
 NEW_UNITS_ONLY = frozenset({"DR-R006"})
-#: bandit rules that are normal practice in test code: assert (B101), fixed passwords and temporary
-#: paths in fixtures (B105-B108), non-cryptographic random numbers (B311).
-NOT_IN_TESTS = frozenset({"B101", "B105", "B106", "B107", "B108", "B311"})
+#: Rules for what is normal practice in test code: assert (B101), fixed passwords and temporary
+#: paths in fixtures (B105-B108), non-cryptographic random numbers (B311), test functions
+#: without docstrings (DR-R006: a test's name is its documentation, and tests are not API).
+NOT_IN_TESTS = frozenset({"B101", "B105", "B106", "B107", "B108", "B311", "DR-R006"})
 #: Analyzers whose removed issues count in the change's favour.
 CREDIT_REMOVALS = frozenset({"security"})
 
