@@ -9,7 +9,7 @@ from dataclasses import replace
 from diffrisk import churn, git, pipeline, rules, scoring, sources
 from diffrisk.analyzers import size
 from diffrisk.config import Config
-from diffrisk.model import FileAnalysis, Level, Report, Verdict
+from diffrisk.model import FileAnalysis, Finding, Level, Report, Severity, Verdict
 from diffrisk.paths import Patterns
 from diffrisk.sources import DiffRequest
 
@@ -76,6 +76,10 @@ def build_report(analyses: Sequence[FileAnalysis], description: str, contents_av
 def _level(score: int, analyses: Sequence[FileAnalysis], config: Config) -> tuple[Level, tuple[str, ...]]:
     level = scoring.level_for(score, config)
     reasons: list[str] = []
+    security = _security_floor(analyses)
+    if security is not None and level.rank < security[0].rank:
+        level = security[0]
+        reasons.append(f"raised to {level.value}: {security[1]}")
     if any(finding.rule in rules.UNREADABLE for analysis in analyses for finding in analysis.findings):
         if level.rank < UNPARSABLE_FLOOR.rank:
             level = UNPARSABLE_FLOOR
@@ -94,6 +98,25 @@ def _level(score: int, analyses: Sequence[FileAnalysis], config: Config) -> tupl
         reasons.append(f"{change}: touches critical path {touched[0]}{more}")
         level = raised
     return level, tuple(reasons)
+
+
+#: The least review a new security issue asks for, by bandit's severity (confidence medium or high).
+SECURITY_FLOORS = {Severity.HIGH: Level.L2, Severity.MEDIUM: Level.L1}
+
+
+def _security_floor(analyses: Sequence[FileAnalysis]) -> tuple[Level, str] | None:
+    """The level the worst new security issue asks for, with why."""
+    worst: Finding | None = None
+    for analysis in analyses:
+        for finding in analysis.findings:
+            sure = finding.confidence in ("high", "medium")
+            if finding.analyzer == "security" and not finding.removed and sure and finding.severity in SECURITY_FLOORS:
+                if worst is None or finding.severity.rank > worst.severity.rank:
+                    worst = finding
+    if worst is None:
+        return None
+    why = f"{worst.severity.value}-severity security issue {worst.rule} at {worst.path}:{worst.line}"
+    return SECURITY_FLOORS[worst.severity], why
 
 
 def verdict(level: Level, config: Config) -> Verdict:

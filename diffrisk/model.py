@@ -240,7 +240,7 @@ class Finding:
 class Reason:
     """One named contribution to a score component."""
 
-    #: Risk points (the score is 100 * (1 - exp(-sum of weighted points))).
+    #: Risk points before the component's weight (the score is 100 * (1 - exp(-sum of weighted points))).
     points: float
     message: str
     path: str | None = None
@@ -254,6 +254,8 @@ class Component:
     score: int
     #: Weighted risk points (see ``Reason.points``).
     points: float
+    #: What the component's points are multiplied by: the fitted scale times the configured
+    #: weight.  0 means its reasons are shown for the reviewer but do not add to the score.
     weight: float
     reasons: tuple[Reason, ...]
 

@@ -15,7 +15,7 @@ from diffrisk.model import Level
 def test_defaults_without_pyproject(tmp_path: Path) -> None:
     loaded = config.load(None, str(tmp_path))
     assert loaded == config.Config()
-    assert (loaded.fail_level, loaded.report_level, loaded.thresholds) == (Level.L3, Level.L1, (10, 40, 70))
+    assert (loaded.fail_level, loaded.report_level, loaded.thresholds) == (Level.L3, Level.L1, (15, 40, 70))
 
 
 def test_pyproject_table(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
     )
     loaded = config.load(None, str(tmp_path))
     assert loaded.fail_level is Level.L2
-    assert loaded.thresholds == (10, 35, 70)
+    assert loaded.thresholds == (15, 35, 70)
     assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "history": 1.0}
     assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
     assert loaded.critical_paths == ("src/auth/**",)
@@ -49,7 +49,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
     [
         ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
-        ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (10, 5, 70)"),
+        ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
         ({"thresholds": {"L1": 0}}, "x.toml: thresholds.L1 must be a whole number from 1 to 100, not 0"),
         ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability, history"),

@@ -20,12 +20,12 @@ def test_to_score_saturates(points: float, score: int) -> None:
     assert scoring.to_score(points) == score
 
 
-@pytest.mark.parametrize(("score", "level"), [(0, Level.L0), (9, Level.L0), (10, Level.L1), (39, Level.L1), (40, Level.L2), (70, Level.L3), (100, Level.L3)])
+@pytest.mark.parametrize(("score", "level"), [(0, Level.L0), (14, Level.L0), (15, Level.L1), (39, Level.L1), (40, Level.L2), (70, Level.L3), (100, Level.L3)])
 def test_levels_follow_thresholds(score: int, level: Level) -> None:
     assert scoring.level_for(score, Config()) is level
 
 
-@pytest.mark.parametrize(("lines", "level"), [(1, Level.L0), (10, Level.L0), (24, Level.L1), (400, Level.L2), (2000, Level.L3)])
+@pytest.mark.parametrize(("lines", "level"), [(1, Level.L0), (5, Level.L0), (24, Level.L1), (400, Level.L2), (2000, Level.L3)])
 def test_size_alone_levels(lines: int, level: Level) -> None:
     parts = scoring.components([], size(code_added=lines), Config())
     assert scoring.level_for(scoring.total_score(parts), Config()) is level

@@ -84,11 +84,12 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
 
 
 def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]:
-    lines = ["", paint("1", "Why: score components (0-100 each)")]
-    for component in sorted(components, key=lambda item: (-item.points, item.name)):
+    lines = ["", paint("1", "Why: score components (0-100 each; - : shown, not scored)")]
+    for component in sorted(components, key=lambda item: (-item.points, not item.reasons, item.name)):
         name = scoring.title(component.name)
         reasons = [reason.message for reason in component.reasons if reason.points > 0] or ["nothing found"]
-        lines.append(f"  {name:<16}{component.score:>3}  {_safe(reasons[0])}")
+        score = f"{component.score:>3}" if component.weight > 0 else "  -"  # shown, not scored
+        lines.append(f"  {name:<16}{score}  {_safe(reasons[0])}")
         lines += [f"  {'':<16}     {_safe(reason)}" for reason in reasons[1:MAX_REASONS]]
         if len(reasons) > MAX_REASONS:
             lines.append(f"  {'':<16}     (+{len(reasons) - MAX_REASONS} more)")
