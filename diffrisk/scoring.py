@@ -259,7 +259,10 @@ def _hotspot(unit: UnitChange, inside: Sequence[Finding]) -> Hotspot:
     points += COMPONENT_SCALE["complexity"] * unit_complexity_points(unit)
     for finding in inside:
         component = rules.component_of(finding.rule, finding.analyzer)
-        points += COMPONENT_SCALE.get(component, 1.0) * finding_points(finding)
+        # Where to look first: a security issue is worth reading first even though it does not
+        # predict bugs (its scale is 0 in the score), so hotspots count it at its own points.
+        scale = 1.0 if component == "security" else COMPONENT_SCALE.get(component, 1.0)
+        points += scale * finding_points(finding)
     points += sum(rules.RULES[finding.rule].points for finding in inside if finding.rule in rules.UNREADABLE)
     reasons = [finding.rule for finding in sorted(inside, key=lambda item: -finding_points(item))]
     if unit_complexity_points(unit) > 0:
