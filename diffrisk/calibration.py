@@ -63,7 +63,10 @@ def calibrate(repo: git.Repo, config: Config, since: str | None, jobs: int) -> C
     _require(sum(labels) >= MIN_BUG_INDUCING, f"only {sum(labels)} of them are bug-inducing by SZZ")
     features = [[points for _, _, points in row.components] for row in scored]
     _, fitted = fit_hazard(features, labels)
-    weights = {name: round(weight, 3) for name, weight in zip(COMPONENTS, fitted)}
+    # Components the shipped fit does not score (security, readability: scale 0 in scoring.py)
+    # have no points to fit here; they are left out of the table.
+    scored_components = [index for index in range(len(COMPONENTS)) if any(row[index] for row in features)]
+    weights = {COMPONENTS[index]: round(fitted[index], 3) for index in scored_components}
     calibrated = [sum(w * x for w, x in zip(fitted, row)) for row in features]
     scores = sorted(to_score(value) for value in calibrated)
     return Calibration(
