@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "diffrisk-eval"))
     parser.add_argument("--sweeps", type=int, default=60)
     args = parser.parse_args(argv)
-    data = {path.stem: json.loads(path.read_text()) for path in sorted(Path(args.work).glob("*.json"))}
+    data = {path.stem: json.loads(path.read_text()) for path in sorted((Path(args.work) / "all").glob("*.json"))}
     all_rows = [features(record) for records in data.values() for record in records]
     all_labels = [int(record["bug"]) for records in data.values() for record in records]
     bias, weights = fit_hazard(all_rows, all_labels, args.sweeps)
