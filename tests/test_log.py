@@ -99,3 +99,20 @@ def test_unknown_commit_in_list_is_exit_2(repo: Repo, history: list[str], tmp_pa
 
 def test_read_commit_list() -> None:
     assert read_commit_list("# header\nabc123  first\n\n def456 # note\n") == ["abc123", "def456"]
+
+
+def test_progress_goes_to_a_terminal_only(repo: Repo, history: list[str]) -> None:
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.run(
+        [sys.executable, "-m", "diffrisk", "log", "--format", "jsonl", "--jobs", "1"],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=follower, check=False,
+    )
+    os.close(follower)
+    drawn = os.read(leader, 4096)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"[4/4] " in drawn and b"commits/s" in drawn
+    assert len(process.stdout.splitlines()) == 4  # stdout carries the rows and nothing else
