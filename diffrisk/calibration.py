@@ -17,6 +17,7 @@ from diffrisk import git, history, szz
 from diffrisk.config import COMPONENTS, Config
 from diffrisk.errors import DiffriskError
 from diffrisk.evaluation import auc, fit_hazard
+from diffrisk.model import CommitScore
 from diffrisk.scoring import to_score
 
 #: Fewer commits or bug-inducing ones than this and a fit says more about chance than the team.
@@ -46,21 +47,7 @@ class Calibration:
 
 
 def calibrate(repo: git.Repo, config: Config, since: str | None, jobs: int) -> Calibration:
-    commits = szz.history(repo, since)
-    if not commits:
-        raise CalibrationRefused("no commits to learn from")
-    newest = max(commit.timestamp for commit in commits)
-    mature = [commit for commit in commits if commit.timestamp <= newest - MATURITY_DAYS * 86400]
-    _require(len(mature) >= MIN_COMMITS, f"only {len(mature)} commits are over {MATURITY_DAYS} days old")
-    fixes = [commit for commit in commits if szz.is_fix(commit.message)]
-    inducing = szz.bug_inducing(repo, fixes)
-    shas = [commit.sha for commit in mature]
-    infos = history.commit_infos(repo, shas)
-    baseline = replace(config, weights={name: 1.0 for name in COMPONENTS})
-    scored = [row for row in history.score(repo, baseline, shas, infos, jobs) if row.size is not None and row.size.python_files]
-    labels = [int(row.sha in inducing) for row in scored]
-    _require(len(scored) >= MIN_COMMITS, f"only {len(scored)} mature commits change Python")
-    _require(sum(labels) >= MIN_BUG_INDUCING, f"only {sum(labels)} of them are bug-inducing by SZZ")
+    scored, labels, fixes = _labelled_history(repo, config, since, jobs)
     features = [[points for _, _, points in row.components] for row in scored]
     _, fitted = fit_hazard(features, labels)
     # Components the shipped fit does not score (security, readability: scale 0 in scoring.py)
@@ -72,13 +59,34 @@ def calibrate(repo: git.Repo, config: Config, since: str | None, jobs: int) -> C
     return Calibration(
         commits=len(scored),
         bug_inducing=sum(labels),
-        fixes=len(fixes),
+        fixes=fixes,
         weights=weights,
         thresholds=_thresholds(scores),
         auc_default=auc([sum(row) for row in features], labels),
         auc_calibrated=auc(calibrated, labels),
         auc_calibrated_cv=_cross_validated(features, labels, [row.sha for row in scored]),
     )
+
+
+def _labelled_history(repo: git.Repo, config: Config, since: str | None, jobs: int) -> tuple[list[CommitScore], list[int], int]:
+    """The mature commits that change Python, scored with unit weights, their SZZ labels, and
+    how many fixes were blamed; refuses a history too short to learn from."""
+    commits = szz.history(repo, since)
+    if not commits:
+        raise CalibrationRefused("no commits to learn from")
+    newest = max(commit.timestamp for commit in commits)
+    mature = [commit for commit in commits if commit.timestamp <= newest - MATURITY_DAYS * 86400]
+    _require(len(mature) >= MIN_COMMITS, f"only {len(mature)} commits are over {MATURITY_DAYS} days old")
+    fixes = [commit for commit in commits if szz.is_fix(commit.message)]
+    inducing = szz.bug_inducing(repo, fixes)
+    shas = [commit.sha for commit in mature]
+    baseline = replace(config, weights={name: 1.0 for name in COMPONENTS})
+    rows = history.score(repo, baseline, shas, history.commit_infos(repo, shas), jobs)
+    scored = [row for row in rows if row.size is not None and row.size.python_files]
+    labels = [int(row.sha in inducing) for row in scored]
+    _require(len(scored) >= MIN_COMMITS, f"only {len(scored)} mature commits change Python")
+    _require(sum(labels) >= MIN_BUG_INDUCING, f"only {sum(labels)} of them are bug-inducing by SZZ")
+    return scored, labels, len(fixes)
 
 
 def _require(condition: bool, reason: str) -> None:
@@ -101,7 +109,7 @@ def _thresholds(scores: Sequence[int]) -> tuple[int, int, int]:
 
 def _cross_validated(features: list[list[float]], labels: list[int], shas: list[str]) -> float | None:
     """AUC of held-out predictions: each commit scored by weights fitted without its fold."""
-    folds = [int(hashlib.sha1(sha.encode()).hexdigest(), 16) % FOLDS for sha in shas]
+    folds = [int(hashlib.sha1(sha.encode(), usedforsecurity=False).hexdigest(), 16) % FOLDS for sha in shas]
     predictions = [0.0] * len(features)
     for fold in range(FOLDS):
         train = [index for index, value in enumerate(folds) if value != fold]
