@@ -57,8 +57,11 @@ def _check(args: argparse.Namespace) -> int:
         settings = replace(settings, fail_level=Level(args.fail_level))
     stdin = sys.stdin.buffer.read() if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
     report = check.run(request, repo, settings, stdin)
-    output = FORMATS[args.format](report, _use_color(args.color, args.output))
-    _write(output, args.output)
+    outputs = _outputs(args.output, args.format)
+    for name, path in outputs:
+        _write(FORMATS[name](report, False), path)
+    if not any(name == args.format for name, _ in outputs):
+        _write(FORMATS[args.format](report, _use_color(args.color, None)), None)
     if report.failures:
         return EXIT_INTERNAL
     return EXIT_OK if report.verdict.within_policy else EXIT_BEYOND_POLICY
@@ -170,6 +173,22 @@ def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _outputs(values: Sequence[str], default_format: str) -> list[tuple[str, str]]:
+    """(format, path) for each ``-o [FORMAT=]FILE``; a bare FILE takes the ``--format``."""
+    from diffrisk.errors import UsageError
+    from diffrisk.formats import FORMATS
+
+    outputs = []
+    for value in values:
+        name, separator, path = value.partition("=")
+        if not separator or name not in FORMATS:
+            name, path = default_format, value
+        if not path:
+            raise UsageError(f"-o needs a file name: {value!r}")
+        outputs.append((name, path))
+    return outputs
+
+
 def _request(args: argparse.Namespace) -> DiffRequest:
     for kind, value in (
         (SourceKind.BASE, args.base),
@@ -237,8 +256,14 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--worktree", action="store_true", help="the unstaged changes in the work tree")
     source.add_argument("--diff-file", metavar="PATH", help="a patch file, or - for standard input")
     check.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument(
+        "--format", choices=("text", "json", "github", "markdown", "sarif", "rdjson", "gitlab"), default="text",
+        help="output format on standard output (default: text)",
+    )
+    check.add_argument(
+        "-o", "--output", metavar="[FORMAT=]FILE", action="append", default=[],
+        help="also write FORMAT (default: --format) to FILE; repeatable, e.g. -o sarif=diffrisk.sarif",
+    )
     check.add_argument("--fail-level", choices=("L0", "L1", "L2", "L3"), help="override fail_level")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
     log = commands.add_parser(

@@ -754,3 +754,15 @@ def test_history_counts_fixes_to_the_touched_files(base_repo: Repo, capsys: pyte
         "3 bug-fix commits touched the changed files in the year before (app/parser.py 3)"
     )
     assert history["score"] > 0
+
+
+def test_one_run_annotates_and_writes_sarif_and_markdown(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base_repo.write("app/run.py", RISKY)
+    base_repo.stage()
+    sarif, summary = tmp_path / "out.sarif", tmp_path / "summary.md"
+    code = main(["-C", str(base_repo.path), "check", "--format", "github", "-o", f"sarif={sarif}", "-o", f"markdown={summary}"])
+    assert code == 0
+    annotations = capsys.readouterr().out.splitlines()
+    assert annotations[0] == "::error file=app/run.py,line=6,endLine=6,title=B602 (high)::subprocess call with shell=True identified, security issue."
+    assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] in ("B602", "B307", "B404", "DR-C001")
+    assert summary.read_text().startswith("<!-- diffrisk -->\n## 🟠 diffrisk: L2 careful review")

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from diffrisk.check import build_report
 from diffrisk.config import Config
 from diffrisk.formats import FORMATS
+from diffrisk.formats.github import escape_data, escape_property
 from diffrisk.model import FileAnalysis, FileSummary, Finding, Report, Severity, UnitChange
 
-HOSTILE = "evil\x1b[2J\r\nname\u202e.py"
+HOSTILE = "a,b:c%0A::error::x\x1b[2J\r\n[click](http://evil)<img src=x>|\u202e.py"
+SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+
+
+def make_report(findings: int = 1, path: str = HOSTILE) -> Report:
+    summary = FileSummary(path, None, "added", 3, 0, True, False)
+    found = tuple(
+        Finding("B602", "security", path, 2 + index, 2 + index, Severity.HIGH if index % 3 == 0 else Severity.MEDIUM,
+                "shell=True\x1b[31m | `x` <b>", "high", 78)
+        for index in range(findings)
+    )
+    unit = UnitChange(path, "run", "function", 1, 3, "new", 3, 0, True, False, {}, {"cyclomatic_complexity": 2.0})
+    analysis = FileAnalysis(summary, found, (unit,), None, 80.0, 0, (), ())
+    return build_report([analysis], "commit 0123456789ab", True, Config())
 
 
 @pytest.fixture
 def report() -> Report:
-    summary = FileSummary(HOSTILE, None, "added", 3, 0, True, False)
-    finding = Finding("B602", "security", HOSTILE, 2, 2, Severity.HIGH, "shell=True\x1b[31m", "high", 78)
-    unit = UnitChange(HOSTILE, "run", "function", 1, 3, "new", 3, 0, True, False, {}, {"cyclomatic_complexity": 2.0})
-    analysis = FileAnalysis(summary, (finding,), (unit,), None, 80.0, 0, (), ())
-    return build_report([analysis], "commit 0123456789ab", True, Config(report_level=Config().report_level))
+    return make_report()
 
 
 def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
@@ -28,10 +40,9 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     assert text.isascii()
     document = json.loads(text)
     assert document["schema_version"] == 1
-    assert document["findings"][0]["path"] == HOSTILE
     assert document["findings"][0] == {
         "rule": "B602", "analyzer": "security", "path": HOSTILE, "line": 2, "end_line": 2, "severity": "high",
-        "message": "shell=True\x1b[31m", "confidence": "high", "cwe": 78, "removed": False,
+        "message": "shell=True\x1b[31m | `x` <b>", "confidence": "high", "cwe": 78, "removed": False,
     }
     assert list(document) == [
         "schema_version", "tool", "source", "score", "level", "level_name", "level_meaning", "level_reasons",
@@ -43,9 +54,82 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
 def test_text_escapes_control_characters(report: Report) -> None:
     text = FORMATS["text"](report, False)
     assert "\x1b" not in text and "\r" not in text and "\u202e" not in text
-    assert "evil\\x1b[2J\\r\\nname\\u202e.py:2  B602  high  shell=True\\x1b[31m" in text
-    # every line of the report is one line: nothing in a name can forge another
-    assert all(not line.startswith("name") for line in text.splitlines())
+    assert "\\x1b[2J\\r\\n" in text
+
+
+def test_github_commands_cannot_be_forged(report: Report) -> None:
+    lines = FORMATS["github"](report, False).splitlines()
+    assert lines[0] == (
+        "::error file=a%2Cb%3Ac%250A%3A%3Aerror%3A%3Ax\x1b[2J%0D%0A[click](http%3A//evil)<img src=x>|\u202e.py,"
+        "line=2,endLine=2,title=B602 (high)::shell=True\x1b[31m | `x` <b>"
+    )
+    assert all(line.startswith("::") for line in lines)  # no injected line can start a command
+    assert escape_data("100%\r\n") == "100%25%0D%0A"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+
+
+def test_github_caps_annotations_and_says_how_many_were_left_out() -> None:
+    lines = FORMATS["github"](make_report(findings=40, path="app.py"), False).splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert sum(line.startswith("::warning ") for line in lines) == 10
+    assert lines[-1].startswith("::notice title=diffrisk::diffrisk L")
+    assert lines[-1].endswith("(20 more findings were not annotated: GitHub shows 10 per kind and step)")
+
+
+def test_markdown_escapes_and_stays_small() -> None:
+    markdown = FORMATS["markdown"](make_report(findings=1000), False)
+    assert markdown.startswith("<!-- diffrisk -->\n## ")
+    assert "<img" not in markdown and "](http" not in markdown and "\x1b" not in markdown
+    assert "\\[click\\]\\(http:" in markdown
+    assert "&lt;img src=x&gt;" in markdown
+    assert len(markdown) < 65_536
+    assert "950 more findings in the JSON report." in markdown
+    # every table row keeps its column count: no cell text can add a "|"
+    rows = [line for line in markdown.splitlines() if "| B602 |" in line]
+    assert rows and all(line.count("|") - line.count("\\|") == 5 for line in rows)
+
+
+def _schema(*parts: str) -> dict[str, object]:
+    path = SCHEMAS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"the shared schemas are not beside the project ({path})")
+    loaded: dict[str, object] = json.loads(path.read_text())
+    return loaded
+
+
+def test_sarif_validates_and_is_stable(report: Report) -> None:
+    import jsonschema
+
+    document = json.loads(FORMATS["sarif"](report, False))
+    jsonschema.validate(document, _schema("sarif-schema-2.1.0.json"))
+    run = document["runs"][0]
+    result = run["results"][0]
+    assert result["ruleId"] == "B602"
+    assert result["level"] == "error"
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("a%2Cb%3Ac%250A%3A%3Aerror") and "%0D%0A" in uri
+    assert run["properties"]["level"] == report.level.value
+    assert run["properties"]["score"] == report.score
+    moved = replace(report, findings=tuple(replace(finding, line=finding.line + 10, end_line=finding.end_line + 10) for finding in report.findings))
+    again = json.loads(FORMATS["sarif"](moved, False))["runs"][0]["results"][0]
+    assert again["partialFingerprints"] == result["partialFingerprints"]  # survives lines moving
+
+
+def test_rdjson_validates(report: Report) -> None:
+    import jsonschema
+
+    document = json.loads(FORMATS["rdjson"](report, False))
+    jsonschema.validate(document, _schema("rdjson", "DiagnosticResult.json"))
+    assert document["diagnostics"][0]["code"] == {"value": "B602"}
+    assert document["diagnostics"][0]["location"]["range"]["start"] == {"line": 2}
+
+
+def test_gitlab_code_quality(report: Report) -> None:
+    issues = json.loads(FORMATS["gitlab"](report, False))
+    assert issues[0]["check_name"] == "B602"
+    assert issues[0]["severity"] == "critical"
+    assert issues[0]["location"] == {"path": HOSTILE, "lines": {"begin": 2, "end": 2}}
+    assert len(issues[0]["fingerprint"]) == 64
 
 
 def test_formats_are_deterministic(report: Report) -> None:
@@ -54,8 +138,6 @@ def test_formats_are_deterministic(report: Report) -> None:
 
 
 def test_undecodable_bytes_become_visible_escapes(report: Report) -> None:
-    from dataclasses import replace
-
     odd = replace(report, files=(replace(report.files[0], path="caf\udce9.py", skipped="binary file"),))
     document = FORMATS["json"](odd, False)
     assert json.loads(document)["files"][0]["path"] == "caf\\xe9.py"

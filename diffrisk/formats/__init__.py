@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from diffrisk.formats import json_format, text
+from diffrisk.formats import github, gitlab, json_format, markdown, rdjson, sarif, text
 from diffrisk.model import Report
 
 
@@ -18,4 +18,9 @@ class Formatter(Protocol):
 FORMATS: dict[str, Formatter] = {
     "text": text.format_report,
     "json": json_format.format_report,
+    "github": github.format_report,
+    "markdown": markdown.format_report,
+    "sarif": sarif.format_report,
+    "rdjson": rdjson.format_report,
+    "gitlab": gitlab.format_report,
 }

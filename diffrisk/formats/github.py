@@ -1,0 +1,61 @@
+"""``--format github``: GitHub Actions workflow commands that annotate the changed lines.
+
+GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job) and drops the
+rest silently (../shared/RESEARCH.md), so each kind is capped and a last notice says how many were
+left out.  Everything taken from the diff is escaped as the runner requires: ``%``, CR and LF in
+the message, and also ``:`` and ``,`` in properties, so a file named ``a,b:c%0A::error::x.py``
+cannot forge a command.
+"""
+
+from __future__ import annotations
+
+from diffrisk.formats.escape import show_bytes
+from diffrisk.model import Finding, Report, Severity
+
+#: GitHub's per-step limits per annotation kind; one notice is kept for the summary line.
+CAPS = {"error": 10, "warning": 10, "notice": 9}
+_KINDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return show_bytes(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_report(report: Report, color: bool = False) -> str:
+    lines = []
+    shown = {kind: 0 for kind in CAPS}
+    left_out = 0
+    ordered = sorted(
+        (finding for finding in report.findings if not finding.removed),
+        key=lambda finding: (-finding.severity.rank, finding.path, finding.line, finding.rule),
+    )
+    for finding in ordered:
+        kind = _KINDS[finding.severity]
+        if shown[kind] >= CAPS[kind]:
+            left_out += 1
+            continue
+        shown[kind] += 1
+        lines.append(_annotation(kind, finding))
+    summary = (
+        f"diffrisk {report.level.value} {report.level.word} review: risk {report.score}/100, "
+        f"about {report.review_minutes} min. {report.verdict.message}"
+    )
+    if left_out:
+        summary += f" ({left_out} more findings were not annotated: GitHub shows 10 per kind and step)"
+    lines.append(f"::notice title={escape_property('diffrisk')}::{escape_data(summary)}")
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(kind: str, finding: Finding) -> str:
+    properties = {
+        "file": finding.path,
+        "line": str(finding.line),
+        "endLine": str(max(finding.end_line, finding.line)),
+        "title": f"{finding.rule} ({finding.severity.value})",
+    }
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{kind} {joined}::{escape_data(finding.message)}"

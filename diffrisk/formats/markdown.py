@@ -1,0 +1,86 @@
+"""``--format markdown``: a review summary for a PR comment or ``$GITHUB_STEP_SUMMARY``.
+
+Starts with a hidden marker so a workflow can find and update its one sticky comment.  Text from
+the diff is escaped for Markdown and HTML (no links, tags or tables can be injected by a file
+name), findings are capped, and the whole stays under GitHub's comment limit of 65,536 characters.
+"""
+
+from __future__ import annotations
+
+import html
+
+from diffrisk import scoring
+from diffrisk.formats.escape import show_bytes
+from diffrisk.model import Report
+
+MARKER = "<!-- diffrisk -->"
+#: GitHub refuses PR comments over 65,536 characters; stay well below with room for the tail.
+MAX_CHARS = 60_000
+MAX_HOTSPOTS = 15
+MAX_FINDINGS = 50
+_MARKDOWN_ACTIVE = "\\`*_{}[]()#+-.!|~>"
+_LEVEL_SIGNS = {"L0": "🟢", "L1": "🔵", "L2": "🟠", "L3": "🔴"}
+
+
+def text(value: str) -> str:
+    """Plain text, safe inside Markdown paragraphs and table cells."""
+    cleaned = "".join(char if char.isprintable() else " " for char in show_bytes(value))
+    escaped = html.escape(cleaned, quote=False)
+    return "".join(f"\\{char}" if char in _MARKDOWN_ACTIVE else char for char in escaped)
+
+
+def format_report(report: Report, color: bool = False) -> str:
+    level = report.level
+    verdict = "within policy" if report.verdict.within_policy else "**beyond policy**"
+    lines = [
+        MARKER,
+        f"## {_LEVEL_SIGNS[level.value]} diffrisk: {level.value} {level.word} review, risk {report.score}/100",
+        "",
+        f"{text(level.meaning)} About **{report.review_minutes} min** to review; {verdict} "
+        f"(fail level {report.verdict.fail_level.value}). Source: {text(report.source)}.",
+    ]
+    lines += [f"- {text(reason)}" for reason in report.level_reasons]
+    lines += ["", "| component | score | why |", "|---|---:|---|"]
+    for component in sorted(report.components, key=lambda item: (-item.points, not item.reasons, item.name)):
+        why = "; ".join(text(reason.message) for reason in component.reasons[:3]) or "nothing found"
+        more = f" (+{len(component.reasons) - 3} more)" if len(component.reasons) > 3 else ""
+        score = str(component.score) if component.weight > 0 else "not scored"
+        lines.append(f"| {scoring.title(component.name)} | {score} | {why}{more} |")
+    lines += _hotspots(report) + _findings(report)
+    body = "\n".join(lines) + "\n"
+    if len(body) > MAX_CHARS:
+        body = body[:MAX_CHARS].rsplit("\n", 1)[0] + "\n\n*(cut to stay within GitHub's size limits; the JSON report has everything)*\n"
+    return body
+
+
+def _hotspots(report: Report) -> list[str]:
+    if not report.hotspots:
+        return []
+    lines = ["", "### Start here", "", "| # | where | what | risk | changed | why |", "|---:|---|---|---:|---|---|"]
+    for rank, spot in enumerate(report.hotspots[:MAX_HOTSPOTS], start=1):
+        where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
+        if spot.side == "old":
+            where += " (before)"
+        lines.append(
+            f"| {rank} | {text(where)} | {text(spot.name)} | {spot.risk} | +{spot.added} −{spot.deleted} | "
+            f"{text(' · '.join(spot.reasons))} |"
+        )
+    if len(report.hotspots) > MAX_HOTSPOTS:
+        lines.append(f"\n*{len(report.hotspots) - MAX_HOTSPOTS} more hotspots in the JSON report.*")
+    return lines
+
+
+def _findings(report: Report) -> list[str]:
+    findings = [finding for finding in report.findings if not finding.removed]
+    if not findings:
+        return []
+    ordered = sorted(findings, key=lambda item: (-item.severity.rank, item.path, item.line, item.rule))
+    lines = ["", f"<details><summary>Findings ({len(findings)})</summary>", "", "| where | rule | severity | message |", "|---|---|---|---|"]
+    for finding in ordered[:MAX_FINDINGS]:
+        lines.append(
+            f"| {text(f'{finding.path}:{finding.line}')} | {text(finding.rule)} | {finding.severity.value} | {text(finding.message)} |"
+        )
+    if len(findings) > MAX_FINDINGS:
+        lines.append(f"\n*{len(findings) - MAX_FINDINGS} more findings in the JSON report.*")
+    lines += ["", "</details>"]
+    return lines
