@@ -119,6 +119,11 @@ def _security_floor(analyses: Sequence[FileAnalysis]) -> tuple[Level, str] | Non
     return SECURITY_FLOORS[worst.severity], why
 
 
+def accepted(verdict: Verdict, reason: str) -> Verdict:
+    """A change beyond policy that someone accepted, with their reason (DIFFRISK_ACCEPT)."""
+    return Verdict(True, verdict.fail_level, f"accepted risk: {verdict.message} (DIFFRISK_ACCEPT: {reason})")
+
+
 def verdict(level: Level, config: Config) -> Verdict:
     """Beyond policy when the level reaches ``fail_level``."""
     if level.rank >= config.fail_level.rank:

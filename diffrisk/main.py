@@ -25,7 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("diffrisk: error: a command is required (try: diffrisk check)", file=sys.stderr)
         return EXIT_ERROR
     try:
-        return {"log": _log, "calibrate": _calibrate}.get(args.command, _check)(args)
+        commands = {"log": _log, "calibrate": _calibrate, "trailer": _trailer, "note": _note, "install-hooks": _install_hooks}
+        return commands.get(args.command, _check)(args)
     except KeyboardInterrupt:
         print("diffrisk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -57,6 +58,9 @@ def _check(args: argparse.Namespace) -> int:
         settings = replace(settings, fail_level=Level(args.fail_level))
     stdin = sys.stdin.buffer.read() if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
     report = check.run(request, repo, settings, stdin)
+    accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
+    if accepted and not report.verdict.within_policy:
+        report = replace(report, verdict=check.accepted(report.verdict, accepted))
     outputs = _outputs(args.output, args.format)
     for name, path in outputs:
         _write(FORMATS[name](report, False), path)
@@ -141,6 +145,67 @@ def _read_text(path: str) -> str:
         raise UsageError(f"cannot read {path!r}: {getattr(error, 'strerror', None) or error}") from None
 
 
+def _trailer(args: argparse.Namespace) -> int:
+    """prepare-commit-msg: add ``Review-Depth: L2 (risk 57/100, ~25 min)`` to the message."""
+    from diffrisk import check, config, hooks
+    from diffrisk.errors import DiffriskError
+
+    # pre-commit passes only the file; it puts git's other two arguments in the environment.
+    args.source = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE")
+    args.sha = args.sha or os.environ.get("PRE_COMMIT_COMMIT_OBJECT_NAME")
+    if args.source in hooks.UNTOUCHED_SOURCES:
+        return EXIT_OK
+    if not os.path.isfile(args.message_file):
+        from diffrisk.errors import UsageError
+
+        raise UsageError(f"no commit message file at {args.message_file!r}")
+    repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
+    base = None
+    if args.source == "commit" and args.sha and git.has_head(repo) and git.resolve_commit(repo, args.sha) == git.resolve_commit(repo, "HEAD"):
+        # --amend: the commit being written replaces HEAD, so its change is the index against HEAD's parent.
+        head = git.resolve_commit(repo, "HEAD")
+        base = git.first_parent(repo, head) or git.empty_tree(repo)
+    try:
+        settings = config.load(args.config, git.toplevel(repo))
+        report = check.run(DiffRequest(SourceKind.STAGED, base), repo, settings)
+    except DiffriskError as error:
+        # A hook that cannot annotate must not stop the commit: say why and let it through.
+        print(f"diffrisk trailer: skipped: {error}", file=sys.stderr)
+        return EXIT_OK
+    trailers = {hooks.TRAILER: hooks.trailer_value(report)}
+    accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
+    if accepted:
+        trailers[hooks.ACCEPTED_TRAILER] = accepted
+    hooks.add_trailers(repo, args.message_file, trailers)
+    return EXIT_OK
+
+
+def _note(args: argparse.Namespace) -> int:
+    """post-commit: keep the commit's JSON report as a git note."""
+    from diffrisk import check, config, hooks
+    from diffrisk.formats import FORMATS
+
+    repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
+    git.check_repository(repo)
+    commit = git.resolve_commit(repo, args.commit)
+    report = check.run(DiffRequest(SourceKind.COMMIT, commit), repo, config.load(args.config, git.toplevel(repo)))
+    hooks.add_note(repo, commit, FORMATS["json"](report, False))
+    return EXIT_OK
+
+
+def _install_hooks(args: argparse.Namespace) -> int:
+    from diffrisk import hooks
+
+    repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
+    git.check_repository(repo)
+    installed = hooks.install(repo)
+    for path in installed.written:
+        print(f"installed {path}")
+    for path in installed.kept:
+        print(f"kept the existing {path} (add `diffrisk` to it by hand, see hooks/ in diffrisk's repository)")
+    return EXIT_OK
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     import os.path
 
@@ -198,7 +263,18 @@ def _request(args: argparse.Namespace) -> DiffRequest:
     ):
         if value is not None:
             return DiffRequest(kind, value)
-    return DiffRequest(SourceKind.WORKTREE if args.worktree else SourceKind.STAGED)
+    if args.worktree:
+        return DiffRequest(SourceKind.WORKTREE)
+    return _pre_commit_range() or DiffRequest(SourceKind.STAGED)
+
+
+def _pre_commit_range() -> DiffRequest | None:
+    """pre-commit's pre-push stage and ``pre-commit run --from-ref X --to-ref Y`` name a range in
+    the environment; the change is then what Y adds since it left X (``X...Y``)."""
+    start, end = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if not start or not end or set(start) == {"0"}:
+        return None
+    return DiffRequest(SourceKind.RANGE, f"{start}...{end}")
 
 
 def _project_root(repo: git.Repo, request: DiffRequest) -> str | None:
@@ -277,6 +353,24 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--summary", choices=("week", "author"), help="per-level counts and review minutes per week or author")
     log.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
     log.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    trailer = commands.add_parser(
+        "trailer", parents=[common], help="prepare-commit-msg hook: add a Review-Depth trailer",
+        description="Add 'Review-Depth: L2 (risk 57/100, ~25 min)' to a commit message file, in git's trailer format.",
+    )
+    trailer.add_argument("message_file", metavar="MESSAGE_FILE")
+    trailer.add_argument("source", nargs="?", metavar="SOURCE", help="as git passes it: message, template, merge, squash, commit")
+    trailer.add_argument("sha", nargs="?", metavar="SHA")
+    trailer.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
+    note = commands.add_parser(
+        "note", parents=[common], help="post-commit hook: store the report as a git note",
+        description="Store a commit's JSON report as a git note under refs/notes/diffrisk.",
+    )
+    note.add_argument("commit", nargs="?", default="HEAD", metavar="COMMIT", help="default: HEAD")
+    note.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
+    commands.add_parser(
+        "install-hooks", parents=[common], help="install plain git hooks (never over existing ones)",
+        description="Write pre-commit, prepare-commit-msg and post-commit hooks that run diffrisk.",
+    )
     calibrate = commands.add_parser(
         "calibrate", parents=[common], help="fit weights and thresholds on this repository's history",
         description="Label the history with SZZ, fit the component weights and level thresholds, "

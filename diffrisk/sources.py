@@ -117,6 +117,8 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
     if request.kind in (SourceKind.STAGED, SourceKind.WORKTREE):
         head = "HEAD" if git.has_head(repo) else None
         if request.kind is SourceKind.STAGED:
+            if request.value:  # an amend: the index against the amended commit's parent
+                return git.DiffCommand(("diff-index", "--cached"), (request.value,)), "staged changes (amend)", request.value
             return git.staged(repo), "staged changes", head
         return git.worktree(), "unstaged changes", head
     if request.kind is SourceKind.COMMIT:

@@ -79,7 +79,12 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
     if report.review_minutes > scoring.SESSION_LIMIT_MINUTES:
         lines.append(f"  Over {scoring.SESSION_LIMIT_MINUTES} minutes: reviewers miss more after that (SmartBear); split the review.")
     verdict_color = "32" if report.verdict.within_policy else "1;31"
-    lines.append(paint(verdict_color, f"Verdict: {report.verdict.message}"))
+    lines.append(paint(verdict_color, f"Verdict: {_safe(report.verdict.message)}"))
+    if not report.verdict.within_policy:
+        lines += [
+            "How to proceed: split the change into smaller ones, get the review this level asks for,",
+            '  or record an accepted risk: DIFFRISK_ACCEPT="why" git commit ... (kept as a Risk-Accepted trailer)',
+        ]
     return lines
 
 
