@@ -51,6 +51,10 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         args += ["--fail-level", env["DIFFRISK_FAIL_LEVEL"]]
     if env.get("DIFFRISK_SARIF"):
         args += ["-o", f"sarif={env['DIFFRISK_SARIF']}"]
+    head = git.try_run(repo, ["rev-parse", "HEAD"])
+    if head and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        args += ["--link-base", f"{server}/{env['GITHUB_REPOSITORY']}/blob/{head.decode().strip()}"]
     code = diffrisk_main(args)
     if code not in (0, 1) or not os.path.exists(report_path):
         return code

@@ -58,6 +58,12 @@ def _check(args: argparse.Namespace) -> int:
         settings = replace(settings, fail_level=Level(args.fail_level))
     stdin = sys.stdin.buffer.read() if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
     report = check.run(request, repo, settings, stdin)
+    if args.link_base:
+        if not args.link_base.startswith(("https://", "http://")):
+            from diffrisk.errors import UsageError
+
+            raise UsageError(f"--link-base must be an http(s) URL, not {args.link_base!r}")
+        report = replace(report, link_base=args.link_base)
     accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
     if accepted and not report.verdict.within_policy:
         report = replace(report, verdict=check.accepted(report.verdict, accepted))
@@ -341,6 +347,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also write FORMAT (default: --format) to FILE; repeatable, e.g. -o sarif=diffrisk.sarif",
     )
     check.add_argument("--fail-level", choices=("L0", "L1", "L2", "L3"), help="override fail_level")
+    check.add_argument("--link-base", metavar="URL", help="link Markdown hotspots and findings to URL/PATH#L10")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
     log = commands.add_parser(
         "log", parents=[common], help="score every commit of a history",

@@ -234,6 +234,8 @@ class Finding:
     cwe: int | None = None
     #: True for an issue the change removed; it counts in the change's favour.
     removed: bool = False
+    #: 0-based column of the start, when the tool gives one.
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -391,6 +393,9 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     #: Analyzer failures: the report is incomplete and the run exits 3.
     failures: tuple[str, ...] = field(default=())
+    #: Where a file's lines can be viewed, e.g. "https://github.com/o/r/blob/<sha>" (--link-base);
+    #: the Markdown format links hotspots and findings to it.
+    link_base: str | None = None
 
 
 @dataclass(frozen=True)

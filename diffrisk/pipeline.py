@@ -379,7 +379,7 @@ class _FileWork:
         return Finding(
             rule=issue.rule, analyzer=analyzer, path=self.path, line=issue.line, end_line=issue.end_line,
             severity=issue.severity, message=issue.message, confidence=issue.confidence, cwe=issue.cwe,
-            removed=removed,
+            removed=removed, column=issue.column,
         )
 
     # -- units -----------------------------------------------------------------------------------

@@ -763,6 +763,6 @@ def test_one_run_annotates_and_writes_sarif_and_markdown(base_repo: Repo, tmp_pa
     code = main(["-C", str(base_repo.path), "check", "--format", "github", "-o", f"sarif={sarif}", "-o", f"markdown={summary}"])
     assert code == 0
     annotations = capsys.readouterr().out.splitlines()
-    assert annotations[0] == "::error file=app/run.py,line=6,endLine=6,title=B602 (high)::subprocess call with shell=True identified, security issue."
+    assert annotations[0] == "::error file=app/run.py,line=6,endLine=6,col=12,title=B602 (high)::subprocess call with shell=True identified, security issue."
     assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] in ("B602", "B307", "B404", "DR-C001")
     assert summary.read_text().startswith("<!-- diffrisk -->\n## 🟠 diffrisk: L2 careful review")

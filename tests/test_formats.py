@@ -42,12 +42,12 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     assert document["schema_version"] == 1
     assert document["findings"][0] == {
         "rule": "B602", "analyzer": "security", "path": HOSTILE, "line": 2, "end_line": 2, "severity": "high",
-        "message": "shell=True\x1b[31m | `x` <b>", "confidence": "high", "cwe": 78, "removed": False,
+        "message": "shell=True\x1b[31m | `x` <b>", "confidence": "high", "cwe": 78, "removed": False, "column": None,
     }
     assert list(document) == [
         "schema_version", "tool", "source", "score", "level", "level_name", "level_meaning", "level_reasons",
         "review_minutes", "verdict", "components", "hotspots", "findings", "files", "size", "contents_available",
-        "notes", "failures",
+        "link_base", "notes", "failures",
     ]
 
 
@@ -142,3 +142,9 @@ def test_undecodable_bytes_become_visible_escapes(report: Report) -> None:
     document = FORMATS["json"](odd, False)
     assert json.loads(document)["files"][0]["path"] == "caf\\xe9.py"
     assert "caf\\xe9.py" in FORMATS["text"](odd, False)
+
+
+def test_markdown_links_keep_hostile_paths_inside_the_url(report: Report) -> None:
+    linked = replace(report, link_base="https://github.com/o/r/blob/abc123")
+    markdown = FORMATS["markdown"](linked, False)
+    assert "](https://github.com/o/r/blob/abc123/a%2Cb%3Ac%250A%3A%3Aerror%3A%3Ax%1B%5B2J%0D%0A%5Bclick%5D%28http%3A//evil%29%3Cimg%20src%3Dx%3E%7C%E2%80%AE.py#L2)" in markdown

@@ -51,11 +51,9 @@ def format_report(report: Report, color: bool = False) -> str:
 
 
 def _annotation(kind: str, finding: Finding) -> str:
-    properties = {
-        "file": finding.path,
-        "line": str(finding.line),
-        "endLine": str(max(finding.end_line, finding.line)),
-        "title": f"{finding.rule} ({finding.severity.value})",
-    }
+    properties = {"file": finding.path, "line": str(finding.line), "endLine": str(max(finding.end_line, finding.line))}
+    if finding.column is not None:
+        properties["col"] = str(finding.column + 1)  # GitHub counts columns from 1
+    properties["title"] = f"{finding.rule} ({finding.severity.value})"
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     return f"::{kind} {joined}::{escape_data(finding.message)}"

@@ -36,6 +36,7 @@ def format_report(report: Report, color: bool = False) -> str:
         "files": [_plain(summary) for summary in report.files],
         "size": _plain(report.size),
         "contents_available": report.contents_available,
+        "link_base": report.link_base,
         "notes": [show_bytes(note) for note in report.notes],
         "failures": [show_bytes(failure) for failure in report.failures],
     }

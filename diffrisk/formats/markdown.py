@@ -8,6 +8,7 @@ name), findings are capped, and the whole stays under GitHub's comment limit of 
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 
 from diffrisk import scoring
 from diffrisk.formats.escape import show_bytes
@@ -60,14 +61,26 @@ def _hotspots(report: Report) -> list[str]:
     for rank, spot in enumerate(report.hotspots[:MAX_HOTSPOTS], start=1):
         where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
         if spot.side == "old":
-            where += " (before)"
+            shown = text(where + " (before)")
+        else:
+            shown = _link(report, spot.path, spot.line, spot.end_line, where)
         lines.append(
-            f"| {rank} | {text(where)} | {text(spot.name)} | {spot.risk} | +{spot.added} −{spot.deleted} | "
+            f"| {rank} | {shown} | {text(spot.name)} | {spot.risk} | +{spot.added} −{spot.deleted} | "
             f"{text(' · '.join(spot.reasons))} |"
         )
     if len(report.hotspots) > MAX_HOTSPOTS:
         lines.append(f"\n*{len(report.hotspots) - MAX_HOTSPOTS} more hotspots in the JSON report.*")
     return lines
+
+
+def _link(report: Report, path: str, line: int, end_line: int, label: str) -> str:
+    """``label`` linked to the lines at ``report.link_base``; the path is percent-encoded, so a
+    hostile name cannot leave the URL, and the label is escaped text."""
+    if not report.link_base:
+        return text(label)
+    anchor = f"#L{line}" + (f"-L{end_line}" if end_line > line else "")
+    url = f"{report.link_base.rstrip('/')}/{quote(path.encode('utf-8', 'surrogateescape'), safe='/')}{anchor}"
+    return f"[{text(label)}]({url})"
 
 
 def _findings(report: Report) -> list[str]:
@@ -77,9 +90,8 @@ def _findings(report: Report) -> list[str]:
     ordered = sorted(findings, key=lambda item: (-item.severity.rank, item.path, item.line, item.rule))
     lines = ["", f"<details><summary>Findings ({len(findings)})</summary>", "", "| where | rule | severity | message |", "|---|---|---|---|"]
     for finding in ordered[:MAX_FINDINGS]:
-        lines.append(
-            f"| {text(f'{finding.path}:{finding.line}')} | {text(finding.rule)} | {finding.severity.value} | {text(finding.message)} |"
-        )
+        where = _link(report, finding.path, finding.line, finding.end_line, f"{finding.path}:{finding.line}")
+        lines.append(f"| {where} | {text(finding.rule)} | {finding.severity.value} | {text(finding.message)} |")
     if len(findings) > MAX_FINDINGS:
         lines.append(f"\n*{len(findings) - MAX_FINDINGS} more findings in the JSON report.*")
     lines += ["", "</details>"]
