@@ -116,3 +116,12 @@ def test_progress_goes_to_a_terminal_only(repo: Repo, history: list[str]) -> Non
     assert process.returncode == 0
     assert b"[4/4] " in drawn and b"commits/s" in drawn
     assert len(process.stdout.splitlines()) == 4  # stdout carries the rows and nothing else
+
+
+def test_csv_cells_cannot_become_formulas() -> None:
+    from diffrisk.formats.rows import csv_row
+    from diffrisk.model import CommitScore
+
+    row = CommitScore("abc", '=HYPERLINK("http://evil")', "x@y", 0, error="+1")
+    assert csv_row(row).startswith('abc,"\'=HYPERLINK(""http://evil"")",1970-01-01T00:00:00Z,')
+    assert csv_row(row).rstrip("\n").endswith(",'+1")

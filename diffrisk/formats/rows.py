@@ -81,8 +81,17 @@ def csv_row(row: CommitScore) -> str:
 
 def _csv_line(values: Iterable[object]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["" if value is None else value for value in values])
+    csv.writer(buffer, lineterminator="\n").writerow([_csv_cell(value) for value in values])
     return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote (OWASP)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def text_header() -> str:
