@@ -33,10 +33,13 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     if not base:
         print("::error::diffrisk: no base to compare with: set the 'base' input or run on a pull_request event")
         return 2
+    if base.startswith("-") or git.try_run(repo, ["check-ref-format", "--branch", base]) is None:
+        print(f"::error::diffrisk: {_quote(base)} is not a branch name")
+        return 2
     base_ref = _fetched_base(repo, base)
     if base_ref is None:
         print(
-            f"::error::diffrisk: the base {base!r} is not in this checkout and could not be fetched; "
+            f"::error::diffrisk: the base {_quote(base)} is not in this checkout and could not be fetched; "
             "use actions/checkout with fetch-depth: 0"
         )
         return 2
@@ -69,6 +72,11 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     if env.get("DIFFRISK_COMMENT", "false").lower() == "true":
         _sticky_comment(env, summary)
     return code
+
+
+def _quote(text: str) -> str:
+    """A value from the event, safe inside a workflow command's message."""
+    return repr(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _fetched_base(repo: git.Repo, base: str) -> str | None:

@@ -147,3 +147,13 @@ def test_missing_base_says_to_fetch_history(pull_request: Path, tmp_path: Path, 
     env["DIFFRISK_BASE"] = "no-such-branch"
     assert action.main(env) == 2
     assert "use actions/checkout with fetch-depth: 0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("base", ["--upload-pack=touch /tmp/owned", "main\n::error::forged", "a b"])
+def test_hostile_base_names_are_refused(pull_request: Path, tmp_path: Path, github_api: str, capsys: pytest.CaptureFixture[str], base: str) -> None:
+    env = environment(pull_request, tmp_path, github_api)
+    env["DIFFRISK_BASE"] = base
+    assert action.main(env) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error::diffrisk: ") and out.endswith(" is not a branch name\n")
+    assert out.count("\n") == 1
