@@ -48,8 +48,8 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     summary_path = os.path.join(work, "diffrisk-summary.md")
     args = ["-C", repo.cwd or ".", "check", "--base", base_ref, "--format", "github",
             "-o", f"json={report_path}", "-o", f"markdown={summary_path}"]
-    if env.get("DIFFRISK_CONFIG"):
-        args += ["--config", env["DIFFRISK_CONFIG"]]
+    # The policy comes from the base branch, never from the pull request it judges.
+    args += ["--config", env.get("DIFFRISK_CONFIG") or _base_config(repo, base_ref, work)]
     if env.get("DIFFRISK_FAIL_LEVEL"):
         args += ["--fail-level", env["DIFFRISK_FAIL_LEVEL"]]
     if env.get("DIFFRISK_SARIF"):
@@ -59,7 +59,7 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
         args += ["--link-base", f"{server}/{env['GITHUB_REPOSITORY']}/blob/{head.decode().strip()}"]
     code = diffrisk_main(args)
-    if code not in (0, 1) or not os.path.exists(report_path):
+    if not os.path.exists(report_path):  # a usage or git error: nothing to summarise
         return code
     with open(report_path, encoding="utf-8") as handle:
         report = json.load(handle)
@@ -93,6 +93,17 @@ def _fetched_base(repo: git.Repo, base: str) -> str | None:
     if git.try_run(repo, ["rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"]) and _has_merge_base(repo, candidate):
         return candidate
     return None
+
+
+def _base_config(repo: git.Repo, base_ref: str, work: str) -> str:
+    """The base branch's pyproject.toml (or an empty one: the defaults) as a file to pass."""
+    folder = os.path.join(work, "diffrisk-base-config")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "pyproject.toml")
+    content = git.try_run(repo, ["show", f"{base_ref}:pyproject.toml"]) or b""
+    with open(path, "wb") as handle:
+        handle.write(content)
+    return path
 
 
 def _has_merge_base(repo: git.Repo, ref: str) -> bool:
@@ -138,7 +149,9 @@ def _find_marked(url: str, token: str) -> int | None:
         if not isinstance(comments, list) or not comments:
             return None
         for comment in comments:
-            if str(comment.get("body", "")).startswith(markdown.MARKER):
+            # Only a comment the bot wrote: anyone can post a comment that starts with the marker.
+            author = comment.get("user") or {}
+            if str(comment.get("body", "")).startswith(markdown.MARKER) and author.get("type") == "Bot":
                 return int(comment["id"])
         page += 1
 

@@ -165,6 +165,10 @@ def empty_tree(repo: Repo) -> str:
     return run(repo, ["hash-object", "-t", "tree", "--stdin"], stdin=b"").decode().strip()
 
 
+def merge_in_progress(repo: Repo) -> bool:
+    return try_run(repo, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"]) is not None
+
+
 def has_head(repo: Repo) -> bool:
     return try_run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) is not None
 

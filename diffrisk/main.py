@@ -53,6 +53,10 @@ def _check(args: argparse.Namespace) -> int:
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     request = _request(args)
+    if request.kind is SourceKind.STAGED and git.merge_in_progress(repo):
+        # The index holds everything the other branch brought; those commits were checked there.
+        print("diffrisk: a merge is in progress: not scored (check the merged branch on its own)")
+        return EXIT_OK
     settings = config.load(args.config, _project_root(repo, request))
     if args.fail_level is not None:
         settings = replace(settings, fail_level=Level(args.fail_level))
@@ -182,7 +186,10 @@ def _trailer(args: argparse.Namespace) -> int:
     accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
     if accepted:
         trailers[hooks.ACCEPTED_TRAILER] = accepted
-    hooks.add_trailers(repo, args.message_file, trailers)
+    try:
+        hooks.add_trailers(repo, args.message_file, trailers)
+    except (OSError, DiffriskError) as error:
+        print(f"diffrisk trailer: skipped: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -204,7 +211,7 @@ def _install_hooks(args: argparse.Namespace) -> int:
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
-    installed = hooks.install(repo)
+    installed = hooks.install(repo, sys.executable)
     for path in installed.written:
         print(f"installed {path}")
     for path in installed.kept:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
@@ -61,11 +62,12 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.calls.append(("GET", self.path))
-        self._reply(self.comments if "page=1" in self.path else [])
+        query = parse_qs(urlparse(self.path).query)
+        self._reply(self.comments if query.get("page") == ["1"] else [])
 
     def do_POST(self) -> None:  # noqa: N802
         self.calls.append(("POST", self.path))
-        comment = {"id": 41, "body": self._body()["body"]}
+        comment = {"id": 41, "body": self._body()["body"], "user": {"login": "github-actions[bot]", "type": "Bot"}}
         self.comments.append(comment)
         self._reply(comment)
 
@@ -157,3 +159,18 @@ def test_hostile_base_names_are_refused(pull_request: Path, tmp_path: Path, gith
     out = capsys.readouterr().out
     assert out.startswith("::error::diffrisk: ") and out.endswith(" is not a branch name\n")
     assert out.count("\n") == 1
+
+
+def test_a_marked_comment_from_a_person_is_not_taken_over(pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    _GitHub.comments.append({"id": 7, "body": "<!-- diffrisk -->\nL0, trust me", "user": {"login": "mallory", "type": "User"}})
+    assert action.main(environment(pull_request, tmp_path, github_api)) == 1
+    assert [method for method, _ in _GitHub.calls] == ["GET", "GET", "POST"]
+    assert _GitHub.comments[0]["body"] == "<!-- diffrisk -->\nL0, trust me"
+
+
+def test_the_policy_comes_from_the_base_branch(pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    # The pull request tries to exclude its own risky file; the base branch's policy still applies.
+    (pull_request / "pyproject.toml").write_text('[tool.diffrisk]\nfail_level = "L3"\nextend_exclude = ["app/"]\n')
+    subprocess.run(["git", "commit", "-qam", "relax the policy"], cwd=pull_request, check=True)
+    assert action.main(environment(pull_request, tmp_path, github_api)) == 1
+    assert (tmp_path / "output.txt").read_text().startswith("level=L2\n")

@@ -60,8 +60,8 @@ def test_text_escapes_control_characters(report: Report) -> None:
 def test_github_commands_cannot_be_forged(report: Report) -> None:
     lines = FORMATS["github"](report, False).splitlines()
     assert lines[0] == (
-        "::error file=a%2Cb%3Ac%250A%3A%3Aerror%3A%3Ax\x1b[2J%0D%0A[click](http%3A//evil)<img src=x>|\u202e.py,"
-        "line=2,endLine=2,title=B602 (high)::shell=True\x1b[31m | `x` <b>"
+        "::error file=a%2Cb%3Ac%250A%3A%3Aerror%3A%3Ax\\x1b[2J%0D%0A[click](http%3A//evil)<img src=x>|\\u202e.py,"
+        "line=2,endLine=2,title=B602 (high)::shell=True\\x1b[31m | `x` <b>"
     )
     assert all(line.startswith("::") for line in lines)  # no injected line can start a command
     assert escape_data("100%\r\n") == "100%25%0D%0A"
@@ -148,3 +148,10 @@ def test_markdown_links_keep_hostile_paths_inside_the_url(report: Report) -> Non
     linked = replace(report, link_base="https://github.com/o/r/blob/abc123")
     markdown = FORMATS["markdown"](linked, False)
     assert "](https://github.com/o/r/blob/abc123/a%2Cb%3Ac%250A%3A%3Aerror%3A%3Ax%1B%5B2J%0D%0A%5Bclick%5D%28http%3A//evil%29%3Cimg%20src%3Dx%3E%7C%E2%80%AE.py#L2)" in markdown
+
+
+def test_markdown_breaks_mentions_and_github_escapes_control_characters() -> None:
+    odd = make_report(path="@org/team/x.py")
+    assert "@org" not in FORMATS["markdown"](odd, False).replace("@\u2060org", "")
+    annotations = FORMATS["github"](make_report(path="app.py"), False)
+    assert "\x1b" not in annotations and "\\x1b[31m" in annotations

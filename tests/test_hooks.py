@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from diffrisk.hooks import HOOK_SCRIPTS
+from diffrisk.hooks import scripts
 from diffrisk.main import main
 from tests.conftest import Repo
 
@@ -36,7 +36,7 @@ def message(repo: Repo) -> str:
 
 
 def test_hook_files_match_what_install_hooks_writes() -> None:
-    for name, script in HOOK_SCRIPTS.items():
+    for name, script in scripts(None).items():
         assert (HOOKS / name).read_text() == script
         assert os.access(HOOKS / name, os.X_OK)
 
@@ -95,3 +95,44 @@ def test_install_hooks_never_overwrites(repo: Repo, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert existing.read_text() == "#!/bin/sh\necho mine\n"
     assert "kept the existing" in out and out.count("installed ") == 2
+
+
+def test_trailer_leaves_the_first_line_for_the_subject_in_an_editor(hooked: Repo, tmp_path: Path) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nsed -i "1s/^$/Fix the thing/" "$1"\n')
+    editor.chmod(0o755)
+    hooked.write("app.py", "VALUE = 1\n")
+    hooked.stage()
+    result = subprocess.run(["git", "commit", "-q"], cwd=hooked.path, capture_output=True, check=False,
+                            env={**os.environ, "GIT_EDITOR": str(editor)})
+    assert result.returncode == 0, result.stderr
+    assert hooked.git("log", "-1", "--format=%s|%(trailers:key=Review-Depth,valueonly)") == "Fix the thing|L0 (risk 6/100, ~1 min)\n\n"
+
+
+def test_merges_in_progress_are_not_scored(hooked: Repo) -> None:
+    hooked.git("checkout", "-q", "-b", "big")
+    hooked.write("big.py", "".join(f"VALUE_{index} = {index}\n" for index in range(3000)))
+    hooked.stage()
+    assert commit(hooked, "-m", "big", "--no-verify").returncode == 0
+    hooked.git("checkout", "-q", "main")
+    hooked.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L1"\n')
+    hooked.stage()
+    assert commit(hooked, "-m", "policy").returncode == 0
+    merged = subprocess.run(["git", "merge", "--no-ff", "--no-commit", "big"], cwd=hooked.path, capture_output=True, check=False)
+    assert merged.returncode == 0
+    finished = commit(hooked, "-m", "merge big")
+    assert finished.returncode == 0, finished.stderr
+    assert b"a merge is in progress: not scored" in finished.stderr
+
+
+def test_installed_hooks_fall_back_on_the_installing_interpreter(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("README.md", "# demo\n")
+    repo.commit("initial")
+    assert main(["install-hooks", "-C", str(repo.path)]) == 0
+    capsys.readouterr()
+    repo.write("app.py", "VALUE = 1\n")
+    repo.stage()
+    bare_path = {**os.environ, "PATH": "/usr/bin:/bin"}  # diffrisk is not on it
+    result = subprocess.run(["git", "commit", "-q", "-m", "value"], cwd=repo.path, capture_output=True, env=bare_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Review-Depth: L0" in message(repo)

@@ -18,7 +18,12 @@ _KINDS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "not
 
 
 def escape_data(text: str) -> str:
-    return show_bytes(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escapes, after writing other control characters (ESC, bidi marks) as \\uXXXX."""
+    visible = "".join(
+        char if char.isprintable() or char in "\r\n" else char.encode("unicode_escape").decode("ascii")
+        for char in show_bytes(text)
+    )
+    return visible.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 
 from diffrisk.formats.escape import show_bytes
@@ -17,7 +18,8 @@ def format_report(report: Report, color: bool = False) -> str:
     for finding in sorted(report.findings, key=lambda item: (item.path, item.line, item.rule, item.message)):
         if finding.removed:
             continue
-        identity = f"{finding.rule}\0{finding.path}\0{finding.message}"
+        # Numbers in a message ("complexity 14") change with every edit; the alert should not.
+        identity = f"{finding.rule}\0{finding.path}\0{re.sub(r'[0-9]+', '#', finding.message)}"
         seen[identity] = seen.get(identity, 0) + 1
         issues.append({
             "description": show_bytes(f"{finding.rule}: {finding.message}"),

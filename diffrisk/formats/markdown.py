@@ -27,7 +27,9 @@ def text(value: str) -> str:
     """Plain text, safe inside Markdown paragraphs and table cells."""
     cleaned = "".join(char if char.isprintable() else " " for char in show_bytes(value))
     escaped = html.escape(cleaned, quote=False)
-    return "".join(f"\\{char}" if char in _MARKDOWN_ACTIVE else char for char in escaped)
+    marked = "".join(f"\\{char}" if char in _MARKDOWN_ACTIVE else char for char in escaped)
+    # GitHub links @user, @org/team and #123 after Markdown is parsed; a word joiner breaks them.
+    return marked.replace("@", "@\u2060").replace("\\#", "#\u2060")
 
 
 def format_report(report: Report, color: bool = False) -> str:
@@ -50,7 +52,10 @@ def format_report(report: Report, color: bool = False) -> str:
     lines += _hotspots(report) + _findings(report)
     body = "\n".join(lines) + "\n"
     if len(body) > MAX_CHARS:
-        body = body[:MAX_CHARS].rsplit("\n", 1)[0] + "\n\n*(cut to stay within GitHub's size limits; the JSON report has everything)*\n"
+        body = body[:MAX_CHARS].rsplit("\n", 1)[0]
+        if body.count("<details>") > body.count("</details>"):
+            body += "\n\n</details>"
+        body += "\n\n*(cut to stay within GitHub's size limits; the JSON report has everything)*\n"
     return body
 
 

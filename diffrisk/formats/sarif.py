@@ -8,6 +8,7 @@ message and the occurrence of that triple, which survives lines moving.  Paths a
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from urllib.parse import quote
 
@@ -69,7 +70,8 @@ def _results(findings: list[Finding], rule_ids: list[str]) -> list[dict[str, obj
     seen: dict[str, int] = {}
     results = []
     for finding in sorted(findings, key=lambda item: (item.path, item.line, item.rule, item.message)):
-        identity = f"{finding.rule}\0{finding.path}\0{finding.message}"
+        # Numbers in a message ("complexity 14") change with every edit; the alert should not.
+        identity = f"{finding.rule}\0{finding.path}\0{re.sub(r'[0-9]+', '#', finding.message)}"
         seen[identity] = seen.get(identity, 0) + 1
         fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
         results.append({
