@@ -18,6 +18,7 @@ from diffrisk import check, git
 from diffrisk.config import Config
 from diffrisk.errors import DiffriskError, GitError
 from diffrisk.model import CommitScore, Report
+from diffrisk.provenance import HUMAN, Provenance, of_commit
 from diffrisk.sources import DiffRequest, SourceKind
 
 #: Commits handed to a worker at a time: big enough that neighbours share cached file versions,
@@ -33,6 +34,8 @@ class CommitInfo:
     #: Author date, seconds since the epoch (UTC).
     timestamp: int
     parents: tuple[str, ...]
+    #: Whether a coding agent wrote it, by its metadata (provenance.py).
+    provenance: Provenance = HUMAN
 
 
 def commits_in(repo: git.Repo, revision_range: str | None) -> list[str]:
@@ -63,14 +66,17 @@ def commit_infos(repo: git.Repo, shas: Sequence[str]) -> dict[str, CommitInfo]:
             raise GitError(f"not a commit: {sha!r}")
     out = git.run(
         repo,
-        ["log", "--no-walk=unsorted", "--stdin", "--format=%H%x00%an%x00%ae%x00%at%x00%P%x00"],
+        ["log", "--no-walk=unsorted", "--stdin", "--format=%H%x00%an%x00%ae%x00%at%x00%P%x00%cn%x00%ce%x00%B%x01"],
         stdin="".join(f"{sha}\n" for sha in shas).encode(),
     )
     infos: dict[str, CommitInfo] = {}
-    fields = out.decode("utf-8", "replace").split("\x00")
-    for index in range(0, len(fields) - 5, 5):
-        sha, author, email, timestamp, parents = (field.strip("\n") for field in fields[index: index + 5])
-        infos[sha] = CommitInfo(sha, author, email, int(timestamp), tuple(parents.split()))
+    for record in out.decode("utf-8", "replace").split("\x01"):
+        fields = record.lstrip("\n").split("\x00")
+        if len(fields) < 8:
+            continue
+        sha, author, email, timestamp, parents, committer, committer_email, message = fields[:8]
+        provenance = of_commit(author, email, committer, committer_email, message)
+        infos[sha] = CommitInfo(sha, author, email, int(timestamp), tuple(parents.split()), provenance)
     return infos
 
 
@@ -110,7 +116,7 @@ def _score_one(sha: str) -> CommitScore:
     config = _WORKER["config"]
     infos = _WORKER["infos"]
     assert isinstance(repo, git.Repo) and isinstance(config, Config) and isinstance(infos, dict)
-    info = infos.get(sha) or CommitInfo(sha, "", "", 0, ())
+    info = infos.get(sha) or CommitInfo(sha, "", "", 0, (), HUMAN)
     try:
         report = check.run(DiffRequest(SourceKind.COMMIT, sha), repo, config)
     except DiffriskError as error:
@@ -135,4 +141,6 @@ def from_report(info: CommitInfo, report: Report) -> CommitScore:
         size=report.size,
         rules=tuple(sorted(rules.items())),
         failures=report.failures,
+        ai_authored=info.provenance.ai_authored,
+        ai_reason=info.provenance.reason,
     )

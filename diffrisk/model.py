@@ -416,7 +416,9 @@ class CommitScore:
     #: Rule ids of the findings the commit introduced, with how often each occurs.
     rules: tuple[tuple[str, int], ...] = ()
     failures: tuple[str, ...] = ()
-    #: Whether the commit is AI-authored; None where nothing tells.
+    #: Whether a coding agent wrote the commit, by its metadata (provenance.py); None: not known.
     ai_authored: bool | None = None
+    #: Which marker said so ("trailer:claude", "author:aider"), or None.
+    ai_reason: str | None = None
     #: Why the commit could not be scored (a git error), or None.
     error: str | None = None

@@ -125,3 +125,13 @@ def test_csv_cells_cannot_become_formulas() -> None:
     row = CommitScore("abc", '=HYPERLINK("http://evil")', "x@y", 0, error="+1")
     assert csv_row(row).startswith('abc,"\'=HYPERLINK(""http://evil"")",1970-01-01T00:00:00Z,')
     assert csv_row(row).rstrip("\n").endswith(",'+1")
+
+
+def test_log_rows_say_which_commits_an_agent_wrote(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("a.py", "A = 1\n")
+    human = repo.commit("By hand")
+    repo.write("a.py", "A = 2\n")
+    agent = repo.commit("Tweak\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    rows = {row["commit"]: row for row in jsonl(capsys, "-C", str(repo.path), "--jobs", "1")}
+    assert (rows[agent]["ai_authored"], rows[agent]["ai_reason"]) == (True, "trailer:claude")
+    assert (rows[human]["ai_authored"], rows[human]["ai_reason"]) == (False, None)

@@ -46,6 +46,7 @@ def as_dict(row: CommitScore) -> dict[str, object]:
         "size": _size(row),
         "rules": dict(row.rules),
         "ai_authored": row.ai_authored,
+        "ai_reason": row.ai_reason,
         "failures": [show_bytes(failure) for failure in row.failures],
         "error": show_bytes(row.error) if row.error else None,
     }
