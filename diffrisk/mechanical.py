@@ -11,8 +11,6 @@ from diffrisk.pysource import PythonSource
 
 # A comment that changes what tools check is not "only a comment".
 _SUPPRESSION = re.compile(r"#.*\b(nosec|noqa|type:\s*ignore|pragma:\s*no\s*cover|pylint:\s*disable)\b", re.I)
-# PEP 263: an encoding declaration on one of the first two lines changes what the bytes mean.
-_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -37,7 +35,7 @@ def is_mechanical(old: PythonSource, new: PythonSource, deleted: set[int], added
 
 def _coding(text: str) -> str | None:
     for line in text.split("\n", 2)[:2]:
-        match = _CODING.match(line)
+        match = pysource.CODING_COOKIE.match(line)  # it changes what the bytes mean
         if match:
             return match.group(1).lower().replace("_", "-")
     return None

@@ -9,10 +9,15 @@ import ast
 import bisect
 import copy
 import io
+import re
 import tokenize
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+#: PEP 263: an encoding declaration, valid on one of the first two lines.
+CODING_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 class UndecodableSource(Exception):
@@ -118,14 +123,14 @@ def _definitions(tree: ast.Module) -> tuple[Unit, ...]:
                 add(node, f"{prefix}{node.name}", "class")
                 visit(node.body, f"{prefix}{node.name}.")
             else:
-                for child_body in _child_bodies(node):
+                for child_body in child_bodies(node):
                     visit(child_body, prefix)
 
     visit(tree.body, "")
     return tuple(sorted(units, key=lambda unit: (unit.start, unit.def_line)))
 
 
-def _child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
+def child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
     """Statement lists nested in compound statements (functions defined under ``if``, ``try``...)."""
     bodies: list[list[ast.stmt]] = []
     for name in ("body", "orelse", "finalbody"):

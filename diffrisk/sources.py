@@ -7,6 +7,7 @@ changes), so the analysis matches the diff exactly and works in a bare repositor
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from dataclasses import dataclass
 
@@ -166,7 +167,7 @@ def load_contents(
         old = blobs.get(change.old_blob) if change.old_blob else None
         new_id = _full_id(change.new_blob)
         if request.kind is SourceKind.WORKTREE and change.new_path is not None:
-            new, new_id = _read_worktree(repo, change.new_path, max_bytes), None
+            new, new_id = _read_worktree(_work_tree(repo), change.new_path, max_bytes), None
         else:
             new = blobs.get(change.new_blob) if change.new_blob else None
         contents[index] = FileContents(old, new, _full_id(change.old_blob), new_id)
@@ -208,12 +209,17 @@ def _line_is(lines: list[str], lineno: int | None, text: str) -> bool:
     return lineno is not None and 0 < lineno <= len(lines) and lines[lineno - 1] == text
 
 
-def _read_worktree(repo: git.Repo, path: str, max_bytes: int) -> bytes | None:
-    """Read a work-tree file, refusing paths that would leave the work tree."""
+@functools.lru_cache(maxsize=8)
+def _work_tree(repo: git.Repo) -> str:
+    """The work tree's real path, asked of git once per repository, not once per file."""
     top = git.toplevel(repo)
     if top is None:
         raise GitError("--worktree needs a work tree, and this repository is bare")
-    root = os.path.realpath(top)
+    return os.path.realpath(top)
+
+
+def _read_worktree(root: str, path: str, max_bytes: int) -> bytes | None:
+    """Read a work-tree file, refusing paths that would leave the work tree."""
     full = os.path.realpath(os.path.join(root, path))
     if os.path.isabs(path) or not full.startswith(root + os.sep):
         return None

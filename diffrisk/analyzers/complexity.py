@@ -15,7 +15,7 @@ from typing import Any
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import CYCLOMATIC_COMPLEXITY, MAINTAINABILITY_INDEX, FileResult, UnitMetric
-from diffrisk.pysource import PythonSource
+from diffrisk.pysource import PythonSource, child_bodies
 
 NAME = "complexity"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
@@ -79,14 +79,8 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     would, at ten times the cost)."""
     for node in body:
         yield node
-        for name in ("body", "orelse", "finalbody"):
-            nested = getattr(node, name, None)
-            if isinstance(nested, list) and nested and isinstance(nested[0], ast.stmt):
-                yield from _statements(nested)
-        for handler in getattr(node, "handlers", ()):
-            yield from _statements(handler.body)
-        for case in getattr(node, "cases", ()):
-            yield from _statements(case.body)
+        for nested in child_bodies(node):
+            yield from _statements(nested)
 
 
 def _has_inline_comment(line: str) -> bool:

@@ -17,6 +17,7 @@ import re
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FUNCTION_LENGTH, NESTING_DEPTH, PARAMETER_COUNT, FileResult, Issue, Severity, UnitMetric
+from diffrisk import pysource
 from diffrisk.pysource import PythonSource
 
 NAME = "readability"
@@ -90,7 +91,7 @@ class _Visitor(ast.NodeVisitor):
         self.function(node)
 
     def function(self, node: _Function) -> None:
-        first_line = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        first_line = pysource.first_line(node)
         params = _parameters(node.args)
         counted = [param for param in params if param.arg not in ("self", "cls")]
         self.metrics.append(UnitMetric(node.lineno, FUNCTION_LENGTH, float((node.end_lineno or node.lineno) - first_line + 1)))

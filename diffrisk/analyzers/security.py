@@ -10,20 +10,17 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import tempfile
 from typing import Any
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
-from diffrisk.pysource import PythonSource
+from diffrisk.pysource import CODING_COOKIE, PythonSource
 
 NAME = "security"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.STATEMENTS_AND_IMPORTS
 
-# PEP 263: an encoding declaration on one of the first two lines.
-_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _SEVERITIES = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 
 
@@ -76,7 +73,7 @@ def _without_coding_cookie(text: str) -> str:
     wrongly; the cookie line becomes a blank line (line numbers stay)."""
     lines = text.split("\n", 2)
     for index in range(min(2, len(lines))):
-        if _CODING.match(lines[index]):
+        if CODING_COOKIE.match(lines[index]):
             lines[index] = ""
     return "\n".join(lines)
 

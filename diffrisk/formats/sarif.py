@@ -7,13 +7,12 @@ message and the occurrence of that triple, which survives lines moving.  Paths a
 
 from __future__ import annotations
 
-import hashlib
-import re
 import json
 from urllib.parse import quote
 
 from diffrisk import __version__, rules
 from diffrisk.formats.escape import show_bytes
+from diffrisk.formats.fingerprint import fingerprinted
 from diffrisk.model import Finding, Report, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -67,13 +66,8 @@ def _rule(rule_id: str, findings: list[Finding]) -> dict[str, object]:
 
 
 def _results(findings: list[Finding], rule_ids: list[str]) -> list[dict[str, object]]:
-    seen: dict[str, int] = {}
     results = []
-    for finding in sorted(findings, key=lambda item: (item.path, item.line, item.rule, item.message)):
-        # Numbers in a message ("complexity 14") change with every edit; the alert should not.
-        identity = f"{finding.rule}\0{finding.path}\0{re.sub(r'[0-9]+', '#', finding.message)}"
-        seen[identity] = seen.get(identity, 0) + 1
-        fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    for finding, fingerprint in fingerprinted(findings):
         results.append({
             "ruleId": finding.rule,
             "ruleIndex": rule_ids.index(finding.rule),
@@ -83,7 +77,7 @@ def _results(findings: list[Finding], rule_ids: list[str]) -> list[dict[str, obj
                 "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": finding.line, "endLine": max(finding.end_line, finding.line)},
             }}],
-            "partialFingerprints": {"diffrisk/v1": fingerprint},
+            "partialFingerprints": {"diffrisk/v1": fingerprint[:32]},
         })
     return results
 
