@@ -25,6 +25,8 @@ from pathlib import Path
 
 from diffrisk.evaluation import auc, effort_recall, fit_hazard, stratified_auc
 
+#: The smells rules, each fitted as "fired at least once in the change" (its Rule.points).
+SMELLS = ("DR-S001", "DR-S002", "DR-S003", "DR-S004", "DR-S005", "DR-S006", "DR-S007", "DR-S008", "DR-S009")
 #: (name, the scoring.py constant it sets, what it multiplies), in the order of ``features``.
 FEATURES = (
     ("code_added", "CODE_ADDED", "sqrt(lines added to non-test Python)"),
@@ -33,9 +35,10 @@ FEATURES = (
     ("other_lines", "OTHER_LINES", "sqrt(lines changed in other files)"),
     ("directories", "PER_DIRECTORY", "directory beyond the first (at most 10)"),
     ("complexity", "COMPONENT_SCALE['complexity']", "complexity points at the current scale"),
-    ("security", "COMPONENT_SCALE['security']", "security points at the current scale (at least 0)"),
-    ("readability", "COMPONENT_SCALE['readability']", "readability points at the current scale"),
+    ("security", "(security: any bandit issue)", "commit with a new bandit issue (scale stays 0 if this is 0)"),
+    ("readability", "(readability: any DR-R finding)", "commit with a DR-R finding (scale stays 0 if this is 0)"),
     ("history", "PRIOR_FIXES", "log(1 + bug fixes to the changed files in the year before)"),
+    *((rule, f"RULES['{rule}'].points", f"commit where {rule} fires") for rule in SMELLS),
 )
 
 
@@ -47,6 +50,7 @@ def features(record: dict[str, object]) -> list[float]:
     assert isinstance(result, dict)
     size = result["size"]
     points = result["points"]
+    fired = result.get("rules") or {}
     scale = scoring.COMPONENT_SCALE
     return [
         math.sqrt(size["code_lines_added"]),
@@ -55,9 +59,10 @@ def features(record: dict[str, object]) -> list[float]:
         math.sqrt(size["other_lines_added"] + size["other_lines_deleted"]),
         min(float(max(size["directories"] - 1, 0)), 10.0),
         float(points["complexity"]) / scale["complexity"],
-        max(float(points["security"]), 0.0) / scale["security"],
-        float(points["readability"]) / scale["readability"],
+        float(any(rule[:1] == "B" and rule[1:].isdigit() for rule in fired)),
+        float(any(rule.startswith("DR-R") for rule in fired)),
         float(points.get("history", 0.0)) / scoring.PRIOR_FIXES,
+        *(float(bool(fired.get(rule))) for rule in SMELLS),
     ]
 
 

@@ -68,6 +68,7 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     _append(env.get("GITHUB_STEP_SUMMARY"), summary[:SUMMARY_LIMIT])
     _append(env.get("GITHUB_OUTPUT"), (
         f"level={report['level']}\nscore={report['score']}\nreview-minutes={report['review_minutes']}\n"
+        f"ai-authored={'true' if (report.get('authorship') or {}).get('ai_authored') else 'false'}\n"
     ))
     if env.get("DIFFRISK_COMMENT", "false").lower() == "true":
         _sticky_comment(env, summary)

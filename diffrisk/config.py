@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -31,9 +32,22 @@ DEFAULT_EXCLUDE = (
     "*_pb2.pyi",
     "*_pb2_grpc.py",
 )
-COMPONENTS = ("size", "complexity", "security", "readability", "history")
+COMPONENTS = ("size", "complexity", "security", "readability", "smells", "history")
 #: "history" reads the touched files' past commits (churn.py); the others are file analyzers.
-ANALYZER_NAMES = ("complexity", "security", "readability", "history")
+ANALYZER_NAMES = ("complexity", "security", "readability", "smells", "history")
+
+
+@dataclass(frozen=True)
+class AiPolicy:
+    """``[tool.diffrisk.ai]``: a stricter policy for changes a coding agent wrote (provenance.py)."""
+
+    #: Levels to add to an AI-authored change's level (0-3).
+    raise_level: int = 0
+    #: Thresholds and fail level that replace the project's for AI-authored changes (None: keep).
+    thresholds: tuple[int, int, int] | None = None
+    fail_level: Level | None = None
+    #: A trailer every AI-authored commit must carry (e.g. "Reviewed-by"); missing: beyond policy.
+    require_trailer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +68,15 @@ class Config:
     max_file_bytes: int = 1_000_000
     #: Where the configuration came from, for the report ("defaults" when nowhere).
     origin: str = "defaults"
+    ai: AiPolicy = field(default_factory=AiPolicy)
 
 
 _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
-    "critical_paths", "analyzers", "max_file_bytes",
+    "critical_paths", "analyzers", "max_file_bytes", "ai",
 )
+_AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer")
+_TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 
 def load(explicit_path: str | None, project_root: str | None) -> Config:
@@ -104,13 +121,31 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         config,
         fail_level=_level(table, "fail_level", origin, config.fail_level),
         report_level=_level(table, "report_level", origin, config.report_level),
-        thresholds=_thresholds(table, origin, config.thresholds),
+        thresholds=(thresholds := _thresholds(table, origin, config.thresholds)),
         weights=_weights(table, origin, config.weights),
         exclude=exclude,
         critical_paths=_strings(table, "critical_paths", origin) if "critical_paths" in table else (),
         analyzers=_switches(table, origin, config.analyzers),
         max_file_bytes=_positive_int(table, "max_file_bytes", origin, config.max_file_bytes),
+        ai=_ai_policy(table, origin, thresholds),
     )
+
+
+def _ai_policy(table: Mapping[str, Any], origin: str, project_thresholds: tuple[int, int, int]) -> AiPolicy:
+    """The ``ai`` table; its thresholds are merged over the project's own."""
+    value = _subtable(table, "ai", origin, _AI_KEYS, 'raise_level = 1, fail_level = "L2"')
+    if value is None:
+        return AiPolicy()
+    where = f"{origin}: ai"
+    steps = value.get("raise_level", 0)
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= 3:
+        raise ConfigError(f"{where}.raise_level must be a whole number from 0 to 3, not {steps!r}")
+    trailer = value.get("require_trailer")
+    if trailer is not None and (not isinstance(trailer, str) or not _TRAILER_KEY.match(trailer)):
+        raise ConfigError(f"{where}.require_trailer must be a trailer name such as \"Reviewed-by\", not {trailer!r}")
+    thresholds = _thresholds(value, where, project_thresholds) if "thresholds" in value else None
+    fail_level = _level(value, "fail_level", where, Level.L3) if "fail_level" in value else None
+    return AiPolicy(steps, thresholds, fail_level, trailer)
 
 
 def _level(table: Mapping[str, Any], key: str, origin: str, default: Level) -> Level:

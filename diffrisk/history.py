@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from diffrisk import check, git
 from diffrisk.config import Config
 from diffrisk.errors import DiffriskError, GitError
-from diffrisk.model import CommitScore, Report
+from diffrisk.model import Authorship, CommitScore, Report
 from diffrisk.provenance import HUMAN, Provenance, of_commit
 from diffrisk.sources import DiffRequest, SourceKind
 
@@ -118,7 +118,9 @@ def _score_one(sha: str) -> CommitScore:
     assert isinstance(repo, git.Repo) and isinstance(config, Config) and isinstance(infos, dict)
     info = infos.get(sha) or CommitInfo(sha, "", "", 0, (), HUMAN)
     try:
-        report = check.run(DiffRequest(SourceKind.COMMIT, sha), repo, config)
+        # The commit's provenance is already known from the one metadata read for all commits.
+        known = Authorship(info.provenance.ai_authored, info.provenance.reason or "no agent marker in the commit")
+        report = check.run(DiffRequest(SourceKind.COMMIT, sha), repo, config, authorship=known)
     except DiffriskError as error:
         return CommitScore(sha, info.author, info.email, info.timestamp, error=str(error))
     return from_report(info, report)

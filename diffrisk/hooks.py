@@ -16,7 +16,7 @@ from diffrisk.errors import GitError
 from diffrisk.model import Report
 
 TRAILER = "Review-Depth"
-ACCEPTED_TRAILER = "Risk-Accepted"
+ACCEPTED_TRAILER = "Risk-Accepted-By"
 NOTES_REF = "refs/notes/diffrisk"
 #: prepare-commit-msg sources whose message diffrisk must leave alone: git writes merge and
 #: squash messages itself and they describe other commits.

@@ -10,9 +10,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from diffrisk import __version__, git
 from diffrisk.sources import DiffRequest, SourceKind
+
+if TYPE_CHECKING:
+    from diffrisk.provenance import Provenance
 
 EXIT_OK, EXIT_BEYOND_POLICY, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -25,7 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("diffrisk: error: a command is required (try: diffrisk check)", file=sys.stderr)
         return EXIT_ERROR
     try:
-        commands = {"log": _log, "calibrate": _calibrate, "trailer": _trailer, "note": _note, "install-hooks": _install_hooks}
+        commands = {
+            "log": _log, "calibrate": _calibrate, "trailer": _trailer, "note": _note, "install-hooks": _install_hooks,
+            "explain": _explain,
+        }
         return commands.get(args.command, _check)(args)
     except KeyboardInterrupt:
         print("diffrisk: interrupted", file=sys.stderr)
@@ -59,18 +66,19 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_OK
     settings = config.load(args.config, _project_root(repo, request))
     if args.fail_level is not None:
-        settings = replace(settings, fail_level=Level(args.fail_level))
+        # The command line wins over the configuration, the AI policy's fail level included.
+        settings = replace(settings, fail_level=Level(args.fail_level), ai=replace(settings.ai, fail_level=None))
     stdin = sys.stdin.buffer.read() if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
-    report = check.run(request, repo, settings, stdin)
+    report = check.run(request, repo, settings, stdin, declared=_declared_authorship(args))
     if args.link_base:
         if not args.link_base.startswith(("https://", "http://")):
             from diffrisk.errors import UsageError
 
             raise UsageError(f"--link-base must be an http(s) URL, not {args.link_base!r}")
         report = replace(report, link_base=args.link_base)
-    accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
-    if accepted and not report.verdict.within_policy:
-        report = replace(report, verdict=check.accepted(report.verdict, accepted))
+    accepted = (args.accept or os.environ.get("DIFFRISK_ACCEPT", "")).strip()
+    if accepted:
+        report = check.accept(report, accepted)
     outputs = _outputs(args.output, args.format)
     for name, path in outputs:
         _write(FORMATS[name](report, False), path)
@@ -79,6 +87,36 @@ def _check(args: argparse.Namespace) -> int:
     if report.failures:
         return EXIT_INTERNAL
     return EXIT_OK if report.verdict.within_policy else EXIT_BEYOND_POLICY
+
+
+def _declared_authorship(args: argparse.Namespace) -> Provenance | None:
+    """--ai / --no-ai, else DIFFRISK_AI (provenance.declared); a bad DIFFRISK_AI is a usage error."""
+    from diffrisk import provenance
+    from diffrisk.errors import UsageError
+
+    try:
+        return provenance.declared(args.ai, os.environ)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Print what a rule means, or list the rules."""
+    from diffrisk import rules
+    from diffrisk.errors import UsageError
+
+    if args.rule is None:
+        for listed in rules.RULES.values():
+            print(f"{listed.id}  {listed.title}")
+        print("B101..B703  bandit's rules (see https://bandit.readthedocs.io)")
+        return EXIT_OK
+    known = rules.RULES.get(args.rule.upper())
+    if known is None:
+        raise UsageError(f"unknown rule {args.rule!r}; `diffrisk explain` lists them")
+    rule = known
+    print(f"{rule.id}: {rule.title}\n\n{rule.explanation}\n\ncomponent: {rule.component}; silence one line with "
+          f"`# diffrisk: ignore[{rule.id}] -- reason`")
+    return EXIT_OK
 
 
 def _log(args: argparse.Namespace) -> int:
@@ -356,6 +394,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-level", choices=("L0", "L1", "L2", "L3"), help="override fail_level")
     check.add_argument("--link-base", metavar="URL", help="link Markdown hotspots and findings to URL/PATH#L10")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
+    authored = check.add_mutually_exclusive_group()
+    authored.add_argument("--ai", dest="ai", action="store_const", const=True, default=None,
+                          help="treat the change as written by a coding agent (also: DIFFRISK_AI=1)")
+    authored.add_argument("--no-ai", dest="ai", action="store_const", const=False,
+                          help="treat the change as written by a person, whatever its markers say")
+    check.add_argument("--accept", metavar="NAME", help="accept a change beyond policy, recorded as accepted by NAME "
+                       "(also: DIFFRISK_ACCEPT, or a Risk-Accepted-By: trailer on the commit)")
     log = commands.add_parser(
         "log", parents=[common], help="score every commit of a history",
         description="Score each non-merge commit against its first parent, as check --commit does.",
@@ -385,6 +430,9 @@ def _parser() -> argparse.ArgumentParser:
         "install-hooks", parents=[common], help="install plain git hooks (never over existing ones)",
         description="Write pre-commit, prepare-commit-msg and post-commit hooks that run diffrisk.",
     )
+    explain = commands.add_parser("explain", help="what a rule means (no RULE: list them)",
+                                  description="Print a rule's explanation, e.g. diffrisk explain DR-S001.")
+    explain.add_argument("rule", nargs="?", metavar="RULE")
     calibrate = commands.add_parser(
         "calibrate", parents=[common], help="fit weights and thresholds on this repository's history",
         description="Label the history with SZZ, fit the component weights and level thresholds, "

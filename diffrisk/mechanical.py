@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from diffrisk import pysource
 from diffrisk.analyzers.readability import looks_like_code
+from diffrisk.analyzers.smells import MAX_LINE, SUPPRESSION_MARKER
 from diffrisk.pysource import PythonSource
 
-# A comment that changes what tools check is not "only a comment".
-_SUPPRESSION = re.compile(r"#.*\b(nosec|noqa|type:\s*ignore|pragma:\s*no\s*cover|pylint:\s*disable)\b", re.I)
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -22,7 +20,9 @@ def is_mechanical(old: PythonSource, new: PythonSource, deleted: set[int], added
         return False
     new_lines = new.text.split("\n")
     added_text = [new_lines[line - 1] for line in added if 0 < line <= len(new_lines)]
-    if any(_SUPPRESSION.search(line) for line in added_text):
+    # A comment that changes what tools check is not "only a comment" (and a line too long to
+    # read as code is not provably formatting).
+    if any(len(line) > MAX_LINE or SUPPRESSION_MARKER.search(line) for line in added_text):
         return False
     # Commented-out code is a finding (DR-R008) of its own, not formatting.
     if any(line.lstrip().startswith("#") and looks_like_code(line.strip()) for line in added_text):

@@ -236,6 +236,9 @@ class Finding:
     removed: bool = False
     #: 0-based column of the start, when the tool gives one.
     column: int | None = None
+    #: What the finding is about, when rules need it beyond the message (an imported module,
+    #: a removed test's name).
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,27 @@ class UnitChange:
 
 
 @dataclass(frozen=True)
+class Ignore:
+    """A ``# diffrisk: ignore[RULE, ...] -- reason`` comment: accountable silencing of rules on a line."""
+
+    path: str
+    line: int
+    rules: tuple[str, ...]
+    #: Why; required (an ignore without one is itself reported, DR-S009).
+    reason: str
+    #: Whether the change added this comment (only those can be reported as unused).
+    added: bool
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding silenced by an ignore comment, kept in the report with who said why."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
 class FileAnalysis:
     """Everything the pipeline learnt about one changed file."""
 
@@ -362,6 +386,11 @@ class FileAnalysis:
     #: "analyzer failed on path: error" for analyzers that crashed on this file.
     failures: tuple[str, ...]
     notes: tuple[str, ...]
+    #: Third-party modules the change newly imports, not yet checked against the project's
+    #: declared dependencies (check.py does, with the repository at hand): (line, module).
+    new_imports: tuple[tuple[int, str], ...] = ()
+    #: ``# diffrisk: ignore[...]`` comments in the new version of the file.
+    ignores: tuple[Ignore, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -369,6 +398,21 @@ class Verdict:
     within_policy: bool
     fail_level: Level
     message: str
+    #: Who accepted a change beyond policy ("Name <email>"), from a Risk-Accepted-By trailer,
+    #: --accept or DIFFRISK_ACCEPT; the level they accepted is the report's level.
+    accepted_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Whether the change was treated as written by a coding agent, and why (provenance.py)."""
+
+    ai_authored: bool
+    #: The marker or flag that decided, e.g. "trailer:claude in commit 1a2b3c4d5e6f",
+    #: "environment:CLAUDECODE", "--ai"; for a human change, why none applied.
+    reason: str
+    #: AI-authored commits without the trailer the policy requires (ai.require_trailer).
+    lacking_trailer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -396,6 +440,9 @@ class Report:
     #: Where a file's lines can be viewed, e.g. "https://github.com/o/r/blob/<sha>" (--link-base);
     #: the Markdown format links hotspots and findings to it.
     link_base: str | None = None
+    #: Findings silenced by ``# diffrisk: ignore[...]`` comments, with their reasons.
+    suppressed: tuple[Suppressed, ...] = field(default=())
+    authorship: Authorship | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from diffrisk import fragments, matching, pysource, rules, units
+from diffrisk import fragments, ignores, imports, matching, pysource, rules, testchanges, units
 from diffrisk.analyzers import ANALYZERS
 from diffrisk.analyzers.scope import Scope
 from diffrisk.cache import DEFAULT_SIZE, BlobCache
@@ -30,6 +30,7 @@ from diffrisk.model import (
     FileResult,
     FileSummary,
     Finding,
+    Ignore,
     Issue,
     LineKind,
     Severity,
@@ -44,7 +45,7 @@ _SYMLINK, _SUBMODULE = "120000", "160000"
 #: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
 MAX_TREE_DEPTH = 400
 _NOT_PYTHON = "not Python"
-_NOSEC = re.compile(r"#.*\bnosec\b", re.I)
+_NOSEC = re.compile(r"#[ \t]*nosec\b", re.I)  # as bandit reads it; linear on hostile lines
 
 
 def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
@@ -214,6 +215,8 @@ class _FileWork:
         self.deleted = set(change.deleted_lines) if deleted is None else deleted
         self.failures: list[str] = []
         self.notes: list[str] = []
+        self.new_imports: tuple[tuple[int, str], ...] = ()
+        self.ignores: tuple[Ignore, ...] = ()
 
     def run(self, old_text: str | None, new_text: str | None) -> FileAnalysis:
         old_source = self._parse_old(old_text)
@@ -237,8 +240,21 @@ class _FileWork:
         touched = units.touched(self.change, old_source, new_source, self.added, self.deleted, pairs)
         changes = self._unit_changes(touched, old, new)
         findings = self._issue_findings(old, new, pairs) + self._unit_findings(changes)
+        if self.test and old_source is not None:
+            findings += self._weakened_tests(old_source, new_source, pairs)
         mi_before = old.file_metric(MAINTAINABILITY_INDEX) if old else None
+        self.new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, self.added))
+        self.ignores = ignores.find(self.path, enumerate(new.lines, start=1), self.added)
         return self._result(findings, changes, mi_before, new.file_metric(MAINTAINABILITY_INDEX), lines_before, mechanical=False)
+
+    def _weakened_tests(self, old: PythonSource, new: PythonSource | None, pairs: Mapping[str, str]) -> list[Finding]:
+        """DR-S003 for what the change took away from the tests (testchanges.py)."""
+        anchors = units.deleted_anchors(self.change)
+        return [
+            Finding("DR-S003", "smells", self.path, found.line, found.end_line, Severity.MEDIUM,
+                    f"weakened test: {found.message}", subject=found.test_name if found.removed else None)
+            for found in testchanges.weakened(old, new, pairs, self.deleted, anchors)
+        ]
 
     def _result(
         self,
@@ -263,6 +279,8 @@ class _FileWork:
             lines_before=lines_before,
             failures=tuple(self.failures),
             notes=tuple(self.notes),
+            new_imports=self.new_imports,
+            ignores=self.ignores,
         )
 
     # -- whole files -----------------------------------------------------------------------------
@@ -299,6 +317,8 @@ class _FileWork:
         old = self._analyze(old_source, self.deleted, self.old_id)
         removed = matching.touching(old.issues(), self.deleted, self._keep_old)
         findings = [self._finding(analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
+        if self.test:
+            findings += self._weakened_tests(old_source, None, {})
         whole = UnitChange(
             self.path, self.path, "file", 1, max(lines_before, 1), "old", 0, len(self.deleted), False, self.test, {}, {},
         )

@@ -10,6 +10,7 @@ names must match an agent's name exactly, or the address must be the agent's.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 #: Product names an agent signs trailers with, matched whole and case-insensitively.
@@ -34,11 +35,13 @@ AGENT_EMAILS = (
     (re.compile(r"^(\d+\+)?google-labs-jules(\[bot\])?@users\.noreply\.github\.com$", re.I), "jules"),
     (re.compile(r"^(\d+\+)?gemini-code-assist(\[bot\])?@users\.noreply\.github\.com$", re.I), "gemini"),
 )
-_TRAILER = re.compile(r"^co-authored-by:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]*)>\s*$", re.I | re.M)
 _FOOTER = re.compile(
-    r"^\W*generated (?:with|by) \[?(?P<agent>claude code|claude|codex|cursor|aider|copilot|devin|openhands|gemini|jules)\b",
+    # [^\w\n]: a line's leading emoji or punctuation, never across lines (no quadratic rescans).
+    r"^[^\w\n]*generated (?:with|by) \[?(?P<agent>claude code|claude|codex|cursor|aider|copilot|devin|openhands|gemini|jules)\b",
     re.I | re.M,
 )
+#: Messages are hostile text: only so much of one is read.
+MAX_MESSAGE = 100_000
 _AIDER_AUTHOR = re.compile(r"\(aider\)\s*$", re.I)
 _AIDER_PREFIX = re.compile(r"^aider: ", re.I)
 
@@ -59,8 +62,9 @@ def of_commit(author: str, author_email: str, committer: str, committer_email: s
         agent = _identity(name, email, role)
         if agent:
             return Provenance(True, f"{role}:{agent}")
-    for match in _TRAILER.finditer(message):
-        agent = _agent_name(match.group("name")) or _agent_email(match.group("email"))
+    message = message[:MAX_MESSAGE]
+    for name, email in _co_authors(message):
+        agent = _agent_name(name) or _agent_email(email)
         if agent:
             return Provenance(True, f"trailer:{agent}")
     footer = _FOOTER.search(message)
@@ -69,6 +73,28 @@ def of_commit(author: str, author_email: str, committer: str, committer_email: s
     if _AIDER_PREFIX.match(message):
         return Provenance(True, "prefix:aider")
     return HUMAN
+
+
+def names_agent(identity: str) -> bool:
+    """Whether "Name <address>" (or either part alone) is a coding agent's identity."""
+    name, _, rest = identity.partition("<")
+    email = rest.partition(">")[0]
+    return bool(_agent_name(name) or _agent_email(email) or _AIDER_AUTHOR.search(name.strip()))
+
+
+def _co_authors(message: str) -> list[tuple[str, str]]:
+    """(name, address) of each ``Co-authored-by: Name <address>`` line, by string operations
+    (a regular expression with optional spaces on both sides of the name backtracks badly)."""
+    found = []
+    for line in message.splitlines():
+        key, colon, value = line.partition(":")
+        if not colon or key.strip().lower() != "co-authored-by":
+            continue
+        name, bracket, rest = value.partition("<")
+        email, closing, _ = rest.partition(">")
+        if bracket and closing:
+            found.append((name.strip(), email.strip()))
+    return found
 
 
 def _identity(name: str, email: str, role: str) -> str | None:
@@ -91,3 +117,67 @@ def _agent_email(email: str) -> str | None:
         if pattern.match(email.strip()):
             return agent
     return None
+
+
+# -- staged changes: the environment an agent's shell runs in ---------------------------------------
+
+#: Variables coding agents set in the shells they run commands in, with the value that marks them
+#: (None: any non-empty value).  Only markers the agent documents or sets in its own public source
+#: are listed; the README's provenance table gives each one's source.  Checked in this order.
+ENVIRONMENT_MARKERS: tuple[tuple[str, str | None, str], ...] = (
+    ("CLAUDECODE", "1", "claude"),  # docs: code.claude.com/docs/en/env-vars; Amp sets it too, see below
+    ("GEMINI_CLI", "1", "gemini"),  # google-gemini/gemini-cli docs/tools/shell.md
+    ("CODEX_THREAD_ID", None, "codex"),  # openai/codex codex-rs/protocol/src/shell_environment.rs
+    ("CODEX_CI", "1", "codex"),  # openai/codex codex-rs/core/src/unified_exec/process_manager.rs
+    ("CODEX_SANDBOX", None, "codex"),  # openai/codex codex-rs/core/src/seatbelt.rs (macOS)
+    ("OPENCODE", "1", "opencode"),  # sst/opencode packages/opencode/src/index.ts
+    ("GOOSE_TERMINAL", "1", "goose"),  # block/goose documentation/docs/guides/environment-variables.md
+    ("CLINE_ACTIVE", "true", "cline"),  # cline/cline VscodeTerminalRegistry.ts
+    ("CURSOR_AGENT", "1", "cursor"),  # cursor/cursor issue 3612
+    ("COPILOT_AGENT_SESSION_ID", None, "copilot"),  # Copilot coding agent (environment dump in watson/is-ci#28)
+    ("KIRO_SESSION_ID", None, "kiro"),  # kiro.dev/docs/cli/reference/built-in-tools
+)
+#: Agents that share the ``AGENT`` variable (opencode sets AGENT=1, also read above).
+_AGENT_VARIABLE = {"amp": "amp", "goose": "goose"}
+_TRUE = frozenset({"1", "true", "yes", "on", "ai", "agent"})
+_FALSE = frozenset({"0", "false", "no", "off", "human"})
+
+
+def of_environment(environ: Mapping[str, str]) -> Provenance:
+    """The agent whose marker the environment carries (for staged changes, before a commit exists)."""
+    shared = environ.get("AGENT", "").strip().lower()
+    if shared in _AGENT_VARIABLE:
+        return Provenance(True, f"environment:AGENT={shared}")
+    for variable, value, agent in ENVIRONMENT_MARKERS:
+        found = environ.get(variable, "").strip()
+        if found and (value is None or found.lower() == value):
+            return Provenance(True, f"environment:{variable} ({agent})")
+    amazon_q = environ.get("AWS_EXECUTION_ENV", "")
+    if "AmazonQ-For-CLI" in amazon_q:
+        return Provenance(True, "environment:AWS_EXECUTION_ENV (amazon-q)")
+    return HUMAN
+
+
+def declared(flag: bool | None, environ: Mapping[str, str]) -> Provenance | None:
+    """What the user said: ``--ai``/``--no-ai``, else ``DIFFRISK_AI``; None when they said nothing.
+
+    Raises ValueError for a DIFFRISK_AI value that is neither yes nor no.
+    """
+    if flag is not None:
+        return Provenance(flag, "--ai" if flag else "--no-ai")
+    value = environ.get("DIFFRISK_AI", "").strip()
+    if not value:
+        return None
+    if value.lower() in _TRUE:
+        return Provenance(True, "DIFFRISK_AI")
+    if value.lower() in _FALSE:
+        return Provenance(False, "DIFFRISK_AI")
+    raise ValueError(f"DIFFRISK_AI must be 1/true/yes or 0/false/no, not {value!r}")
+
+
+def of_commits(commits: Sequence[tuple[str, Provenance]]) -> Provenance:
+    """A range is AI-authored when any of its commits is; the reason names the first such commit."""
+    for sha, provenance in commits:
+        if provenance.ai_authored:
+            return Provenance(True, f"{provenance.reason} in commit {sha[:12]}")
+    return HUMAN

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from diffrisk.model import Level
+
 
 class Rule(NamedTuple):
     id: str
@@ -14,22 +16,80 @@ class Rule(NamedTuple):
     title: str
     #: Risk points one finding adds before the component weight (see scoring.py).
     points: float
+    #: What ``diffrisk explain RULE`` prints: why it matters and what to do.
+    explanation: str = ""
 
 
 RULES = {
     rule.id: rule
     for rule in (
-        Rule("DR-E001", "complexity", "changed Python that does not parse or decode", 1.0),
-        Rule("DR-E002", "complexity", "lone CR line endings: git and Python see different lines", 1.0),
-        Rule("DR-C001", "complexity", "function over the cyclomatic complexity limit", 0.0),
-        Rule("DR-R001", "readability", "long function", 0.10),
-        Rule("DR-R002", "readability", "deeply nested function", 0.10),
-        Rule("DR-R003", "readability", "too many parameters", 0.05),
-        Rule("DR-R004", "readability", "complex boolean expression", 0.05),
-        Rule("DR-R005", "readability", "unclear name", 0.02),
-        Rule("DR-R006", "readability", "public API without a docstring", 0.02),
-        Rule("DR-R007", "readability", "magic number in a comparison", 0.02),
-        Rule("DR-R008", "readability", "commented-out code", 0.03),
+        Rule("DR-E001", "complexity", "changed Python that does not parse or decode", 1.0,
+             "The new version of the file is not valid Python (or not valid text in its declared encoding). "
+             "Nothing else can be measured, the code cannot run as written, and a reader cannot trust the "
+             "diff to show what runs. Sets the level to at least L2."),
+        Rule("DR-E002", "complexity", "lone CR line endings: git and Python see different lines", 1.0,
+             "Python ends a line at a lone carriage return; git and most diff viewers do not. Code after a "
+             "lone CR runs but does not show in the diff as its own line, which can hide code from review. "
+             "Sets the level to at least L2."),
+        Rule("DR-C001", "complexity", "function over the cyclomatic complexity limit", 0.0,
+             "A changed function has more than 10 independent paths (McCabe's limit; radon's rank C and "
+             "worse), and the change made it more complex. Each path needs a reason to exist and a test."),
+        Rule("DR-R001", "readability", "long function", 0.10,
+             "A changed function is longer than 60 lines (about pylint's 50 statements). Split it where a "
+             "step has its own name."),
+        Rule("DR-R002", "readability", "deeply nested function", 0.10,
+             "Blocks nest more than 4 deep: the reader holds every enclosing condition in mind at once."),
+        Rule("DR-R003", "readability", "too many parameters", 0.05,
+             "More than 5 parameters (self and cls not counted, pylint's max-args)."),
+        Rule("DR-R004", "readability", "complex boolean expression", 0.05,
+             "A boolean expression of 4 or more operands needs a truth table to review; name its parts."),
+        Rule("DR-R005", "readability", "unclear name", 0.02,
+             "A new name that says nothing of what it holds (tmp, foo, data2)."),
+        Rule("DR-R006", "readability", "public API without a docstring", 0.02,
+             "A new public function or class outside tests has no docstring."),
+        Rule("DR-R007", "readability", "magic number in a comparison", 0.02,
+             "A comparison with an unexplained number; give it a named constant."),
+        Rule("DR-R008", "readability", "commented-out code", 0.03,
+             "Added comments that parse as code: delete them (git keeps history) or say why they stay."),
+        Rule("DR-S001", "smells", "undeclared import", 0.3,
+             "The change imports a top-level module that is not in the standard library, not part of the "
+             "repository, and not declared in the project's dependencies (pyproject.toml, setup.cfg, "
+             "setup.py, requirements files, Pipfile, tox.ini). Coding agents invent plausible package "
+             "names; an attacker who registers such a name on PyPI gets code run by whoever installs it "
+             "(\"slopsquatting\"). Check that the package exists, is the one meant, and declare it. "
+             "Imports guarded by try/except ImportError or if TYPE_CHECKING are optional and not reported."),
+        Rule("DR-S002", "smells", "new suppression", 0.1,
+             "The change switches a check off: # nosec, # noqa, # type: ignore, # pyright: ignore, "
+             "# pylint: disable, # pragma: no cover, or skips a test (pytest.mark.skip/skipif/xfail, "
+             "unittest.skip, pytest.skip()). Generated code often silences the tool that objected instead "
+             "of fixing what it found. Read the line the suppression covers as if the check had fired."),
+        Rule("DR-S003", "smells", "weakened test", 0.3,
+             "The change took something from the tests: a test function removed, a test body emptied, "
+             "fewer assertions than before, assertions that pinned a value replaced by ones that only check "
+             "truth or type (assert x == 3 became assert x), or an expected error broadened to any "
+             "Exception. A change that makes failing tests pass by weakening them passes CI and ships the bug."),
+        Rule("DR-S004", "smells", "swallowed error", 0.2,
+             "A bare except:, or except Exception/BaseException, whose body only passes, continues or "
+             "returns None. Every error there, including the ones nobody expected, disappears without a "
+             "trace. Catch the specific exception, or log and re-raise."),
+        Rule("DR-S005", "smells", "stub or elision left behind", 0.3,
+             "A function whose whole body is pass, ... or raise NotImplementedError (not an abstract "
+             "method, an overload or a Protocol), or a comment such as \"rest of the code here\" or "
+             "\"TODO: implement\" where code was left out. Generated changes often look complete and are not."),
+        Rule("DR-S006", "smells", "copy-pasted block", 0.2,
+             "The same block of 6 or more lines (compared without indentation) was added more than once by "
+             "this change. A later fix to one copy will miss the others; extract a function."),
+        Rule("DR-S007", "smells", "sensitive file changed", 0.1,
+             "The change touches what runs with privileges or decides what gets installed: CI workflows "
+             "(.github/workflows, .gitlab-ci.yml and others), dependency manifests and lock files, "
+             "Dockerfiles and compose files. These are read by a code owner whoever wrote the change."),
+        Rule("DR-S008", "smells", "large code change without tests", 0.3,
+             "The change adds 100 or more lines of non-test Python code and changes no test file. Ask for "
+             "tests, or for the reason none are needed."),
+        Rule("DR-S009", "smells", "invalid diffrisk ignore", 0.05,
+             "A # diffrisk: ignore[RULE] -- reason comment that has no reason (so it silences nothing), "
+             "names a rule that does not exist, or silences nothing on its line. Suppressions must stay "
+             "accountable and must not outlive what they silenced."),
     )
 }
 
@@ -54,6 +114,10 @@ NOT_IN_TESTS = frozenset({"B101", "B105", "B106", "B107", "B108", "B311", "DR-R0
 #: Analyzers whose removed issues count in the change's favour.
 CREDIT_REMOVALS = frozenset({"security"})
 
+
+#: Smells whose risk is not a later bug fix but what gets installed or runs with the repository's
+#: credentials (they predict no bugs: benchmarks/README.md): a person must look, so at least L1.
+SMELL_FLOORS = {"DR-S001": Level.L1, "DR-S007": Level.L1}
 
 #: Rules about code that cannot be read as the diff shows it; they set a floor on the level.
 UNREADABLE = frozenset({"DR-E001", "DR-E002"})

@@ -66,7 +66,7 @@ REMOVAL_CREDIT = 0.5
 #: Complexity gained adds beyond size; security and readability points did not predict bugs
 #: beyond size (fitted 0): their findings are shown for the reviewer, and high-severity security
 #: issues raise the level by rule (check.py).
-COMPONENT_SCALE = {"complexity": 0.063, "security": 0.0, "readability": 0.0}
+COMPONENT_SCALE = {"complexity": 0.063, "security": 0.0, "readability": 0.0, "smells": 1.0}
 
 # -- history --------------------------------------------------------------------------------------
 #: Points per log(1 + bug-fix commits that touched the changed code files in the year before), fitted.
@@ -77,6 +77,7 @@ _COMPONENT_TITLES = {
     "complexity": "complexity",
     "security": "security",
     "readability": "readability",
+    "smells": "smells of generated code",
     "history": "history",
 }
 
@@ -91,6 +92,7 @@ def components(analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Conf
         "complexity": _complexity_reasons(analyses),
         "security": _finding_reasons(analyses, "security"),
         "readability": _finding_reasons(analyses, "readability"),
+        "smells": _smell_reasons(analyses),
         "history": _history_reasons(analyses),
     }
     result = []
@@ -186,7 +188,7 @@ def finding_points(finding: Finding) -> float:
         points = SEVERITY_POINTS[finding.severity] * CONFIDENCE_FACTOR.get(finding.confidence or "high", 1.0)
         return -REMOVAL_CREDIT * points if finding.removed else points
     rule = rules.RULES.get(finding.rule)
-    return rule.points if rule is not None and rule.component == "readability" else 0.0
+    return rule.points if rule is not None and rule.component in ("readability", "smells") else 0.0
 
 
 def _finding_reasons(analyses: Sequence[FileAnalysis], component: str) -> list[Reason]:
@@ -198,6 +200,24 @@ def _finding_reasons(analyses: Sequence[FileAnalysis], component: str) -> list[R
             points = finding_points(finding)
             if points:
                 reasons.append(Reason(points, finding_reason(finding), finding.path, finding.line))
+    return reasons
+
+
+def _smell_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
+    """One reason per smell rule that fired: each rule's points were fitted as "fired at least
+    once in the change" (benchmarks/fit_weights.py), so repeats add no points but are counted."""
+    first: dict[str, Finding] = {}
+    counts: dict[str, int] = {}
+    for analysis in analyses:
+        for finding in analysis.findings:
+            if finding.removed or rules.component_of(finding.rule, finding.analyzer) != "smells":
+                continue
+            first.setdefault(finding.rule, finding)
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    reasons = []
+    for rule, finding in sorted(first.items()):
+        more = f" (and {counts[rule] - 1} more)" if counts[rule] > 1 else ""
+        reasons.append(Reason(rules.RULES[rule].points, f"{finding_reason(finding)}{more}", finding.path, finding.line))
     return reasons
 
 

@@ -53,6 +53,8 @@ class LoadedDiff:
     in_repository: bool
     #: The commit the change starts from (its history came before the change), when there is one.
     base: str | None
+    #: The commit the change ends at (None: the index, the work tree or a patch).
+    target: str | None = None
 
 
 def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> LoadedDiff:
@@ -65,9 +67,9 @@ def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> LoadedDiff:
         _refuse_series(diff)
         return LoadedDiff(diff, _patch_description(request.value), git.is_repository(repo), None)
     git.check_repository(repo)
-    command, description, base = _git_diff(request, repo)
+    command, description, base, target = _git_diff(request, repo)
     diff = diff_parser.parse(command.run(repo).decode("utf-8", "surrogateescape"))
-    return LoadedDiff(_python_as_text(diff, command, repo), description, True, base)
+    return LoadedDiff(_python_as_text(diff, command, repo), description, True, base, target)
 
 
 def _python_as_text(diff: Diff, command: git.DiffCommand, repo: git.Repo) -> Diff:
@@ -112,26 +114,26 @@ def _read_patch(path: str, stdin: bytes) -> bytes:
         raise UsageError(f"cannot read diff file {path!r}: {error.strerror}") from None
 
 
-def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, str, str | None]:
-    """The diff command, its description, and the commit the change starts from."""
+def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, str, str | None, str | None]:
+    """The diff command, its description, and the commits the change starts from and ends at."""
     value = request.value or ""
     if request.kind in (SourceKind.STAGED, SourceKind.WORKTREE):
         head = "HEAD" if git.has_head(repo) else None
         if request.kind is SourceKind.STAGED:
             if request.value:  # an amend: the index against the amended commit's parent
-                return git.DiffCommand(("diff-index", "--cached"), (request.value,)), "staged changes (amend)", request.value
-            return git.staged(repo), "staged changes", head
-        return git.worktree(), "unstaged changes", head
+                return git.DiffCommand(("diff-index", "--cached"), (request.value,)), "staged changes (amend)", request.value, None
+            return git.staged(repo), "staged changes", head, None
+        return git.worktree(), "unstaged changes", head, None
     if request.kind is SourceKind.COMMIT:
         commit = git.resolve_commit(repo, value)
         parent = git.first_parent(repo, commit)
-        return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent
+        return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent, commit
     if request.kind is SourceKind.BASE:
         head = git.resolve_commit(repo, "HEAD")
         base = git.merge_base(repo, git.resolve_commit(repo, value), head)
-        return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}", base
+        return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}", base, head
     old, new = _split_range(repo, value)
-    return git.trees(old, new), f"range {value}", old
+    return git.trees(old, new), f"range {value}", old, new
 
 
 def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:

@@ -127,7 +127,8 @@ def test_pull_request_run_annotates_summarises_and_keeps_one_comment(
     assert action.main(env) == 1  # L2 reaches the repository's fail level
     out = capsys.readouterr().out
     assert "::error file=app/run.py,line=6,endLine=6,col=12,title=B602 (high)::" in out
-    assert (tmp_path / "output.txt").read_text().startswith("level=L2\nscore=")
+    outputs = (tmp_path / "output.txt").read_text()
+    assert outputs.startswith("level=L2\nscore=") and outputs.endswith("\nai-authored=false\n")
     assert (tmp_path / "summary.md").read_text().startswith("<!-- diffrisk -->\n## ")
     assert json.loads((tmp_path / "diffrisk.sarif").read_text())["version"] == "2.1.0"
     assert [method for method, _ in _GitHub.calls] == ["GET", "POST"]

@@ -545,7 +545,10 @@ def test_removed_test_asserts_earn_no_credit(base_repo: Repo, capsys: pytest.Cap
     base_repo.write("tests/test_a.py", "def test_one():\n    pass\n")
     base_repo.stage()
     _, report = run_json(capsys, "-C", str(base_repo.path))
-    assert report["findings"] == []
+    # No credit for the assert (B101) it removed; the emptied test is a weakened test.
+    assert [(item["rule"], item["line"], item["message"], item["removed"]) for item in report["findings"]] == [
+        ("DR-S003", 1, "weakened test: test `test_one` body emptied", False),
+    ]
 
 
 def test_encoding_cookie_files_are_analysed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -564,7 +567,7 @@ def test_deep_but_valid_expression_does_not_crash(base_repo: Repo, capsys: pytes
     assert (code, report["failures"]) == (0, [])
     assert report["notes"] == [
         f"a.py: {analyzer} skipped: the syntax tree nests 1502 levels deep"
-        for analyzer in ("complexity", "security", "readability")
+        for analyzer in ("complexity", "security", "readability", "smells")
     ] * 2
 
 

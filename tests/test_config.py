@@ -26,10 +26,10 @@ def test_pyproject_table(tmp_path: Path) -> None:
     loaded = config.load(None, str(tmp_path))
     assert loaded.fail_level is Level.L2
     assert loaded.thresholds == (15, 35, 70)
-    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "history": 1.0}
+    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "smells": 1.0, "history": 1.0}
     assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
     assert loaded.critical_paths == ("src/auth/**",)
-    assert loaded.analyzers == {"complexity": True, "security": True, "readability": False, "history": True}
+    assert loaded.analyzers == {"complexity": True, "security": True, "readability": False, "smells": True, "history": True}
     assert loaded.origin == str(tmp_path / "pyproject.toml")
 
 
@@ -47,17 +47,22 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes"),
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, ai"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
         ({"thresholds": {"L1": 0}}, "x.toml: thresholds.L1 must be a whole number from 1 to 100, not 0"),
-        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability, history"),
+        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability, smells, history"),
         ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
-        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability, history"),
+        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability, smells, history"),
         ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a positive whole number, not 0"),
+        ({"ai": {"raise_level": 4}}, "x.toml: ai.raise_level must be a whole number from 0 to 3, not 4"),
+        ({"ai": {"require_trailer": "Reviewed by"}}, "x.toml: ai.require_trailer must be a trailer name such as \"Reviewed-by\", not 'Reviewed by'"),
+        ({"ai": {"thresholds": {"L1": 50}}}, "x.toml: ai: thresholds must rise: L1 < L2 < L3, not (50, 40, 70)"),
+        ({"ai": {"fail_level": "L9"}}, "x.toml: ai: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L9'"),
+        ({"ai": {"strict": True}}, "x.toml: unknown key 'strict' in ai; valid keys: raise_level, thresholds, fail_level, require_trailer"),
     ],
 )
 def test_invalid_values_name_the_key(table: dict[str, object], message: str) -> None:

@@ -83,9 +83,9 @@ def test_accepted_risk_passes_the_block_and_is_recorded(hooked: Repo, monkeypatc
     blocked = commit(hooked, "-m", "Values")
     assert blocked.returncode == 1
     assert b"How to proceed: split the change" in blocked.stderr
-    monkeypatch.setenv("DIFFRISK_ACCEPT", "release blocker, reviewed by Ana")
+    monkeypatch.setenv("DIFFRISK_ACCEPT", "Ana Lima <ana@example.com>")
     assert commit(hooked, "-m", "Values").returncode == 0
-    assert "Risk-Accepted: release blocker, reviewed by Ana" in message(hooked)
+    assert "Risk-Accepted-By: Ana Lima <ana@example.com>" in message(hooked)
 
 
 def test_install_hooks_never_overwrites(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

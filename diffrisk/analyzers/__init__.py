@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from diffrisk.analyzers import complexity, readability, security
+from diffrisk.analyzers import complexity, readability, security, smells
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult
 from diffrisk.pysource import PythonSource
@@ -26,6 +26,7 @@ ANALYZERS: dict[str, Analyzer] = {
     complexity.NAME: complexity,
     security.NAME: security,
     readability.NAME: readability,
+    smells.NAME: smells,
 }
 
 #: Analyzer failures that mean "this tool cannot read this valid file", not a bug of ours.

@@ -39,6 +39,8 @@ def format_report(report: Report, color: bool = False) -> str:
         "link_base": report.link_base,
         "notes": [show_bytes(note) for note in report.notes],
         "failures": [show_bytes(failure) for failure in report.failures],
+        "suppressed": [_plain(item) for item in report.suppressed],
+        "authorship": _plain(report.authorship),
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 

@@ -43,13 +43,17 @@ def format_report(report: Report, color: bool = False) -> str:
         f"(fail level {report.verdict.fail_level.value}). Source: {text(report.source)}.",
     ]
     lines += [f"- {text(reason)}" for reason in report.level_reasons]
+    if report.authorship is not None and report.authorship.ai_authored:
+        lines.append(f"- Treated as AI-authored: {text(report.authorship.reason)}")
+    if report.verdict.accepted_by:
+        lines.append(f"- Risk accepted by {text(report.verdict.accepted_by)}")
     lines += ["", "| component | score | why |", "|---|---:|---|"]
     for component in sorted(report.components, key=lambda item: (-item.points, not item.reasons, item.name)):
         why = "; ".join(text(reason.message) for reason in component.reasons[:3]) or "nothing found"
         more = f" (+{len(component.reasons) - 3} more)" if len(component.reasons) > 3 else ""
         score = str(component.score) if component.weight > 0 else "not scored"
         lines.append(f"| {scoring.title(component.name)} | {score} | {why}{more} |")
-    lines += _hotspots(report) + _findings(report)
+    lines += _hotspots(report) + _findings(report) + _suppressed(report)
     body = "\n".join(lines) + "\n"
     if len(body) > MAX_CHARS:
         body = body[:MAX_CHARS].rsplit("\n", 1)[0]
@@ -57,6 +61,16 @@ def format_report(report: Report, color: bool = False) -> str:
             body += "\n\n</details>"
         body += "\n\n*(cut to stay within GitHub's size limits; the JSON report has everything)*\n"
     return body
+
+
+def _suppressed(report: Report) -> list[str]:
+    if not report.suppressed:
+        return []
+    lines = ["", f"<details><summary>{len(report.suppressed)} silenced by <code>diffrisk: ignore</code></summary>", ""]
+    for item in report.suppressed[:MAX_FINDINGS]:
+        where = text(f"{item.finding.path}:{item.finding.line}")
+        lines.append(f"- {where} {text(item.finding.rule)} {text(item.finding.message)}: {text(item.reason)}")
+    return lines + ["", "</details>"]
 
 
 def _hotspots(report: Report) -> list[str]:

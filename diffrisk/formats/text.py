@@ -24,12 +24,25 @@ def format_report(report: Report, color: bool = False) -> str:
     lines += _components(report.components, paint)
     lines += _hotspots(report.hotspots, paint)
     lines += _findings(report.findings, paint)
+    lines += _suppressed(report)
     lines += _files(report)
     lines += [f"note: {_safe(note)}" for note in report.notes]
     lines += [paint("1;31", f"error: {_safe(failure)}") for failure in report.failures]
     if report.failures:
         lines.append(paint("1;31", "the report is incomplete because an analyzer failed (exit 3)"))
     return "\n".join(lines) + "\n"
+
+
+def _suppressed(report: Report) -> list[str]:
+    if not report.suppressed:
+        return []
+    lines = ["", "Silenced by # diffrisk: ignore (with the reason given):"]
+    for item in report.suppressed[:MAX_FINDINGS]:
+        finding = item.finding
+        lines.append(f"  {_safe(finding.path)}:{finding.line}  {finding.rule} {_safe(finding.message)} -- {_safe(item.reason)}")
+    if len(report.suppressed) > MAX_FINDINGS:
+        lines.append(f"  ... and {len(report.suppressed) - MAX_FINDINGS} more")
+    return lines
 
 
 class _Painter:
@@ -76,6 +89,8 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
         f"  {report.level.meaning}",
     ]
     lines += [f"  ({_safe(reason)})" for reason in report.level_reasons]
+    if report.authorship is not None and report.authorship.ai_authored:
+        lines.append(f"  Treated as AI-authored: {_safe(report.authorship.reason)}")
     if report.review_minutes > scoring.SESSION_LIMIT_MINUTES:
         lines.append(f"  Over {scoring.SESSION_LIMIT_MINUTES} minutes: reviewers miss more after that (SmartBear); split the review.")
     verdict_color = "32" if report.verdict.within_policy else "1;31"
@@ -83,7 +98,7 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
     if not report.verdict.within_policy:
         lines += [
             "How to proceed: split the change into smaller ones, get the review this level asks for,",
-            '  or record an accepted risk: DIFFRISK_ACCEPT="why" git commit ... (kept as a Risk-Accepted trailer)',
+            '  or accept the risk by name: DIFFRISK_ACCEPT="Name <email>" git commit ... (kept as a Risk-Accepted-By trailer)',
         ]
     return lines
 
