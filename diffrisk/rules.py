@@ -51,42 +51,42 @@ RULES = {
              "A comparison with an unexplained number; give it a named constant."),
         Rule("DR-R008", "readability", "commented-out code", 0.03,
              "Added comments that parse as code: delete them (git keeps history) or say why they stay."),
-        Rule("DR-S001", "smells", "undeclared import", 0.3,
+        Rule("DR-S001", "smells", "undeclared import", 0.0,
              "The change imports a top-level module that is not in the standard library, not part of the "
              "repository, and not declared in the project's dependencies (pyproject.toml, setup.cfg, "
              "setup.py, requirements files, Pipfile, tox.ini). Coding agents invent plausible package "
              "names; an attacker who registers such a name on PyPI gets code run by whoever installs it "
              "(\"slopsquatting\"). Check that the package exists, is the one meant, and declare it. "
              "Imports guarded by try/except ImportError or if TYPE_CHECKING are optional and not reported."),
-        Rule("DR-S002", "smells", "new suppression", 0.1,
+        Rule("DR-S002", "smells", "new suppression", 0.0,
              "The change switches a check off: # nosec, # noqa, # type: ignore, # pyright: ignore, "
              "# pylint: disable, # pragma: no cover, or skips a test (pytest.mark.skip/skipif/xfail, "
              "unittest.skip, pytest.skip()). Generated code often silences the tool that objected instead "
              "of fixing what it found. Read the line the suppression covers as if the check had fired."),
-        Rule("DR-S003", "smells", "weakened test", 0.3,
+        Rule("DR-S003", "smells", "weakened test", 0.0,
              "The change took something from the tests: a test function removed, a test body emptied, "
              "fewer assertions than before, assertions that pinned a value replaced by ones that only check "
              "truth or type (assert x == 3 became assert x), or an expected error broadened to any "
              "Exception. A change that makes failing tests pass by weakening them passes CI and ships the bug."),
-        Rule("DR-S004", "smells", "swallowed error", 0.2,
+        Rule("DR-S004", "smells", "swallowed error", 0.0,
              "A bare except:, or except Exception/BaseException, whose body only passes, continues or "
              "returns None. Every error there, including the ones nobody expected, disappears without a "
              "trace. Catch the specific exception, or log and re-raise."),
-        Rule("DR-S005", "smells", "stub or elision left behind", 0.3,
+        Rule("DR-S005", "smells", "stub or elision left behind", 0.49,
              "A function whose whole body is pass, ... or raise NotImplementedError (not an abstract "
              "method, an overload or a Protocol), or a comment such as \"rest of the code here\" or "
              "\"TODO: implement\" where code was left out. Generated changes often look complete and are not."),
-        Rule("DR-S006", "smells", "copy-pasted block", 0.2,
+        Rule("DR-S006", "smells", "copy-pasted block", 0.049,
              "The same block of 6 or more lines (compared without indentation) was added more than once by "
              "this change. A later fix to one copy will miss the others; extract a function."),
-        Rule("DR-S007", "smells", "sensitive file changed", 0.1,
+        Rule("DR-S007", "smells", "sensitive file changed", 0.0,
              "The change touches what runs with privileges or decides what gets installed: CI workflows "
              "(.github/workflows, .gitlab-ci.yml and others), dependency manifests and lock files, "
              "Dockerfiles and compose files. These are read by a code owner whoever wrote the change."),
-        Rule("DR-S008", "smells", "large code change without tests", 0.3,
+        Rule("DR-S008", "smells", "large code change without tests", 0.0,
              "The change adds 100 or more lines of non-test Python code and changes no test file. Ask for "
              "tests, or for the reason none are needed."),
-        Rule("DR-S009", "smells", "invalid diffrisk ignore", 0.05,
+        Rule("DR-S009", "smells", "invalid diffrisk ignore", 0.0,
              "A # diffrisk: ignore[RULE] -- reason comment that has no reason (so it silences nothing), "
              "names a rule that does not exist, or silences nothing on its line. Suppressions must stay "
              "accountable and must not outlive what they silenced."),
