@@ -9,8 +9,8 @@ Read as a probability, that is the additive-hazard model P(bug) = 1 - exp(-point
 point values below were fitted as exactly that model (benchmarks/fit_weights.py: maximum
 likelihood, every value >= 0) on 6,775 mature commits of the 18 development repositories in
 ../shared/eval, labelled bug-inducing by SZZ.  So the score reads as the chance, in percent, that
-a change like this one later needs a bug fix: on those commits, 6% of L0 changes did, 24% of L1,
-56% of L2 and 81% of L3.  Terms the fit set to 0 (deleted lines, test lines, spread, security and
+a change like this one later needs a bug fix: on those commits, 6% of L0 changes did, 23% of L1,
+45% of L2 and 79% of L3.  Terms the fit set to 0 (deleted lines, test lines, spread, security and
 readability points) still show their reasons; security issues raise the level by rule instead
 (check.py), because a security hole needs a careful review whether or not it is a "bug".
 """
