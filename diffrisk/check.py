@@ -25,13 +25,15 @@ def run(
     declared: provenance.Provenance | None = None,
     environ: Mapping[str, str] | None = None,
     authorship: Authorship | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Score the change ``request`` names.  ``declared`` is what --ai/--no-ai/DIFFRISK_AI said;
-    ``authorship``, when given, is taken as known (``diffrisk log`` reads it for many commits at once)."""
+    ``authorship``, when given, is taken as known (``diffrisk log`` reads it for many commits at
+    once); ``jobs`` processes may share a big diff's files."""
     loaded = sources.load_diff(request, repo, stdin)
     wanted = pipeline.files_needing_contents(loaded.diff, config)
     contents, available = sources.load_contents(request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes)
-    analyses = pipeline.analyze(loaded.diff, contents if available else None, config)
+    analyses = pipeline.analyze(loaded.diff, contents if available else None, config, jobs)
     if loaded.base is not None and config.analyzers.get("history", True):
         analyses = _with_history(repo, loaded.base, analyses)
     if config.analyzers.get("smells", True):
@@ -113,6 +115,7 @@ def build_report(
     contents_available: bool,
     config: Config,
     authorship: Authorship | None = None,
+    jobs: int = 1,
 ) -> Report:
     analyses, suppressed = ignores.apply(analyses)
     policy = policy_for(config, authorship)

@@ -69,7 +69,8 @@ def _check(args: argparse.Namespace) -> int:
         # The command line wins over the configuration, the AI policy's fail level included.
         settings = replace(settings, fail_level=Level(args.fail_level), ai=replace(settings.ai, fail_level=None))
     stdin = sys.stdin.buffer.read() if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
-    report = check.run(request, repo, settings, stdin, declared=_declared_authorship(args))
+    jobs = args.jobs or os.cpu_count() or 1
+    report = check.run(request, repo, settings, stdin, declared=_declared_authorship(args), jobs=jobs)
     if args.link_base:
         if not args.link_base.startswith(("https://", "http://")):
             from diffrisk.errors import UsageError
@@ -394,6 +395,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-level", choices=("L0", "L1", "L2", "L3"), help="override fail_level")
     check.add_argument("--link-base", metavar="URL", help="link Markdown hotspots and findings to URL/PATH#L10")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
+    check.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                       help="processes for a big diff's files (default: the CPU count)")
     authored = check.add_mutually_exclusive_group()
     authored.add_argument("--ai", dest="ai", action="store_const", const=True, default=None,
                           help="treat the change as written by a coding agent (also: DIFFRISK_AI=1)")

@@ -1,7 +1,7 @@
 """The immutable records that cross module boundaries.
 
 Line numbers are 1-based everywhere (as git, radon and Python's ``ast`` count them); columns are
-0-based (as libcst and bandit count them).  Every record is complete when it is made.
+0-based (as ast and bandit count them).  Every record is complete when it is made.
 """
 
 from __future__ import annotations

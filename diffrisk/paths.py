@@ -26,10 +26,13 @@ class Patterns:
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
         self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
-        self._each = [(pattern, pathspec.GitIgnoreSpec.from_lines([pattern])) for pattern in self.patterns]
+        #: Each pattern on its own, compiled only when a path matches (to name the pattern).
+        self._each: list[tuple[str, pathspec.GitIgnoreSpec]] | None = None
 
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""
         if not self._spec.match_file(path):
             return None
+        if self._each is None:
+            self._each = [(pattern, pathspec.GitIgnoreSpec.from_lines([pattern])) for pattern in self.patterns]
         return next((pattern for pattern, spec in self._each if spec.match_file(path)), None)

@@ -7,6 +7,7 @@ isolation: a crash on one file is recorded as that file's failure and the others
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -56,13 +57,65 @@ def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
     )
 
 
-def analyze(diff: Diff, contents: Mapping[int, FileContents] | None, config: Config) -> tuple[FileAnalysis, ...]:
-    """Analyse every file of ``diff``; ``contents`` None means only the diff's own lines exist."""
+#: A diff is analysed in several processes (``jobs``) when at least this many changed lines of
+#: at least two analysable files need it: below that, starting the workers costs more than it saves.
+PARALLEL_MIN_LINES = 400
+
+
+def analyze(
+    diff: Diff, contents: Mapping[int, FileContents] | None, config: Config, jobs: int = 1
+) -> tuple[FileAnalysis, ...]:
+    """Analyse every file of ``diff``; ``contents`` None means only the diff's own lines exist.
+    Big diffs are split over ``jobs`` processes, file by file (each file's analysis is isolated)."""
+    work = [(change, None if contents is None else contents.get(index)) for index, change in enumerate(diff.files)]
+    heavy = [index for index, (change, found) in enumerate(work) if found is not None and found.new is not None]
+    lines = sum(len(work[index][0].added_lines) + len(work[index][0].deleted_lines) for index in heavy)
+    if jobs > 1 and len(heavy) > 1 and lines >= PARALLEL_MIN_LINES and hasattr(os, "fork"):
+        return _in_processes(work, config, jobs)
     excluded = Patterns(config.exclude)
-    return tuple(
-        _isolated(change, None if contents is None else contents.get(index), config, excluded)
-        for index, change in enumerate(diff.files)
-    )
+    return tuple(_isolated(change, found, config, excluded) for change, found in work)
+
+
+_SHARED: dict[str, object] = {}
+
+
+def _in_processes(work: list[tuple[FileChange, FileContents | None]], config: Config, jobs: int) -> tuple[FileAnalysis, ...]:
+    """The same analyses, in forked worker processes, biggest files first so the workers finish
+    together; the results come back in the diff's order."""
+    import multiprocessing
+    import signal
+
+    from diffrisk.analyzers import security
+
+    if config.analyzers.get("security", True):
+        security.prepare()  # import bandit and load its plugins once, before the fork shares them
+    _SHARED.update(work=work, config=config, excluded=Patterns(config.exclude))
+    order = sorted(range(len(work)), key=lambda index: -_weight(work[index]))
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(min(jobs, len(work)), initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
+        results = dict(zip(order, pool.imap(_analyze_shared, order, chunksize=1)))
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _SHARED.clear()
+    return tuple(results[index] for index in range(len(work)))
+
+
+def _weight(item: tuple[FileChange, FileContents | None]) -> int:
+    change, found = item
+    if found is None:
+        return 0
+    return len(found.new or b"") + len(found.old or b"")
+
+
+def _analyze_shared(index: int) -> FileAnalysis:
+    work = _SHARED["work"]
+    config, excluded = _SHARED["config"], _SHARED["excluded"]
+    assert isinstance(work, list) and isinstance(config, Config) and isinstance(excluded, Patterns)
+    change, found = work[index]
+    return _isolated(change, found, config, excluded)
 
 
 def _isolated(change: FileChange, contents: FileContents | None, config: Config, excluded: Patterns) -> FileAnalysis:

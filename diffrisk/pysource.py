@@ -217,6 +217,17 @@ def _is_docstring(node: ast.stmt) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
+def string_lines(tree: ast.AST) -> set[int]:
+    """Lines inside a string literal that spans lines (after its first line), where a ``#`` is
+    text, not a comment.  Anywhere else, a line whose first character is ``#`` is a comment."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno and node.end_lineno > node.lineno:
+            if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
+                inside.update(range(node.lineno + 1, node.end_lineno + 1))
+    return inside
+
+
 def depth(tree: ast.AST) -> int:
     """How deeply the syntax tree nests, counted without recursion (so any tree can be measured)."""
     deepest = 0

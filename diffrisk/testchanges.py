@@ -13,6 +13,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from diffrisk import pysource
 from diffrisk.pysource import PythonSource, Unit
 
 #: Assertion methods and helpers that pin a value; the others only check truth or a type.
@@ -111,7 +112,17 @@ def _is_test(unit: Unit) -> bool:
 
 
 def _functions(tree: ast.Module) -> dict[int, _Function]:
-    return {node.lineno: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    """Every function by the line of its ``def``, found through statement bodies only (a walk of
+    every expression node cost 20 ms per test file)."""
+    found: dict[int, _Function] = {}
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found[node.lineno] = node
+        for body in pysource.child_bodies(node):
+            pending.extend(body)
+    return found
 
 
 def _is_empty(body: list[ast.stmt]) -> bool:

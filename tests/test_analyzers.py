@@ -1,4 +1,4 @@
-"""Each analyzer on one file's text, with the real radon, bandit and libcst."""
+"""Each analyzer on one file's text, with the real radon and bandit."""
 
 from __future__ import annotations
 

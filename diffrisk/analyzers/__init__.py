@@ -1,7 +1,7 @@
 """The file analyzers.  Each reads one version of one Python file and knows nothing of diffs.
 
 A closed set: the registry below is the whole list (no plugins, no entry points).  Modules keep
-their heavy imports (radon, bandit, libcst) inside ``analyze`` so that a diff without Python
+their heavy imports (radon, bandit) inside ``analyze`` so that a diff without Python
 pays for none of them.
 """
 

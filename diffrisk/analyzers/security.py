@@ -47,6 +47,11 @@ def analyze(source: PythonSource) -> FileResult:
     return FileResult(issues=tuple(sorted(_issue(item) for item in found)))
 
 
+def prepare() -> None:
+    """Import bandit and load its plugins now (before worker processes are forked to share them)."""
+    _manager()
+
+
 @functools.lru_cache(maxsize=1)
 def _manager() -> Any:
     """One BanditManager per process: making one loads every plugin (about 40 ms each time)."""

@@ -15,14 +15,15 @@ import io
 import re
 import tokenize
 
-from diffrisk import paths
+from diffrisk import paths, pysource
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
 from diffrisk.pysource import PythonSource
 
 NAME = "smells"
-#: Comments between statements matter here, and a slice blanks them: read the whole file.
-SCOPE = Scope.FILE
+#: The changed statements are enough: a slice keeps changed comment lines wherever they stand,
+#: and only issues on changed lines count (visiting whole files cost 12 ms per 1,000 lines a side).
+SCOPE = Scope.STATEMENTS
 
 #: Comments that switch another tool's check off, with the tool's name for the message.
 _SUPPRESSION_COMMENTS = (
@@ -78,7 +79,7 @@ _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 def analyze(source: PythonSource) -> FileResult:
     lines = source.text.split("\n")
-    in_strings = _multiline_string_lines(source.tree)
+    in_strings = pysource.string_lines(source.tree)
     issues = _comment_issues(lines, in_strings)
     visitor = _Visitor(paths.is_test(source.path), source.path.endswith(".pyi"))
     visitor.visit(source.tree)
@@ -116,16 +117,6 @@ def _comment_of(line: str) -> str | None:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return None  # an unclosed bracket ends the line's tokens; a comment would have come first
     return None
-
-
-def _multiline_string_lines(tree: ast.Module) -> set[int]:
-    """Lines inside a string that spans lines, where a "#" is text, not a comment."""
-    inside: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno and node.end_lineno > node.lineno:
-            if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
-                inside.update(range(node.lineno + 1, node.end_lineno + 1))
-    return inside
 
 
 # -- the syntax tree ------------------------------------------------------------------------------
