@@ -11,7 +11,6 @@ The repository's own modules are the names of its Python files and of folders ho
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -238,6 +237,8 @@ def _strings(value: Any) -> list[str]:
 
 
 def _from_ini(text: str) -> Iterator[str]:
+    import configparser  # only projects with a setup.cfg or tox.ini pay for it
+
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     try:
         parser.read_string(text)

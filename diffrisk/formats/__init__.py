@@ -1,13 +1,15 @@
 """Output formats.  Each is a pure function of the report: ``format_report(report, color) -> str``.
 
-Formats never do I/O and never see the engine; only ``main`` writes.
+Formats never do I/O and never see the engine; only ``main`` writes.  A format's module is
+imported when it is used, so a run pays only for the format it writes.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from typing import Protocol
 
-from diffrisk.formats import github, gitlab, json_format, markdown, rdjson, sarif, text
 from diffrisk.model import Report
 
 
@@ -15,12 +17,26 @@ class Formatter(Protocol):
     def __call__(self, report: Report, color: bool) -> str: ...
 
 
-FORMATS: dict[str, Formatter] = {
-    "text": text.format_report,
-    "json": json_format.format_report,
-    "github": github.format_report,
-    "markdown": markdown.format_report,
-    "sarif": sarif.format_report,
-    "rdjson": rdjson.format_report,
-    "gitlab": gitlab.format_report,
+#: Format name -> module in this package.
+_MODULES = {
+    "text": "text", "json": "json_format", "github": "github", "markdown": "markdown", "sarif": "sarif",
+    "rdjson": "rdjson", "gitlab": "gitlab",
 }
+
+
+class _Formats(Mapping[str, Formatter]):
+    """The formats by name, each module imported on first use."""
+
+    def __getitem__(self, name: str) -> Formatter:
+        module = importlib.import_module(f"diffrisk.formats.{_MODULES[name]}")
+        formatter: Formatter = module.format_report
+        return formatter
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+FORMATS: Mapping[str, Formatter] = _Formats()
