@@ -59,7 +59,7 @@ def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
 
 #: A diff is analysed in several processes (``jobs``) when at least this many changed lines of
 #: at least two analysable files need it: below that, starting the workers costs more than it saves.
-PARALLEL_MIN_LINES = 400
+PARALLEL_MIN_LINES = 200
 
 
 def analyze(
