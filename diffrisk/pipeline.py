@@ -7,6 +7,7 @@ isolation: a crash on one file is recorded as that file's failure and the others
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -400,8 +401,9 @@ class _FileWork:
                 if analyzer.SCOPE not in slices:
                     slices[analyzer.SCOPE] = _scoped(source, wanted, analyzer.SCOPE)
                 scoped = slices[analyzer.SCOPE]
-                # A slice is keyed by its text: the same statements of the same blob give the same text.
-                key = None if blob_id is None else (blob_id, self.path, name, "" if scoped is source else scoped.text)
+                # A slice is keyed by its text (through a digest, so keys stay small): the same
+                # statements of the same blob give the same text.
+                key = None if blob_id is None else (blob_id, self.path, name, "" if scoped is source else _digest(scoped.text))
                 results[name] = _RESULTS.get(key, lambda: analyzer.analyze(scoped))
             except (RecursionError, MemoryError):
                 self._too_deep(name, source)
@@ -525,12 +527,19 @@ def _created_definition_lines(old: PythonSource | None, new: PythonSource, pairs
 
 
 #: Parsed file versions and analyzer results by blob id, for ``diffrisk log`` (see cache.py).
-_PARSED: BlobCache[PythonSource] = BlobCache()
+#: Parsed versions are bounded by their source size: 2.5 MB of source is about 90 MB of trees,
+#: and still holds the few dozen file versions that neighbouring commits share.
+PARSED_SOURCE_BYTES = 2_500_000
+_PARSED: BlobCache[PythonSource] = BlobCache(weigh=lambda source: len(source.text), max_weight=PARSED_SOURCE_BYTES)
 _RESULTS: BlobCache[FileResult] = BlobCache(size=2 * DEFAULT_SIZE)
 
 
 def _parse(path: str, text: str, blob_id: str | None) -> PythonSource:
     return _PARSED.get(None if blob_id is None else (blob_id, path), lambda: pysource.parse(path, text))
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSource:

@@ -135,3 +135,17 @@ def test_log_rows_say_which_commits_an_agent_wrote(repo: Repo, capsys: pytest.Ca
     rows = {row["commit"]: row for row in jsonl(capsys, "-C", str(repo.path), "--jobs", "1")}
     assert (rows[agent]["ai_authored"], rows[agent]["ai_reason"]) == (True, "trailer:claude")
     assert (rows[human]["ai_authored"], rows[human]["ai_reason"]) == (False, None)
+
+
+def test_blob_cache_is_bounded_by_count_and_by_weight() -> None:
+    from diffrisk.cache import BlobCache
+
+    cache: BlobCache[str] = BlobCache(size=3, weigh=len, max_weight=10)
+    for key, value in (("a", "xxxx"), ("b", "yyyy"), ("c", "zz")):
+        assert cache.get(key, lambda value=value: value) == value
+    assert (list(cache.entries), cache.weight) == (["a", "b", "c"], 10)
+    cache.get("a", lambda: "never computed")  # a hit makes "a" the most recent
+    cache.get("d", lambda: "www")  # 13 > 10: the least recent ("b") goes
+    assert (list(cache.entries), cache.weight, cache.hits, cache.misses) == (["c", "a", "d"], 9, 1, 4)
+    cache.get(None, lambda: "not kept")
+    assert list(cache.entries) == ["c", "a", "d"]
