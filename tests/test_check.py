@@ -769,3 +769,21 @@ def test_one_run_annotates_and_writes_sarif_and_markdown(base_repo: Repo, tmp_pa
     assert annotations[0] == "::error file=app/run.py,line=6,endLine=6,col=12,title=B602 (high)::subprocess call with shell=True identified, security issue."
     assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] in ("B602", "B307", "B404", "DR-C001")
     assert summary.read_text().startswith("<!-- diffrisk -->\n## 🟠 diffrisk: L2 careful review")
+
+
+def test_a_big_diff_split_over_processes_gives_the_same_bytes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("app/one.py", "app/two.py"):
+        body = "".join(
+            f"def handler_{index}(value):\n    if value > {index}:\n        return eval(value)\n    return value\n\n\n"
+            for index in range(40)
+        )
+        base_repo.write(name, body)
+    base_repo.stage()
+    outputs = []
+    for jobs in ("1", "2"):
+        code = main(["-C", str(base_repo.path), "check", "--format", "json", "--jobs", jobs])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    report = json.loads(outputs[0][1])
+    assert (report["size"]["code_lines_added"], len(report["hotspots"]), report["failures"]) == (480, 80, [])
+    assert [item["rule"] for item in report["findings"]].count("B307") == 80
