@@ -36,7 +36,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import readme_block
+
 BIN = Path(sys.executable).parent
 #: Consecutive releases (A, B) whose source distributions make the benchmark's diffs.
 RELEASES = (
@@ -49,8 +50,6 @@ RELEASES = (
 )
 #: (label, files, changed lines) of the commits cut from each release diff.
 CUTS = (("1 file / 50 lines", 1, 50), ("5 files / 300 lines", 5, 300), ("20 files / 2,000 lines", 20, 2000))
-README_START = "<!-- bench-check:start -->"
-README_END = "<!-- bench-check:end -->"
 FLOOR = r"""
 import ast, subprocess, sys
 repo, commit = sys.argv[1], sys.argv[2]
@@ -273,15 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_readme:
         from diffrisk import __version__
 
-        stamp = f"{time.strftime('%Y-%m-%d')}, diffrisk {__version__}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.runs} runs each"
-        readme = HERE / "README.md"
-        text = readme.read_text()
-        block = f"{README_START}\n{stamp}:\n\n{table}{README_END}"
-        if README_START in text:
-            text = text[: text.index(README_START)] + block + text[text.index(README_END) + len(README_END):]
-        else:
-            text += f"\n{block}\n"
-        readme.write_text(text)
+        stamp = f"{time.strftime('%Y-%m-%d')}, diffrisk {__version__}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.runs} runs each:"
+        readme_block.write("bench-check", stamp, table)
     return 0
 
 

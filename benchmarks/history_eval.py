@@ -31,14 +31,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import readme_block
 from diffrisk.evaluation import auc, effort_recall, stratified_auc
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261126
 # The labeller's test-path rule (../shared/eval/README.md).
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
-README_START = "<!-- history-eval:start -->"
-README_END = "<!-- history-eval:end -->"
 
 
 # -- data -----------------------------------------------------------------------------------------
@@ -225,14 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 def _write_readme(report: str) -> None:
     from diffrisk import __version__
 
-    readme = HERE / "README.md"
-    text = readme.read_text()
-    block = f"{README_START}\n{time.strftime('%Y-%m-%d')}, diffrisk {__version__}\n\n{report}{README_END}"
-    if README_START in text:
-        text = text[: text.index(README_START)] + block + text[text.index(README_END) + len(README_END):]
-    else:
-        text += f"\n{block}\n"
-    readme.write_text(text)
+    readme_block.write("history-eval", f"{time.strftime('%Y-%m-%d')}, diffrisk {__version__}", report)
 
 
 if __name__ == "__main__":

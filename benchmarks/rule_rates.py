@@ -19,9 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-README_START = "<!-- rule-rates:start -->"
-README_END = "<!-- rule-rates:end -->"
+import readme_block
+
 
 
 def load(work: Path) -> list[dict[str, object]]:
@@ -90,14 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     report = table(records, [rule for rule in rules.RULES if rule.startswith(("DR-S", "DR-C", "DR-R", "DR-E"))])
     print(report, end="")
     if args.write_readme:
-        readme = HERE / "README.md"
-        text = readme.read_text()
-        block = f"{README_START}\n{time.strftime('%Y-%m-%d')}\n\n{report}{README_END}"
-        if README_START in text:
-            text = text[: text.index(README_START)] + block + text[text.index(README_END) + len(README_END):]
-        else:
-            text += f"\n{block}\n"
-        readme.write_text(text)
+        readme_block.write("rule-rates", time.strftime("%Y-%m-%d"), report)
     return 0
 
 

@@ -16,19 +16,6 @@ from diffrisk.dependencies import Project
 from diffrisk.model import Diff, FileAnalysis, FileChange, Finding, LineKind, Severity
 from diffrisk.paths import Patterns, is_python
 
-class _LazyPatterns:
-    """Patterns compiled on first use: most changes never ask (compiling them all cost 6 ms a run)."""
-
-    def __init__(self, patterns: tuple[str, ...]) -> None:
-        self.patterns = patterns
-        self._compiled: Patterns | None = None
-
-    def first_match(self, path: str) -> str | None:
-        if self._compiled is None:
-            self._compiled = Patterns(self.patterns)
-        return self._compiled.first_match(path)
-
-
 #: Lines in a copied block (the issue's "six or more similar lines").
 COPY_LINES = 6
 #: A block must hold this many letters and digits, so six closing brackets or ``pass`` lines,
@@ -37,20 +24,20 @@ COPY_MIN_CHARACTERS = 80
 #: Non-test Python lines added, with no test file changed, for DR-S008.
 UNTESTED_LINES = 100
 
-_CI = _LazyPatterns((
+_CI = Patterns((
     ".github/workflows/", ".github/actions/", ".gitlab-ci.yml", ".gitlab/ci/", ".circleci/", ".travis.yml",
     "azure-pipelines*.yml", "azure-pipelines*.yaml", "Jenkinsfile", ".buildkite/", "bitbucket-pipelines.yml",
     ".pre-commit-config.yaml", "/action.yml", "/action.yaml",
 ))
-_DOCKER = _LazyPatterns(("Dockerfile", "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml"))
-_LOCKS_AND_REQUIREMENTS = _LazyPatterns((
+_DOCKER = Patterns(("Dockerfile", "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml"))
+_LOCKS_AND_REQUIREMENTS = Patterns((
     "*requirements*.txt", "*requirements*.in", "requirements/*.txt", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock",
     "pdm.lock", "pylock.toml", "pylock.*.toml", "conda-lock.yml", "environment.yml", "package.json", "package-lock.json",
     "yarn.lock", "pnpm-lock.yaml",
 ))
 #: Manifests that also hold other things (versions, metadata, tool settings): only changed lines
 #: that read as a requirement ("name>=1.0", poetry's name = "^1.0") make the change sensitive.
-_MIXED_MANIFESTS = _LazyPatterns(("pyproject.toml", "setup.cfg", "setup.py"))
+_MIXED_MANIFESTS = Patterns(("pyproject.toml", "setup.cfg", "setup.py"))
 _REQUIREMENT_LINE = re.compile(
     # A quoted requirement anywhere on the line ("requests>=2.0"), or poetry's name = "^1.0".
     r"""["'][A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*(==|>=|<=|~=|!=|<|>|===)\s*[0-9]"""
@@ -72,13 +59,17 @@ def add_change_findings(diff: Diff, analyses: Sequence[FileAnalysis]) -> tuple[F
         ]
         findings += extra.pop(analysis.summary.path, [])
         found_ignores = analysis.ignores
-        if not is_python(change.path):
-            found_ignores = ignores.find(change.path, _added(change), set(change.added_lines))
+        if not is_python(change.path) and _sensitive_kind(change) is not None:
+            # The only findings a non-Python file gets are DR-S007's, and these files all use "#"
+            # for comments; elsewhere (Markdown) a "#" is a heading, and documentation of the
+            # syntax is not an ignore.
+            found_ignores = ignores.find(change.path, added_lines(change), set(change.added_lines))
         updated.append(replace(analysis, findings=tuple(findings), ignores=found_ignores))
     return tuple(updated)
 
 
-def _added(change: FileChange) -> Iterator[tuple[int, str]]:
+def added_lines(change: FileChange) -> Iterator[tuple[int, str]]:
+    """(new line number, text) of each line the change added to the file."""
     for hunk in change.hunks:
         for line in hunk.lines:
             if line.kind is LineKind.ADDED and line.new_lineno is not None:
@@ -229,7 +220,7 @@ def untested(diff: Diff, analyses: Sequence[FileAnalysis]) -> list[Finding]:
 
 #: Documentation and examples are not installed with the package: what they import is the
 #: reader's to install, and examples routinely show optional integrations.
-NOT_SHIPPED = _LazyPatterns(("examples/", "example/", "docs/", "doc/", "docs_src/", "tutorials/", "tutorial/", "cookbook/"))
+NOT_SHIPPED = Patterns(("examples/", "example/", "docs/", "doc/", "docs_src/", "tutorials/", "tutorial/", "cookbook/"))
 
 
 def undeclared_imports(analyses: Sequence[FileAnalysis], project: Project) -> tuple[FileAnalysis, ...]:

@@ -54,14 +54,12 @@ def _project(repo: git.Repo, loaded: sources.LoadedDiff) -> dependencies.Project
     treeish = loaded.target
     if treeish is None and loaded.description.startswith("patch"):
         treeish = "HEAD" if git.has_head(repo) else None
-    extra = [
-        (change.path, line.text)
+    manifests = [
+        (change.path, text)
         for change in loaded.diff.files
-        for hunk in change.hunks
-        for line in hunk.lines
-        if line.kind.value == "+"
-    ] if loaded.target is None else []
-    manifests = [(path, text) for path, text in extra if dependencies.is_manifest(path)]
+        if loaded.target is None and dependencies.is_manifest(change.path)
+        for _, text in changesmells.added_lines(change)
+    ]
     return dependencies.load(repo, treeish, manifests, [change.path for change in loaded.diff.files])
 
 

@@ -8,11 +8,12 @@ change added it) silences nothing, is itself reported as DR-S009: suppressions m
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from diffrisk import rules
+from diffrisk import pysource, rules
 from diffrisk.model import FileAnalysis, Finding, Ignore, Severity, Suppressed
 
 #: Bounded, so a line of repeated "# diffrisk: ignore[" cannot make the search quadratic.
@@ -23,13 +24,18 @@ RULE = "DR-S009"
 MAX_LINE = 10_000
 
 
-def find(path: str, lines: Iterable[tuple[int, str]], added: set[int]) -> tuple[Ignore, ...]:
-    """The ignore comments among ``(line number, text)`` pairs."""
+def find(path: str, lines: Iterable[tuple[int, str]], added: set[int], tree: ast.Module | None = None) -> tuple[Ignore, ...]:
+    """The ignore comments among ``(line number, text)`` pairs.  With the file's syntax ``tree``
+    (Python), only real comments count: not the same text inside a string."""
     found = []
-    for number, text in lines:
-        if "diffrisk" not in text or len(text) > MAX_LINE:
+    candidates = [(number, text) for number, text in lines if "diffrisk" in text and len(text) <= MAX_LINE]
+    # Walking the tree for its strings is paid only by files that mention diffrisk at all.
+    in_strings = pysource.string_lines(tree) if tree is not None and candidates else set()
+    for number, text in candidates:
+        if number in in_strings:
             continue
-        match = _IGNORE.search(text)
+        comment = pysource.comment_of(text) if tree is not None else text
+        match = _IGNORE.search(comment) if comment else None
         if match is None:
             continue
         named = tuple(rule.strip().upper() for rule in match.group("rules").split(",") if rule.strip())

@@ -25,12 +25,15 @@ class Patterns:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
-        self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        # Compiled on first use: most pattern lists are never asked about in a run.
+        self._spec: pathspec.GitIgnoreSpec | None = None
         #: Each pattern on its own, compiled only when a path matches (to name the pattern).
         self._each: list[tuple[str, pathspec.GitIgnoreSpec]] | None = None
 
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""
+        if self._spec is None:
+            self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
         if not self._spec.match_file(path):
             return None
         if self._each is None:

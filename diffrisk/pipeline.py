@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from diffrisk import fragments, ignores, imports, matching, pysource, rules, testchanges, units
-from diffrisk.analyzers import ANALYZERS
+from diffrisk.analyzers import ANALYZERS, smells
 from diffrisk.analyzers.scope import Scope
 from diffrisk.cache import DEFAULT_SIZE, BlobCache
 from diffrisk.config import Config
@@ -47,7 +46,6 @@ _SYMLINK, _SUBMODULE = "120000", "160000"
 #: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
 MAX_TREE_DEPTH = 400
 _NOT_PYTHON = "not Python"
-_NOSEC = re.compile(r"#[ \t]*nosec\b", re.I)  # as bandit reads it; linear on hostile lines
 
 
 def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
@@ -298,7 +296,7 @@ class _FileWork:
             findings += self._weakened_tests(old_source, new_source, pairs)
         mi_before = old.file_metric(MAINTAINABILITY_INDEX) if old else None
         self.new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, self.added))
-        self.ignores = ignores.find(self.path, enumerate(new.lines, start=1), self.added)
+        self.ignores = ignores.find(self.path, enumerate(new.lines, start=1), self.added, new_source.tree)
         return self._result(findings, changes, mi_before, new.file_metric(MAINTAINABILITY_INDEX), lines_before, mechanical=False)
 
     def _weakened_tests(self, old: PythonSource, new: PythonSource | None, pairs: Mapping[str, str]) -> list[Finding]:
@@ -448,7 +446,7 @@ class _FileWork:
         return findings
 
     def _adds_suppression(self, new: _Side) -> bool:
-        return any(_NOSEC.search(new.lines[line - 1]) for line in self.added if 0 < line <= len(new.lines))
+        return any(smells.NOSEC.search(new.lines[line - 1]) for line in self.added if 0 < line <= len(new.lines))
 
     def _finding(self, analyzer: str, issue: Issue, removed: bool) -> Finding:
         return Finding(

@@ -217,6 +217,18 @@ def _is_docstring(node: ast.stmt) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
+def comment_of(line: str) -> str | None:
+    """The comment on one line of code, read by Python's tokenizer (None: no comment), so a
+    ``#`` inside a string on that line is not taken for one."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line.lstrip()).readline):
+            if token.type == tokenize.COMMENT:
+                return token.string
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None  # an unclosed bracket ends the line's tokens; a comment would have come first
+    return None
+
+
 def string_lines(tree: ast.AST) -> set[int]:
     """Lines inside a string literal that spans lines (after its first line), where a ``#`` is
     text, not a comment.  Anywhere else, a line whose first character is ``#`` is a comment."""

@@ -428,3 +428,23 @@ def test_command_line_fail_level_beats_the_ai_policy(repo: Repo, capsys: pytest.
     assert main(["-C", str(repo.path), "check", "--ai", "--format", "json"]) == 1
     assert main(["-C", str(repo.path), "check", "--ai", "--fail-level", "L3", "--format", "json"]) == 0
     capsys.readouterr()
+
+
+def test_ignore_text_inside_strings_is_not_an_ignore(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write("shop/orders.py", (
+        "HELP = 'silence with `# diffrisk: ignore[DR-S004] -- reason`'\n"
+        "DOC = '''\n# diffrisk: ignore[DR-X999]\n'''\n\n\n"
+        "def total(items):\n    return sum(items)\n"
+    ))
+    report = staged_report(capsys, project)
+    assert (smells(report), report["suppressed"]) == ([], [])
+
+
+def test_ignores_in_ci_files_count_and_markdown_documentation_does_not(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write(".github/workflows/ci.yml", "on: push  # diffrisk: ignore[DR-S007] -- reviewed by the platform team\njobs: {}\n")
+    project.write("README.md", "# Shop\n\nSilence a rule with `# diffrisk: ignore[DR-S004]` and a reason.\n")
+    report = staged_report(capsys, project)
+    assert smells(report) == []
+    assert [(item["finding"]["rule"], item["finding"]["path"], item["reason"]) for item in report["suppressed"]] == [
+        ("DR-S007", ".github/workflows/ci.yml", "reviewed by the platform team"),
+    ]

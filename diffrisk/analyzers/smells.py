@@ -11,9 +11,7 @@ so ``"# noqa"`` inside a string is not a suppression; lines inside multi-line st
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 
 from diffrisk import paths, pysource
 from diffrisk.analyzers.scope import Scope
@@ -25,9 +23,11 @@ NAME = "smells"
 #: and only issues on changed lines count (visiting whole files cost 12 ms per 1,000 lines a side).
 SCOPE = Scope.STATEMENTS
 
+#: bandit's own marker, as bandit reads it (the pipeline gives no removal credit where one is added).
+NOSEC = re.compile(r"#[ \t]*nosec\b", re.I)
 #: Comments that switch another tool's check off, with the tool's name for the message.
 _SUPPRESSION_COMMENTS = (
-    (re.compile(r"#[ \t]*nosec\b", re.I), "bandit's # nosec"),
+    (NOSEC, "bandit's # nosec"),
     (re.compile(r"#[ \t]*(?:flake8|ruff)[ \t]*:[ \t]*noqa\b", re.I), "file-wide # noqa"),
     (re.compile(r"#[ \t]*noqa\b", re.I), "# noqa"),
     (re.compile(r"#[ \t]*type:[ \t]*ignore\b"), "# type: ignore"),
@@ -96,7 +96,7 @@ def _comment_issues(lines: list[str], in_strings: set[int]) -> list[Issue]:
             continue
         if not (SUPPRESSION_MARKER.search(line) or _ELISION_HINT.search(line)):
             continue
-        comment = _comment_of(line)
+        comment = pysource.comment_of(line)
         if comment is None:
             continue
         for pattern, what in _SUPPRESSION_COMMENTS:
@@ -106,17 +106,6 @@ def _comment_issues(lines: list[str], in_strings: set[int]) -> list[Issue]:
         if _ELISION.search(comment.lstrip("#").strip()[:MAX_COMMENT]):
             issues.append(Issue("DR-S005", number, number, Severity.MEDIUM, "elision comment: code may have been left out here"))
     return issues
-
-
-def _comment_of(line: str) -> str | None:
-    """The comment on one line of code, read by Python's tokenizer (None: no comment)."""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(line.lstrip()).readline):
-            if token.type == tokenize.COMMENT:
-                return token.string
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return None  # an unclosed bracket ends the line's tokens; a comment would have come first
-    return None
 
 
 # -- the syntax tree ------------------------------------------------------------------------------

@@ -107,7 +107,11 @@ def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]
     lines = ["", paint("1", "Why: score components (0-100 each; - : shown, not scored)")]
     for component in sorted(components, key=lambda item: (-item.points, not item.reasons, item.name)):
         name = scoring.title(component.name)
-        reasons = [reason.message for reason in component.reasons if reason.points > 0] or ["nothing found"]
+        # Reasons that add no points are listed only when nothing else is: a component whose
+        # findings are all unscored (most smells) must not read "nothing found".
+        reasons = [reason.message for reason in component.reasons if reason.points > 0] or [
+            f"{reason.message} (not scored)" for reason in component.reasons
+        ] or ["nothing found"]
         score = f"{component.score:>3}" if component.weight > 0 else "  -"  # shown, not scored
         lines.append(f"  {name:<16}{score}  {_safe(reasons[0])}")
         lines += [f"  {'':<16}     {_safe(reason)}" for reason in reasons[1:MAX_REASONS]]
