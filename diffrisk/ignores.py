@@ -16,8 +16,10 @@ from dataclasses import replace
 from diffrisk import pysource, rules
 from diffrisk.model import FileAnalysis, Finding, Ignore, Severity, Suppressed
 
-#: Bounded, so a line of repeated "# diffrisk: ignore[" cannot make the search quadratic.
-_IGNORE = re.compile(r"#[ \t]*diffrisk:[ \t]*ignore\[(?P<rules>[^\]\n]{0,200})\](?P<rest>[^\n]{0,1000})", re.I)
+#: Bounded, so a line of repeated "# diffrisk: ignore[" cannot make the search quadratic.  The
+#: "#" starts the comment or follows a space (after code or another comment), so text that
+#: quotes the syntax, as in ``# diffrisk: ignore[...]``, is not an ignore.
+_IGNORE = re.compile(r"(?<![^ \t])#[ \t]*diffrisk:[ \t]*ignore\[(?P<rules>[^\]\n]{0,200})\](?P<rest>[^\n]{0,1000})", re.I)
 _BANDIT_ID = re.compile(r"^B\d{3}$")
 RULE = "DR-S009"
 #: Longer lines are data, not code a person wrote a comment on.

@@ -448,3 +448,13 @@ def test_ignores_in_ci_files_count_and_markdown_documentation_does_not(project: 
     assert [(item["finding"]["rule"], item["finding"]["path"], item["reason"]) for item in report["suppressed"]] == [
         ("DR-S007", ".github/workflows/ci.yml", "reviewed by the platform team"),
     ]
+
+
+def test_comments_that_quote_the_ignore_syntax_are_not_ignores(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write("shop/orders.py", (
+        "#: ``# diffrisk: ignore[...]`` comments are read by diffrisk\n"
+        "def total(items):\n    return sum(items)  # noqa: E501  # diffrisk: ignore[DR-S002] -- long on purpose\n"
+    ))
+    report = staged_report(capsys, project)
+    assert smells(report) == []
+    assert [(item["finding"]["rule"], item["finding"]["line"]) for item in report["suppressed"]] == [("DR-S002", 3)]
