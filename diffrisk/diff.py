@@ -126,6 +126,8 @@ class _Parser:
             header.kind = ChangeKind.RENAMED if key == "rename" else ChangeKind.COPIED
         elif line.startswith(("rename to ", "copy to ")):
             header.new_path = _unquote(line.split(" ", 2)[2], self.pos + 1)
+            # Either line names the change (hypothesis found a lone "rename to" read as an edit).
+            header.kind = ChangeKind.RENAMED if key == "rename" else ChangeKind.COPIED
         elif _SIMILARITY.match(line):
             match = _SIMILARITY.match(line)
             assert match is not None
@@ -273,24 +275,36 @@ def _finish(header: _FileHeader, line_number: int) -> FileChange:
             old_path = header.git_old
         if new_path is None and kind is not ChangeKind.DELETED:
             new_path = header.git_new
+    old_mode, new_mode = header.old_mode, header.new_mode
     if kind is ChangeKind.ADDED:
-        old_path = None
+        old_path, old_mode = None, None
     if kind is ChangeKind.DELETED:
-        new_path = None
+        new_path, new_mode = None, None
     if old_path is None and new_path is None:
         raise DiffParseError("cannot tell which file this diff is about", line_number)
+    if kind in (ChangeKind.RENAMED, ChangeKind.COPIED) and (old_path is None or new_path is None):
+        raise DiffParseError(f"{kind.value} file without both its old and its new name", line_number)
+    for path in (old_path, new_path):
+        if path is not None and _leaves_the_repository(path):
+            # git never writes such a path; git apply refuses one.  Nothing reads files by these
+            # paths, but reports and annotations must not point outside the repository either.
+            raise DiffParseError(f"unsafe path {path[:200]!r}: a diff's paths must stay inside the repository", line_number)
     return FileChange(
         old_path=old_path,
         new_path=new_path,
         kind=kind,
-        old_mode=header.old_mode,
-        new_mode=header.new_mode,
+        old_mode=old_mode,
+        new_mode=new_mode,
         old_blob=_no_zero_blob(header.old_blob),
         new_blob=_no_zero_blob(header.new_blob),
         similarity=header.similarity,
         is_binary=header.is_binary,
         hunks=tuple(header.hunks),
     )
+
+
+def _leaves_the_repository(path: str) -> bool:
+    return path.startswith("/") or ".." in path.split("/")
 
 
 def _no_zero_blob(blob: str | None) -> str | None:
