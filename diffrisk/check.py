@@ -32,7 +32,9 @@ def run(
     once); ``jobs`` processes may share a big diff's files."""
     loaded = sources.load_diff(request, repo, stdin)
     wanted = pipeline.files_needing_contents(loaded.diff, config)
-    contents, available = sources.load_contents(request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes)
+    contents, available = sources.load_contents(
+        request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes, loaded.target
+    )
     analyses = pipeline.analyze(loaded.diff, contents if available else None, config, jobs)
     if loaded.base is not None and config.analyzers.get("history", True):
         analyses = _with_history(repo, loaded.base, analyses)
@@ -117,7 +119,8 @@ def build_report(
 ) -> Report:
     analyses, suppressed = ignores.apply(analyses)
     policy = policy_for(config, authorship)
-    counted = [analysis for analysis in analyses if not (analysis.summary.skipped or "").startswith("excluded")]
+    # Excluded and generated files are shown, not scored.
+    counted = [analysis for analysis in analyses if not (analysis.summary.skipped or "").startswith(("excluded", "generated"))]
     metrics = size.measure([analysis.summary for analysis in counted], sum(a.lines_before for a in counted))
     parts = scoring.components(counted, metrics, config)
     score = scoring.total_score(parts)

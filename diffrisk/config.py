@@ -66,6 +66,8 @@ class Config:
     analyzers: Mapping[str, bool] = field(default_factory=lambda: {name: True for name in ANALYZER_NAMES})
     #: Files larger than this are not analysed (reported as skipped).
     max_file_bytes: int = 1_000_000
+    #: Analyse and score generated or minified Python (generated.py) instead of leaving it out.
+    analyze_generated: bool = False
     #: Where the configuration came from, for the report ("defaults" when nowhere).
     origin: str = "defaults"
     ai: AiPolicy = field(default_factory=AiPolicy)
@@ -73,7 +75,7 @@ class Config:
 
 _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
-    "critical_paths", "analyzers", "max_file_bytes", "ai",
+    "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai",
 )
 _AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer")
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -127,6 +129,7 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         critical_paths=_strings(table, "critical_paths", origin) if "critical_paths" in table else (),
         analyzers=_switches(table, origin, config.analyzers),
         max_file_bytes=_positive_int(table, "max_file_bytes", origin, config.max_file_bytes),
+        analyze_generated=_bool(table, "analyze_generated", origin, config.analyze_generated),
         ai=_ai_policy(table, origin, thresholds),
     )
 
@@ -161,7 +164,11 @@ def _strings(table: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...]
     value = table[key]
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         raise ConfigError(f"{origin}: {key} must be a list of non-empty strings (glob patterns)")
-    # Patterns are only ever matched against paths from the diff, never used to open files.
+    # Patterns are only ever matched against paths from the diff, never used to open files; one
+    # that climbs out of the repository can never match, and is most likely a mistake or a probe.
+    for item in value:
+        if ".." in item.replace("\\", "/").split("/"):
+            raise ConfigError(f"{origin}: {key}: pattern {item!r} names a place outside the repository; patterns match paths inside it")
     return tuple(value)
 
 
@@ -216,10 +223,22 @@ def _switches(table: Mapping[str, Any], origin: str, default: Mapping[str, bool]
     return switches
 
 
+#: The most max_file_bytes may allow: a parsed file takes about 37 bytes of memory per byte of
+#: source, so a configuration cannot make one file cost more than about 2 GB.
+MAX_FILE_BYTES_LIMIT = 50_000_000
+
+
 def _positive_int(table: Mapping[str, Any], key: str, origin: str, default: int) -> int:
     if key not in table:
         return default
     value = table[key]
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(f"{origin}: {key} must be a positive whole number, not {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_FILE_BYTES_LIMIT:
+        raise ConfigError(f"{origin}: {key} must be a whole number from 1 to {MAX_FILE_BYTES_LIMIT:,}, not {value!r}")
+    return value
+
+
+def _bool(table: Mapping[str, Any], key: str, origin: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{origin}: {key} must be true or false, not {value!r}")
     return value

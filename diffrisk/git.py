@@ -86,9 +86,9 @@ def _describe_failure(args: Sequence[str], stderr: bytes) -> str:
     return f"git {args[0]} failed: {message or 'no message'}"
 
 
-def try_run(repo: Repo, args: Sequence[str]) -> bytes | None:
+def try_run(repo: Repo, args: Sequence[str], stdin: bytes | None = None) -> bytes | None:
     """Run git; None when it fails (for questions whose answer may be 'no')."""
-    completed = _run(repo, args, None)
+    completed = _run(repo, args, stdin)
     return completed.stdout if completed.returncode == 0 else None
 
 
@@ -116,6 +116,8 @@ def resolve_commit(repo: Repo, rev: str) -> str:
     out = try_run(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
     if out:
         return out.decode().strip()
+    if not has_head(repo) and not try_run(repo, ["for-each-ref", "--count=1"]):
+        raise GitError(f"unknown revision {rev!r}: the repository has no commits yet (check staged changes with: diffrisk check)")
     raise GitError(f"unknown revision {rev!r}: {_hint(repo, 'check the name', 'fetch it')}")
 
 
@@ -132,12 +134,14 @@ def first_parent(repo: Repo, commit: str) -> str | None:
     return None
 
 
-def merge_base(repo: Repo, a: str, b: str) -> str:
+def merge_base(repo: Repo, a: str, b: str, names: tuple[str, str] | None = None) -> str:
+    """The best common ancestor of commits ``a`` and ``b``; ``names`` are what the user called them."""
     out = try_run(repo, ["merge-base", a, b])
     if out:
         return out.decode().strip()
-    hint = _hint(repo, "the two histories share no commit", "fetch the base's history")
-    raise GitError(f"no merge base between {a[:12]} and {b[:12]}: {hint}")
+    left, right = names or (a[:12], b[:12])
+    hint = _hint(repo, "the two histories share no commit", f"fetch the history of {left!r} and {right!r}")
+    raise GitError(f"no merge base between {left!r} and {right!r}: {hint}")
 
 
 def _hint(repo: Repo, usual: str, fetch: str) -> str:
@@ -198,6 +202,29 @@ def worktree() -> DiffCommand:
     return DiffCommand(("diff-files",))
 
 
+def attribute(repo: Repo, name: str, paths: Sequence[str], source: str | None, worktree: bool = False) -> dict[str, str]:
+    """The value of git attribute ``name`` for each path ("set", "unset", "unspecified" or a
+    string), as of commit ``source``, else of the work tree (``worktree``), else of the index.
+
+    git before 2.40 cannot read attributes from a commit (``--source``); there the index's
+    attributes stand in, which in a checkout of the commit (CI) are the same.
+    """
+    if not paths:
+        return {}
+    stdin = b"".join(path.encode("utf-8", "surrogateescape") + b"\0" for path in paths)
+    out = None
+    if source is not None:
+        out = try_run(repo, ["check-attr", "-z", "--stdin", f"--source={source}", name], stdin=stdin)
+    if out is None:
+        where = [] if worktree and source is None else ["--cached"]
+        out = try_run(repo, ["check-attr", "-z", "--stdin", *where, name], stdin=stdin)
+    fields = (out or b"").split(b"\0")
+    return {
+        fields[index].decode("utf-8", "surrogateescape"): fields[index + 2].decode("utf-8", "surrogateescape")
+        for index in range(0, len(fields) - 2, 3)
+    }
+
+
 def read_blobs(repo: Repo, blob_ids: Iterable[str], max_bytes: int) -> dict[str, bytes | None]:
     """Contents of the given blobs, keyed by the id asked for (abbreviated ids are fine).
 
@@ -206,7 +233,7 @@ def read_blobs(repo: Repo, blob_ids: Iterable[str], max_bytes: int) -> dict[str,
     wanted = sorted(set(blob_ids))
     if not wanted:
         return {}
-    sizes = _blob_sizes(repo, wanted)
+    sizes = blob_sizes(repo, wanted)
     readable = [blob for blob in wanted if _fits(sizes.get(blob), max_bytes)]
     contents: dict[str, bytes | None] = {blob: None for blob in wanted}
     if readable:
@@ -224,7 +251,8 @@ def _fits(size: int | None, max_bytes: int) -> bool:
     return size is not None and size <= max_bytes
 
 
-def _blob_sizes(repo: Repo, blob_ids: list[str]) -> dict[str, int | None]:
+def blob_sizes(repo: Repo, blob_ids: list[str]) -> dict[str, int | None]:
+    """The size in bytes of each blob; None for a missing object or one that is not a blob."""
     out = run(repo, ["cat-file", "--batch-check"], stdin="".join(f"{blob}\n" for blob in blob_ids).encode())
     sizes: dict[str, int | None] = {}
     for blob, line in zip(blob_ids, out.decode("utf-8", "replace").splitlines()):

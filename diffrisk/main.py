@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from diffrisk import __version__, git
+from diffrisk import __version__, git, sources
 from diffrisk.sources import DiffRequest, SourceKind
 
 if TYPE_CHECKING:
@@ -68,7 +68,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.fail_level is not None:
         # The command line wins over the configuration, the AI policy's fail level included.
         settings = replace(settings, fail_level=Level(args.fail_level), ai=replace(settings.ai, fail_level=None))
-    stdin = sys.stdin.buffer.read() if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
+    if args.analyze_generated:
+        settings = replace(settings, analyze_generated=True)
+    # Read one byte past the limit, so that sources can refuse an oversized patch.
+    stdin = sys.stdin.buffer.read(sources.MAX_PATCH_BYTES + 1) if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
     jobs = args.jobs or os.cpu_count() or 1
     report = check.run(request, repo, settings, stdin, declared=_declared_authorship(args), jobs=jobs)
     if args.link_base:
@@ -397,6 +400,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
     check.add_argument("--jobs", type=_positive, default=0, metavar="N",
                        help="processes for a big diff's files (default: the CPU count)")
+    check.add_argument("--analyze-generated", action="store_true",
+                       help="analyse and score generated or minified Python too (default: shown, not scored)")
     authored = check.add_mutually_exclusive_group()
     authored.add_argument("--ai", dest="ai", action="store_const", const=True, default=None,
                           help="treat the change as written by a coding agent (also: DIFFRISK_AI=1)")

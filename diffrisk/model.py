@@ -294,6 +294,9 @@ class FileSummary:
     is_test: bool
     #: Why the file was not analysed (binary, excluded, not UTF-8, ...); None when it was.
     skipped: str | None = None
+    #: Why the new version looks generated or minified (generated.py); None when it does not.
+    #: Such files are skipped unless ``analyze_generated`` is on.
+    generated: str | None = None
     #: True when only formatting and comments changed: the syntax tree is the same before and after.
     mechanical: bool = False
     #: Commits (and bug-fix commits among them) that changed the file in the year before the

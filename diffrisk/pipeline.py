@@ -7,12 +7,13 @@ isolation: a crash on one file is recorded as that file's failure and the others
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from diffrisk import fragments, ignores, imports, matching, pysource, rules, testchanges, units
+from diffrisk import fragments, generated, ignores, imports, matching, pysource, rules, testchanges, units
 from diffrisk.analyzers import ANALYZERS, smells
 from diffrisk.analyzers.scope import Scope
 from diffrisk.cache import DEFAULT_SIZE, BlobCache
@@ -174,15 +175,17 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
     if contents is None:
         return _analyze_fragments(change, config)
     old_text = None
-    if contents.old is not None and change.kind is not ChangeKind.COPIED:
+    if contents.old is not None and change.kind is not ChangeKind.COPIED and not _is_lfs_pointer(contents.old):
         try:
             old_text = pysource.decode(contents.old)
         except pysource.UndecodableSource:
             old_text = None  # the old side's state is not this change's doing; treat all as new
+    if _is_lfs_pointer(contents.new):
+        return _empty(_summary(change, "git LFS pointer: the contents are stored outside git"))
     if contents.new is None:
         if change.kind is ChangeKind.DELETED:
             return _FileWork(change, config, old_id=contents.old_id).run(old_text, None)
-        return _empty(_summary(change, "contents unavailable (larger than max_file_bytes, or missing)"))
+        return _empty(_summary(change, contents.unread or "contents missing from the repository"))
     try:
         new_text = pysource.decode(contents.new)
     except pysource.UndecodableSource as error:
@@ -192,8 +195,20 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
     if change.kind is ChangeKind.COPIED:
         # A copy is new code wherever it came from: review it as an added file.
         all_lines = set(range(1, pysource.line_count(new_text) + 1))
-        return _FileWork(change, config, added=all_lines, deleted=set(), new_id=contents.new_id).run(None, new_text)
-    return _FileWork(change, config, old_id=contents.old_id, new_id=contents.new_id).run(old_text, new_text)
+        work = _FileWork(change, config, added=all_lines, deleted=set(), new_id=contents.new_id)
+    else:
+        work = _FileWork(change, config, old_id=contents.old_id, new_id=contents.new_id)
+    work.generated_attribute = contents.generated
+    return work.run(old_text, new_text)
+
+
+#: The first line of every git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md);
+#: a pointer is smaller than 1,024 bytes.
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
+
+
+def _is_lfs_pointer(data: bytes | None) -> bool:
+    return data is not None and len(data) < 1024 and data.startswith(_LFS_POINTER)
 
 
 def _analyze_fragments(change: FileChange, config: Config) -> FileAnalysis:
@@ -215,12 +230,16 @@ class _Side:
         self.lines = source.text.split("\n")
 
     def unit_metrics(self, def_line: int) -> dict[str, float]:
-        return {
-            metric.name: metric.value
-            for result in self.results.values()
-            for metric in result.unit_metrics
-            if metric.def_line == def_line
-        }
+        return dict(self._metrics_by_line.get(def_line, {}))
+
+    @functools.cached_property
+    def _metrics_by_line(self) -> dict[int, dict[str, float]]:
+        """Each function's metrics by its ``def`` line, gathered once (not once per function)."""
+        by_line: dict[int, dict[str, float]] = {}
+        for result in self.results.values():
+            for metric in result.unit_metrics:
+                by_line.setdefault(metric.def_line, {})[metric.name] = metric.value
+        return by_line
 
     def file_metric(self, name: str) -> float | None:
         for result in self.results.values():
@@ -238,9 +257,9 @@ class _Side:
 
     def owner(self, issue: Issue) -> str | None:
         """The key of the innermost function, else class, holding the issue; None at module level."""
-        unit = pysource.innermost_unit(self.source.units, issue.line)
+        unit = self.source.unit_at(issue.line)
         if unit is None:
-            unit = pysource.innermost_unit(self.source.classes, issue.line)
+            unit = self.source.class_at(issue.line)
         return unit.key if unit is not None else None
 
 
@@ -269,6 +288,9 @@ class _FileWork:
         self.notes: list[str] = []
         self.new_imports: tuple[tuple[int, str], ...] = ()
         self.ignores: tuple[Ignore, ...] = ()
+        #: What ``linguist-generated`` says (None: not set), and why the file looks generated.
+        self.generated_attribute: bool | None = None
+        self.generated: str | None = None
 
     def run(self, old_text: str | None, new_text: str | None) -> FileAnalysis:
         old_source = self._parse_old(old_text)
@@ -279,10 +301,17 @@ class _FileWork:
             # Python ends a line at a lone CR; git does not: the diff would not show the code Python runs.
             line = pysource.line_count(new_text.split("\r")[0] + "x")
             return self.whole_file_finding("DR-E002", line, "lone CR line endings: git and Python see different lines", pysource.line_count(new_text))
+        self.generated = self._generated_banner(new_text)
+        if self.generated is not None and not self.config.analyze_generated:
+            return self._skip_generated()
         try:
             new_source = _parse(self.path, new_text, self.new_id)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return self._unparsable(error, new_text)
+        if self.generated is None and self.generated_attribute is None and generated.may_be_minified(new_text):
+            self.generated = generated.minified(new_text, pysource.string_lines(new_source.tree))
+            if self.generated is not None and not self.config.analyze_generated:
+                return self._skip_generated()
         if old_source is not None and is_mechanical(old_source, new_source, self.deleted, self.added):
             return self._result((), (), None, None, lines_before, mechanical=True)
         pairs = units.pair_functions(old_source, new_source, self.added, self.deleted)
@@ -298,6 +327,16 @@ class _FileWork:
         self.new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, self.added))
         self.ignores = ignores.find(self.path, enumerate(new.lines, start=1), self.added, new_source.tree)
         return self._result(findings, changes, mi_before, new.file_metric(MAINTAINABILITY_INDEX), lines_before, mechanical=False)
+
+    def _generated_banner(self, text: str) -> str | None:
+        """Why the new version is generated, by its attribute or its header (generated.py)."""
+        if self.generated_attribute is not None:
+            return "marked linguist-generated in .gitattributes" if self.generated_attribute else None
+        return generated.banner(text)
+
+    def _skip_generated(self) -> FileAnalysis:
+        summary = replace(_summary(self.change, f"generated: {self.generated}"), generated=self.generated)
+        return _empty(summary)
 
     def _weakened_tests(self, old: PythonSource, new: PythonSource | None, pairs: Mapping[str, str]) -> list[Finding]:
         """DR-S003 for what the change took away from the tests (testchanges.py)."""
@@ -319,6 +358,7 @@ class _FileWork:
     ) -> FileAnalysis:
         summary = replace(
             _summary(self.change, None, mechanical, added=len(self.added)),
+            generated=self.generated,
             maintainability_before=mi_before,
             maintainability_after=mi_after,
         )
@@ -349,7 +389,12 @@ class _FileWork:
         line_count = pysource.line_count(text)
         if isinstance(error, SyntaxError):
             line = min(max(error.lineno or 1, 1), line_count)
-            return self.whole_file_finding("DR-E001", line, f"does not parse: {error.msg} (line {error.lineno})", line_count)
+            python2 = pysource.python2_syntax(error)
+            if python2 is not None:
+                message = f"does not parse as Python 3: Python 2 syntax ({python2}, line {error.lineno}); diffrisk analyses Python 3 only"
+            else:
+                message = f"does not parse: {error.msg} (line {error.lineno})"
+            return self.whole_file_finding("DR-E001", line, message, line_count)
         line = min(self.added) if self.added else 1
         return self.whole_file_finding("DR-E001", line, "does not parse: nested too deeply for Python's parser", line_count)
 

@@ -26,7 +26,8 @@ RULES = {
         Rule("DR-E001", "complexity", "changed Python that does not parse or decode", 1.0,
              "The new version of the file is not valid Python (or not valid text in its declared encoding). "
              "Nothing else can be measured, the code cannot run as written, and a reader cannot trust the "
-             "diff to show what runs. Sets the level to at least L2."),
+             "diff to show what runs. Python 2 code is named as such (diffrisk analyses Python 3). Sets the "
+             "level to at least L2."),
         Rule("DR-E002", "complexity", "lone CR line endings: git and Python see different lines", 1.0,
              "Python ends a line at a lone carriage return; git and most diff viewers do not. Code after a "
              "lone CR runs but does not show in the diff as its own line, which can hide code from review. "

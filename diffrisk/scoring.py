@@ -254,23 +254,26 @@ def hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
     unit that holds it (a method, not also its class)."""
     spots = []
     for analysis in analyses:
+        owners = {side: _owners(analysis.units, side) for side in ("old", "new")}
         owned: dict[int, list[Finding]] = {}
         for finding in analysis.findings:
-            owner = _owner(finding, analysis.units)
+            owner = owners["old" if finding.removed else "new"].get(finding.line)
             if owner is not None:
                 owned.setdefault(owner, []).append(finding)
         spots += [_hotspot(unit, owned.get(index, [])) for index, unit in enumerate(analysis.units)]
     return tuple(sorted(spots, key=lambda spot: (-spot.risk, -(spot.added + spot.deleted), spot.path, spot.line, spot.name)))
 
 
-def _owner(finding: Finding, units: Sequence[UnitChange]) -> int | None:
-    """Index of the innermost unit holding the finding, on the finding's side."""
-    side = "old" if finding.removed else "new"
-    holding = [
-        (unit.line, -unit.end_line, index) for index, unit in enumerate(units)
-        if unit.side == side and unit.line <= finding.line <= unit.end_line
-    ]
-    return max(holding)[2] if holding else None
+def _owners(units: Sequence[UnitChange], side: str) -> dict[int, int]:
+    """For each line of ``side``, the index of the innermost unit holding it: of the units that
+    do, the one starting last, then ending first.  Built once per file, so that a file of
+    thousands of functions and findings is not searched once per finding."""
+    ranked = sorted((unit.line, -unit.end_line, index) for index, unit in enumerate(units) if unit.side == side)
+    owners: dict[int, int] = {}
+    for line, negative_end, index in ranked:
+        for number in range(line, -negative_end + 1):
+            owners[number] = index
+    return owners
 
 
 def _hotspot(unit: UnitChange, inside: Sequence[Finding]) -> Hotspot:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from diffrisk import diff as diff_parser
-from diffrisk import git
+from diffrisk import generated, git
 from diffrisk.errors import GitError, UsageError
 from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
 from diffrisk.paths import is_python
@@ -43,6 +43,10 @@ class FileContents:
     #: Full blob ids of the two sides, when the bytes are exactly those blobs (for caching).
     old_id: str | None = None
     new_id: str | None = None
+    #: Why ``new`` is None although the file has a new side (too big, missing object).
+    unread: str | None = None
+    #: The ``linguist-generated`` attribute: True or False when set either way, else None.
+    generated: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -104,14 +108,23 @@ def _patch_description(value: str | None) -> str:
     return "patch from standard input" if value in (None, "-") else f"patch {value}"
 
 
+#: The largest patch read (a hostile or runaway patch must not exhaust memory: its parsed lines
+#: take about ten times its size).  A million-line diff is about 50 MB.
+MAX_PATCH_BYTES = 64 * 1024 * 1024
+
+
 def _read_patch(path: str, stdin: bytes) -> bytes:
     if path == "-":
-        return stdin
-    try:
-        with open(path, "rb") as patch:
-            return patch.read()
-    except OSError as error:
-        raise UsageError(f"cannot read diff file {path!r}: {error.strerror}") from None
+        data = stdin
+    else:
+        try:
+            with open(path, "rb") as patch:
+                data = patch.read(MAX_PATCH_BYTES + 1)
+        except OSError as error:
+            raise UsageError(f"cannot read diff file {path!r}: {error.strerror}") from None
+    if len(data) > MAX_PATCH_BYTES:
+        raise UsageError(f"the patch is larger than {MAX_PATCH_BYTES:,} bytes: give a smaller diff")
+    return data
 
 
 def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, str, str | None, str | None]:
@@ -130,7 +143,7 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
         return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent, commit
     if request.kind is SourceKind.BASE:
         head = git.resolve_commit(repo, "HEAD")
-        base = git.merge_base(repo, git.resolve_commit(repo, value), head)
+        base = git.merge_base(repo, git.resolve_commit(repo, value), head, (value, "HEAD"))
         return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}", base, head
     old, new = _split_range(repo, value)
     return git.trees(old, new), f"range {value}", old, new
@@ -141,7 +154,7 @@ def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:
     if "..." in value:
         left, right = value.split("...", 1)
         new = git.resolve_commit(repo, right or "HEAD")
-        return git.merge_base(repo, git.resolve_commit(repo, left or "HEAD"), new), new
+        return git.merge_base(repo, git.resolve_commit(repo, left or "HEAD"), new, (left or "HEAD", right or "HEAD")), new
     if ".." in value:
         left, right = value.split("..", 1)
         return git.resolve_commit(repo, left or "HEAD"), git.resolve_commit(repo, right or "HEAD")
@@ -149,7 +162,8 @@ def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:
 
 
 def load_contents(
-    request: DiffRequest, repo: git.Repo, diff: Diff, wanted: frozenset[int], in_repo: bool, max_bytes: int
+    request: DiffRequest, repo: git.Repo, diff: Diff, wanted: frozenset[int], in_repo: bool, max_bytes: int,
+    target: str | None = None,
 ) -> tuple[dict[int, FileContents], bool]:
     """Read both sides of the files whose index is in ``wanted``.
 
@@ -173,10 +187,56 @@ def load_contents(
         else:
             new = blobs.get(change.new_blob) if change.new_blob else None
         contents[index] = FileContents(old, new, _full_id(change.old_blob), new_id)
+    contents = _explain_unread(repo, request, changes, contents, max_bytes)
+    contents = _with_generated_attribute(repo, request, changes, contents, target)
     if request.kind is SourceKind.DIFF_FILE:
         if not all(_agrees(diff.files[index], found) for index, found in contents.items()):
             return {}, False
     return contents, True
+
+
+def _explain_unread(
+    repo: git.Repo, request: DiffRequest, changes: dict[int, FileChange], contents: dict[int, FileContents], max_bytes: int
+) -> dict[int, FileContents]:
+    """Say why a file's new side could not be read: the report must not just call it unavailable."""
+    unread = [index for index, found in contents.items() if found.new is None and changes[index].new_path is not None]
+    if not unread:
+        return contents
+    if request.kind is SourceKind.WORKTREE:
+        root = _work_tree(repo)
+        sizes = {index: _worktree_size(root, changes[index].new_path or "") for index in unread}
+    else:
+        blobs = git.blob_sizes(repo, sorted({changes[index].new_blob or "" for index in unread} - {""}))
+        sizes = {index: blobs.get(changes[index].new_blob or "") for index in unread}
+    explained = dict(contents)
+    for index in unread:
+        size = sizes[index]
+        why = f"larger than max_file_bytes ({size:,} > {max_bytes:,} bytes)" if size is not None and size > max_bytes else "contents missing from the repository"
+        explained[index] = replace(contents[index], unread=why)
+    return explained
+
+
+def _with_generated_attribute(
+    repo: git.Repo, request: DiffRequest, changes: dict[int, FileChange], contents: dict[int, FileContents], target: str | None
+) -> dict[int, FileContents]:
+    """Add what ``linguist-generated`` says of each file, as of the change's new side."""
+    paths = {index: change.new_path for index, change in changes.items() if change.new_path is not None}
+    values = git.attribute(repo, "linguist-generated", sorted(set(paths.values())), target, request.kind is SourceKind.WORKTREE)
+    marked = dict(contents)
+    for index, path in paths.items():
+        flag = generated.from_attribute(values.get(path, "unspecified"))
+        if flag is not None:
+            marked[index] = replace(contents[index], generated=flag)
+    return marked
+
+
+def _worktree_size(root: str, path: str) -> int | None:
+    if _outside(root, path):
+        return None
+    try:
+        return os.lstat(os.path.join(root, path)).st_size
+    except OSError:
+        return None
 
 
 def _full_id(blob: str | None) -> str | None:
@@ -220,11 +280,16 @@ def _work_tree(repo: git.Repo) -> str:
     return os.path.realpath(top)
 
 
+def _outside(root: str, path: str) -> bool:
+    """True for a path that would leave the work tree (absolute, ``..``, or through a symlink)."""
+    return os.path.isabs(path) or not os.path.realpath(os.path.join(root, path)).startswith(root + os.sep)
+
+
 def _read_worktree(root: str, path: str, max_bytes: int) -> bytes | None:
     """Read a work-tree file, refusing paths that would leave the work tree."""
-    full = os.path.realpath(os.path.join(root, path))
-    if os.path.isabs(path) or not full.startswith(root + os.sep):
+    if _outside(root, path):
         return None
+    full = os.path.realpath(os.path.join(root, path))
     try:
         if os.path.islink(os.path.join(root, path)) or os.path.getsize(full) > max_bytes:
             return None

@@ -131,14 +131,14 @@ def touched(
         return functions[key][2]
 
     for line in added:
-        unit = pysource.innermost_unit(new.units, line)
+        unit = new.unit_at(line)
         if unit is not None:
             function(unit.key).added += 1
         elif (block := _block(new, line)) is not None:
             blocks.setdefault(block, Touch()).added += 1
     anchors = deleted_anchors(change)
     for line in deleted:
-        old_unit = pysource.innermost_unit(old.units, line) if old else None
+        old_unit = old.unit_at(line) if old else None
         if old_unit is not None and old_unit.key in pairs:
             function(pairs[old_unit.key]).deleted += 1
         elif old_unit is not None:
@@ -151,21 +151,22 @@ def touched(
 def _count_deleted_module_line(new: PythonSource, anchor: int, blocks: dict[tuple[int, int, str | None], Touch]) -> None:
     """A deleted module-level line counts for the block now at its place, or for the spot itself."""
     block = _block(new, anchor)
-    if block is None or (block[2] is None and pysource.innermost_unit(new.units, anchor) is not None):
+    if block is None or (block[2] is None and new.unit_at(anchor) is not None):
         block = (anchor, anchor, None)  # it stood right before a function: name the spot, not the function
     blocks.setdefault(block, Touch()).deleted += 1
 
 
 def _block(source: PythonSource, line: int) -> tuple[int, int, str | None] | None:
     """The top-level statement holding ``line`` as a block, or None between statements."""
-    for (start, end), class_name in zip(source.top_level, source.top_level_classes):
-        if start <= line <= end:
-            return start, end, class_name
-    return None
+    index = source.statement_at(line)
+    if index is None or index >= len(source.top_level_classes):
+        return None
+    start, end = source.top_level[index]
+    return start, end, source.top_level_classes[index]
 
 
 def _in_statement(source: PythonSource, line: int) -> bool:
-    return any(start <= line <= end for start, end in source.top_level)
+    return source.statement_at(line) is not None
 
 
 def merge_blocks(source: PythonSource, blocks: Mapping[tuple[int, int, str | None], Touch]) -> list[tuple[int, int, str | None, Touch]]:

@@ -210,8 +210,8 @@ def test_units_include_decorators_and_nesting() -> None:
         ("Outer.Inner.method", 12, 12, 13),
         ("conditional", 16, 16, 17),
     ]
-    assert pysource.innermost_unit(parsed.units, 7).qualname == "top.nested"  # type: ignore[union-attr]
-    assert pysource.innermost_unit(parsed.units, 10) is None
+    assert parsed.unit_at(7).qualname == "top.nested"  # type: ignore[union-attr]
+    assert parsed.unit_at(10) is None
 
 
 def test_decode_honours_bom_and_encoding_cookie() -> None:

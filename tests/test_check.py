@@ -121,7 +121,7 @@ def test_pure_rename_is_l0(base_repo: Repo, capsys: pytest.CaptureFixture[str]) 
     assert report["score"] == 0
     assert report["files"] == [{
         "path": "app/runner.py", "old_path": "app/run.py", "status": "renamed", "added": 0, "deleted": 0,
-        "is_python": True, "is_test": False, "skipped": None, "mechanical": False,
+        "is_python": True, "is_test": False, "skipped": None, "generated": None, "mechanical": False,
         "prior_changes": 1, "prior_fixes": 0, "maintainability_before": None, "maintainability_after": None,
     }]
 
@@ -559,12 +559,13 @@ def test_encoding_cookie_files_are_analysed(base_repo: Repo, capsys: pytest.Capt
 
 
 def test_deep_but_valid_expression_does_not_crash(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    base_repo.write("a.py", "X = " + "+".join(["1"] * 1500) + "\n")
+    # One term a line: on one line it would be minified (generated.py), and not analysed at all.
+    base_repo.write("a.py", "X = (\n" + "\n+ ".join(["1"] * 1500) + "\n)\n")
     base_repo.commit("deep")
-    base_repo.write("a.py", "X = " + "+".join(["2"] * 1500) + "\n")
+    base_repo.write("a.py", "X = (\n" + "\n+ ".join(["2"] * 1500) + "\n)\n")
     base_repo.stage()
     code, report = run_json(capsys, "-C", str(base_repo.path))
-    assert (code, report["failures"]) == (0, [])
+    assert (code, report["failures"], report["level"]) == (1, [], "L3")  # 1,500 changed lines
     assert report["notes"] == [
         f"a.py: {analyzer} skipped: the syntax tree nests 1502 levels deep"
         for analyzer in ("complexity", "security", "readability", "smells")

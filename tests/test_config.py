@@ -47,7 +47,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, ai"),
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
@@ -57,7 +57,9 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
         ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability, smells, history"),
-        ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a positive whole number, not 0"),
+        ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 0"),
+        ({"max_file_bytes": 10**12}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 1000000000000"),
+        ({"analyze_generated": "yes"}, "x.toml: analyze_generated must be true or false, not 'yes'"),
         ({"ai": {"raise_level": 4}}, "x.toml: ai.raise_level must be a whole number from 0 to 3, not 4"),
         ({"ai": {"require_trailer": "Reviewed by"}}, "x.toml: ai.require_trailer must be a trailer name such as \"Reviewed-by\", not 'Reviewed by'"),
         ({"ai": {"thresholds": {"L1": 50}}}, "x.toml: ai: thresholds must rise: L1 < L2 < L3, not (50, 40, 70)"),
