@@ -51,7 +51,7 @@ def _format_file(change: FileChange) -> str:
         out.append(f"index {change.old_blob or '0000000'}..{change.new_blob or '0000000'}")
     if change.is_binary:
         out.append(f"Binary files {_side('a/', change.old_path)} and {_side('b/', change.new_path)} differ")
-    elif change.hunks or unmarked:
+    if (change.hunks and not change.is_binary) or unmarked:
         out += [f"--- {_side('a/', change.old_path)}", f"+++ {_side('b/', change.new_path)}"]
         for hunk in change.hunks:
             out += _format_hunk(hunk)
