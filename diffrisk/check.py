@@ -9,7 +9,7 @@ from dataclasses import replace
 from diffrisk import changesmells, churn, commits, dependencies, git, ignores, pipeline, provenance, rules, scoring, sources
 from diffrisk.analyzers import size
 from diffrisk.config import Config
-from diffrisk.model import Authorship, FileAnalysis, Finding, Level, Report, Severity, Verdict
+from diffrisk.model import Authorship, Diff, FileAnalysis, Finding, Level, Report, Severity, Verdict
 from diffrisk.paths import Patterns
 from diffrisk.sources import DiffRequest, SourceKind
 
@@ -26,6 +26,7 @@ def run(
     environ: Mapping[str, str] | None = None,
     authorship: Authorship | None = None,
     jobs: int = 1,
+    diff: Diff | None = None,
 ) -> Report:
     """Score the change ``request`` names.  ``declared`` is what --ai/--no-ai/DIFFRISK_AI said;
     ``authorship``, when given, is taken as known (``diffrisk log`` reads it for many commits at
@@ -46,7 +47,7 @@ def run(
     metas = commits.read(repo, loaded.base, loaded.target, request.kind is SourceKind.COMMIT) if loaded.target and not known else []
     if authorship is None:
         authorship = _authorship(request, metas, declared, os.environ if environ is None else environ, config)
-    report = build_report(analyses, loaded.description, available or not wanted, config, authorship)
+    report = build_report(analyses, loaded.description, available or not wanted, config, authorship, diff=loaded.diff)
     who = commits.accepted_by(metas)
     return accept(report, who) if who else report
 
@@ -116,6 +117,7 @@ def build_report(
     config: Config,
     authorship: Authorship | None = None,
     jobs: int = 1,
+    diff: Diff | None = None,
 ) -> Report:
     analyses, suppressed = ignores.apply(analyses)
     policy = policy_for(config, authorship)
@@ -149,6 +151,7 @@ def build_report(
         failures=tuple(failure for analysis in analyses for failure in analysis.failures),
         suppressed=suppressed,
         authorship=authorship,
+        diff=diff,
     )
 
 

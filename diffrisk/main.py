@@ -388,7 +388,7 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--diff-file", metavar="PATH", help="a patch file, or - for standard input")
     check.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
     check.add_argument(
-        "--format", choices=("text", "json", "github", "markdown", "sarif", "rdjson", "gitlab"), default="text",
+        "--format", choices=("text", "json", "github", "markdown", "sarif", "rdjson", "gitlab", "html"), default="text",
         help="output format on standard output (default: text)",
     )
     check.add_argument(

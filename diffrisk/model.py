@@ -446,6 +446,8 @@ class Report:
     #: Findings silenced by ``# diffrisk: ignore[...]`` comments, with their reasons.
     suppressed: tuple[Suppressed, ...] = field(default=())
     authorship: Authorship | None = None
+    #: The diff itself, for formats that show it (html); None where it was not kept.
+    diff: Diff | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ class Formatter(Protocol):
 #: Format name -> module in this package.
 _MODULES = {
     "text": "text", "json": "json_format", "github": "github", "markdown": "markdown", "sarif": "sarif",
-    "rdjson": "rdjson", "gitlab": "gitlab",
+    "rdjson": "rdjson", "gitlab": "gitlab", "html": "html",
 }
 
 
