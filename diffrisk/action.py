@@ -54,6 +54,8 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         args += ["--fail-level", env["DIFFRISK_FAIL_LEVEL"]]
     if env.get("DIFFRISK_SARIF"):
         args += ["-o", f"sarif={env['DIFFRISK_SARIF']}"]
+    if env.get("DIFFRISK_HTML"):
+        args += ["-o", f"html={env['DIFFRISK_HTML']}"]
     head = git.try_run(repo, ["rev-parse", "HEAD"])
     if head and env.get("GITHUB_REPOSITORY"):
         server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")

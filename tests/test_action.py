@@ -117,6 +117,7 @@ def environment(checkout: Path, tmp_path: Path, api: str, fork: bool = False) ->
         "GITHUB_EVENT_PATH": str(event), "GITHUB_API_URL": api, "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
         "GITHUB_OUTPUT": str(tmp_path / "output.txt"), "RUNNER_TEMP": str(tmp_path), "DIFFRISK_COMMENT": "true",
         "DIFFRISK_TOKEN": "t0ken", "DIFFRISK_SARIF": str(tmp_path / "diffrisk.sarif"),
+        "DIFFRISK_HTML": str(tmp_path / "diffrisk-report.html"),
     }
 
 
@@ -131,6 +132,8 @@ def test_pull_request_run_annotates_summarises_and_keeps_one_comment(
     assert outputs.startswith("level=L2\nscore=") and outputs.endswith("\nai-authored=false\n")
     assert (tmp_path / "summary.md").read_text().startswith("<!-- diffrisk -->\n## ")
     assert json.loads((tmp_path / "diffrisk.sarif").read_text())["version"] == "2.1.0"
+    html = (tmp_path / "diffrisk-report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and '<li class="hotspot" id="hotspot-1"><a href="#file-1-n' in html
     assert [method for method, _ in _GitHub.calls] == ["GET", "POST"]
     assert _GitHub.calls[1][1] == "/repos/owner/project/issues/7/comments"
     assert action.main(env) == 1
