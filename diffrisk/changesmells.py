@@ -101,7 +101,7 @@ def copy_paste(diff: Diff, analyses: Sequence[FileAnalysis]) -> list[Finding]:
     first_seen: dict[tuple[str, ...], tuple[str, int]] = {}
     repeats: list[tuple[str, int, int, str, int]] = []
     for change, analysis in zip(diff.files, analyses):
-        if not is_python(change.path) or analysis.summary.skipped or analysis.summary.mechanical:
+        if not is_python(change.path) or analysis.summary.skipped or analysis.summary.mechanical or analysis.summary.generated:
             continue
         for run in _added_runs(change):
             for start in range(len(run) - COPY_LINES + 1):
@@ -203,7 +203,7 @@ def untested(diff: Diff, analyses: Sequence[FileAnalysis]) -> list[Finding]:
     code = [
         analysis.summary for analysis in analyses
         if analysis.summary.is_python and not analysis.summary.is_test and not analysis.summary.skipped
-        and not analysis.summary.mechanical
+        and not analysis.summary.mechanical and not analysis.summary.generated
     ]
     added = sum(summary.added for summary in code)
     if added < UNTESTED_LINES or any(analysis.summary.is_test for analysis in analyses):

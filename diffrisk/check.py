@@ -121,9 +121,10 @@ def build_report(
 ) -> Report:
     analyses, suppressed = ignores.apply(analyses)
     policy = policy_for(config, authorship)
-    # Excluded and generated files are shown, not scored.
-    counted = [analysis for analysis in analyses if not (analysis.summary.skipped or "").startswith(("excluded", "generated"))]
-    metrics = size.measure([analysis.summary for analysis in counted], sum(a.lines_before for a in counted))
+    counted = [analysis for analysis in analyses if not (analysis.summary.skipped or "").startswith("excluded")]
+    # Generated files keep their security findings and critical paths, not their size.
+    sized = [analysis for analysis in counted if analysis.summary.generated is None or config.analyze_generated]
+    metrics = size.measure([analysis.summary for analysis in sized], sum(a.lines_before for a in sized))
     parts = scoring.components(counted, metrics, config)
     score = scoring.total_score(parts)
     level, level_reasons = _level(score, counted, policy)

@@ -21,6 +21,8 @@ _SIMILARITY = re.compile(r"(?:dis)?similarity index (\d+)%$")
 # The date ``diff -u`` writes after a ---/+++ path, e.g. "2026-01-01 00:00:00.000000000 +0000".
 _EPOCH_CANDIDATE = re.compile(r"\t(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.0*)? ([+-]\d{4})$")
 _DEV_NULL = "/dev/null"
+#: No real file has more lines than this (git itself refuses far smaller files as text).
+MAX_LINE_NUMBER = 10_000_000
 # git's own prefixes ("a/", "b/") and diff.mnemonicPrefix's (commit, index, worktree, object).
 _PREFIXES = ("a/", "b/", "c/", "i/", "w/", "o/", "1/", "2/")
 _C_ESCAPES = {
@@ -215,6 +217,9 @@ class _Parser:
         old_start, new_start = int(match.group(1)), int(match.group(3))
         old_count = 1 if match.group(2) is None else int(match.group(2))
         new_count = 1 if match.group(4) is None else int(match.group(4))
+        if max(old_start, new_start) > MAX_LINE_NUMBER:
+            # A 60-byte patch must not make the analysis build a file of a billion lines.
+            raise DiffParseError(f"hunk starts beyond line {MAX_LINE_NUMBER:,}", header_line)
         self.pos += 1
         lines = self._hunk_body(old_start, old_count, new_start, new_count, header_line)
         return Hunk(old_start, old_count, new_start, new_count, match.group(5), tuple(lines))
@@ -284,6 +289,8 @@ def _finish(header: _FileHeader, line_number: int) -> FileChange:
         raise DiffParseError("cannot tell which file this diff is about", line_number)
     if kind in (ChangeKind.RENAMED, ChangeKind.COPIED) and (old_path is None or new_path is None):
         raise DiffParseError(f"{kind.value} file without both its old and its new name", line_number)
+    if header.is_binary and header.hunks:
+        raise DiffParseError("a binary file's diff has text hunks", line_number)
     for path in (old_path, new_path):
         if path is not None and _leaves_the_repository(path):
             # git never writes such a path; git apply refuses one.  Nothing reads files by these
@@ -399,7 +406,7 @@ def _unquote(path: str, line_number: int) -> str:
         if escape in _C_ESCAPES:
             out.append(_C_ESCAPES[escape])
             index += 2
-        elif re.fullmatch(r"[0-7]{3}", body[index + 1: index + 4]):
+        elif re.fullmatch(r"[0-3][0-7]{2}", body[index + 1: index + 4]):
             out.append(int(body[index + 1: index + 4], 8))
             index += 4
         else:

@@ -9,7 +9,9 @@ uses a temporary one) and must be honoured.
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -206,23 +208,40 @@ def attribute(repo: Repo, name: str, paths: Sequence[str], source: str | None, w
     """The value of git attribute ``name`` for each path ("set", "unset", "unspecified" or a
     string), as of commit ``source``, else of the work tree (``worktree``), else of the index.
 
-    git before 2.40 cannot read attributes from a commit (``--source``); there the index's
-    attributes stand in, which in a checkout of the commit (CI) are the same.
+    Paths are relative to the repository's top level, where git is run.  git before 2.40
+    cannot read attributes from a commit (``--source``); there the commit's tree is read into
+    a temporary index and asked instead, so that nothing staged or checked out stands in.
     """
     if not paths:
         return {}
+    top = toplevel(repo)
+    at_top = Repo(cwd=top) if top is not None else repo
     stdin = b"".join(path.encode("utf-8", "surrogateescape") + b"\0" for path in paths)
-    out = None
-    if source is not None:
-        out = try_run(repo, ["check-attr", "-z", "--stdin", f"--source={source}", name], stdin=stdin)
-    if out is None:
-        where = [] if worktree and source is None else ["--cached"]
-        out = try_run(repo, ["check-attr", "-z", "--stdin", *where, name], stdin=stdin)
+    command = ["check-attr", "-z", "--stdin"]
+    if source is None:
+        out = try_run(at_top, [*command, *([] if worktree else ["--cached"]), name], stdin=stdin)
+    else:
+        out = try_run(at_top, [*command, f"--source={source}", name], stdin=stdin)
+        if out is None:
+            out = _attribute_from_tree(at_top, command, name, source, stdin)
     fields = (out or b"").split(b"\0")
     return {
         fields[index].decode("utf-8", "surrogateescape"): fields[index + 2].decode("utf-8", "surrogateescape")
         for index in range(0, len(fields) - 2, 3)
     }
+
+
+def _attribute_from_tree(repo: Repo, command: list[str], name: str, commit: str, stdin: bytes) -> bytes | None:
+    with tempfile.TemporaryDirectory(prefix="diffrisk-") as folder:
+        index = os.path.join(folder, "index")
+        environment = {**os.environ, "GIT_INDEX_FILE": index}
+        read = subprocess.run(repo.command(["read-tree", commit]), capture_output=True, check=False, env=environment)
+        if read.returncode != 0:
+            return None
+        completed = subprocess.run(
+            repo.command([*command, "--cached", name]), input=stdin, capture_output=True, check=False, env=environment
+        )
+        return completed.stdout if completed.returncode == 0 else None
 
 
 def read_blobs(repo: Repo, blob_ids: Iterable[str], max_bytes: int) -> dict[str, bytes | None]:

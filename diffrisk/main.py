@@ -349,7 +349,13 @@ def _use_color(choice: str, output: str | None) -> bool:
 def _write(text: str, path: str | None) -> None:
     if path is None:
         try:
-            sys.stdout.write(text)
+            try:
+                sys.stdout.write(text)
+            except UnicodeEncodeError:
+                # A terminal or pipe that is not UTF-8 (PYTHONIOENCODING=latin-1): write the
+                # characters it cannot hold as escapes rather than fail.
+                encoding = sys.stdout.encoding or "ascii"
+                sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
             sys.stdout.flush()
         except BrokenPipeError:
             # The reader (head, a pager) stopped early; the verdict and exit code still stand.

@@ -47,6 +47,8 @@ _SYMLINK, _SUBMODULE = "120000", "160000"
 #: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
 MAX_TREE_DEPTH = 400
 _NOT_PYTHON = "not Python"
+#: Without the file's contents, hunks further into a file than this are not analysed.
+MAX_FRAGMENT_LINE = 200_000
 
 
 def files_needing_contents(diff: Diff, config: Config) -> frozenset[int]:
@@ -207,12 +209,25 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
 
 
+def _generated_by_contents(text: str, source: PythonSource | None) -> str | None:
+    why = generated.banner(text)
+    if why is None and source is not None and generated.may_be_minified(text):
+        why = generated.minified(text, pysource.string_lines(source.tree))
+    return why
+
+
 def _is_lfs_pointer(data: bytes | None) -> bool:
     return data is not None and len(data) < 1024 and data.startswith(_LFS_POINTER)
 
 
 def _analyze_fragments(change: FileChange, config: Config) -> FileAnalysis:
     """Without file contents, analyse the hunks' own lines placed at their line numbers."""
+    last = max((hunk.new_start + hunk.new_count for hunk in change.hunks), default=0)
+    if last > MAX_FRAGMENT_LINE:
+        # Placing the lines means padding the text to that line: bounded, as a hostile patch's
+        # "@@ -1 +9999999 @@" must not cost minutes.
+        note = f"{change.path}: only a fragment is available, and it reaches beyond line {MAX_FRAGMENT_LINE:,}"
+        return _empty(_summary(change, "fragment too far into the file to analyse alone"), (note,))
     old_text = None if change.kind is ChangeKind.ADDED else fragments.side_text(change, LineKind.DELETED)
     new_text = None if change.kind is ChangeKind.DELETED else fragments.side_text(change, LineKind.ADDED)
     if change.kind is not ChangeKind.DELETED and new_text is None:
@@ -301,17 +316,11 @@ class _FileWork:
             # Python ends a line at a lone CR; git does not: the diff would not show the code Python runs.
             line = pysource.line_count(new_text.split("\r")[0] + "x")
             return self.whole_file_finding("DR-E002", line, "lone CR line endings: git and Python see different lines", pysource.line_count(new_text))
-        self.generated = self._generated_banner(new_text)
-        if self.generated is not None and not self.config.analyze_generated:
-            return self._skip_generated()
         try:
             new_source = _parse(self.path, new_text, self.new_id)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return self._unparsable(error, new_text)
-        if self.generated is None and self.generated_attribute is None and generated.may_be_minified(new_text):
-            self.generated = generated.minified(new_text, pysource.string_lines(new_source.tree))
-            if self.generated is not None and not self.config.analyze_generated:
-                return self._skip_generated()
+        self.generated = self._generated(new_text, new_source, old_text, old_source)
         if old_source is not None and is_mechanical(old_source, new_source, self.deleted, self.added):
             return self._result((), (), None, None, lines_before, mechanical=True)
         pairs = units.pair_functions(old_source, new_source, self.added, self.deleted)
@@ -328,15 +337,26 @@ class _FileWork:
         self.ignores = ignores.find(self.path, enumerate(new.lines, start=1), self.added, new_source.tree)
         return self._result(findings, changes, mi_before, new.file_metric(MAINTAINABILITY_INDEX), lines_before, mechanical=False)
 
-    def _generated_banner(self, text: str) -> str | None:
-        """Why the new version is generated, by its attribute or its header (generated.py)."""
+    def _generated(self, new_text: str, new: PythonSource, old_text: str | None, old: PythonSource | None) -> str | None:
+        """Why the new version counts as generated (generated.py), or None.
+
+        The attribute comes from the repository (sources.py: never from a change that edits
+        .gitattributes).  A banner or minified code counts only when the old version already
+        had it: a change cannot declare its own hand-written code generated and so hide it."""
         if self.generated_attribute is not None:
             return "marked linguist-generated in .gitattributes" if self.generated_attribute else None
-        return generated.banner(text)
+        why = _generated_by_contents(new_text, new)
+        if why is None or old_text is None or self.change.kind is ChangeKind.COPIED:
+            return why
+        if _generated_by_contents(old_text, old) is None:
+            self.notes.append(f"{self.path}: the change makes hand-written code look generated ({why}): analysed as code")
+            return None
+        return why
 
-    def _skip_generated(self) -> FileAnalysis:
-        summary = replace(_summary(self.change, f"generated: {self.generated}"), generated=self.generated)
-        return _empty(summary)
+    def _result_of_generated(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Of a generated file, only what no generator excuses: security issues and code that
+        does not parse.  Its size, complexity and style are the generator's."""
+        return [finding for finding in findings if finding.analyzer in ("security", "parser")]
 
     def _weakened_tests(self, old: PythonSource, new: PythonSource | None, pairs: Mapping[str, str]) -> list[Finding]:
         """DR-S003 for what the change took away from the tests (testchanges.py)."""
@@ -356,6 +376,8 @@ class _FileWork:
         lines_before: int,
         mechanical: bool,
     ) -> FileAnalysis:
+        if self.generated is not None and not self.config.analyze_generated:
+            findings, changes = self._result_of_generated(findings), ()
         summary = replace(
             _summary(self.change, None, mechanical, added=len(self.added)),
             generated=self.generated,

@@ -84,6 +84,9 @@ class PythonSource:
     def statement_at(self, line: int) -> int | None:
         """The index in ``top_level`` of the top-level statement holding ``line``, or None."""
         index = bisect.bisect_right(self._top_level_starts, line) - 1
+        # Statements can share a line ("x = (1,\n 2); y = 3"): the first one holding it wins.
+        while index > 0 and self.top_level[index - 1][1] >= line:
+            index -= 1
         if index >= 0 and self.top_level[index][1] >= line:
             return index
         return None
@@ -110,7 +113,11 @@ def decode(data: bytes) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise UndecodableSource(_where(data, error.start, f"not valid {error.encoding}")) from None
+        # error.object is what the codec saw: after a BOM, for utf-8-sig.
+        decoded = bytes(error.object)
+        raise UndecodableSource(_where(decoded, error.start, f"not valid {error.encoding}")) from None
+    except UnicodeError as error:  # codecs such as punycode raise the base class
+        raise UndecodableSource(str(error)) from None
     except (SyntaxError, LookupError) as error:
         if "invalid or missing encoding declaration" in str(error):
             # tokenize found bytes that are not UTF-8 in the first two lines, and no cookie.
@@ -158,7 +165,12 @@ def python2_syntax(error: SyntaxError) -> str | None:
     if error.msg not in ("invalid syntax", "invalid decimal literal", "invalid hexadecimal literal"):
         return None
     line = error.text or ""
-    return next((name for pattern, name in _PYTHON2_LINES if pattern.search(line)), None)
+    at = (error.offset or 0) - 1
+    # The construct must be where Python stopped: a backquote in a comment is not Python 2.
+    for pattern, name in _PYTHON2_LINES:
+        if any(match.start() <= at < match.end() for match in pattern.finditer(line)):
+            return name
+    return None
 
 
 def parse(path: str, text: str) -> PythonSource:

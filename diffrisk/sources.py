@@ -188,7 +188,7 @@ def load_contents(
             new = blobs.get(change.new_blob) if change.new_blob else None
         contents[index] = FileContents(old, new, _full_id(change.old_blob), new_id)
     contents = _explain_unread(repo, request, changes, contents, max_bytes)
-    contents = _with_generated_attribute(repo, request, changes, contents, target)
+    contents = _with_generated_attribute(repo, request, diff, changes, contents, target)
     if request.kind is SourceKind.DIFF_FILE:
         if not all(_agrees(diff.files[index], found) for index, found in contents.items()):
             return {}, False
@@ -217,9 +217,13 @@ def _explain_unread(
 
 
 def _with_generated_attribute(
-    repo: git.Repo, request: DiffRequest, changes: dict[int, FileChange], contents: dict[int, FileContents], target: str | None
+    repo: git.Repo, request: DiffRequest, diff: Diff, changes: dict[int, FileChange], contents: dict[int, FileContents],
+    target: str | None,
 ) -> dict[int, FileContents]:
-    """Add what ``linguist-generated`` says of each file, as of the change's new side."""
+    """Add what ``linguist-generated`` says of each file, as of the change's new side, unless
+    the change edits a .gitattributes file: a change must not mark its own code generated."""
+    if any(os.path.basename(change.path) == ".gitattributes" for change in diff.files):
+        return contents
     paths = {index: change.new_path for index, change in changes.items() if change.new_path is not None}
     values = git.attribute(repo, "linguist-generated", sorted(set(paths.values())), target, request.kind is SourceKind.WORKTREE)
     marked = dict(contents)

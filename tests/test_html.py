@@ -48,10 +48,13 @@ class _Dom(HTMLParser):
         self.by_id: dict[str, str] = {}
         self.open: list[tuple[str, str | None, list[str]]] = []
         self.tags: list[str] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         values = {name: value or "" for name, value in attrs}
+        if values.get("href", "").startswith("#"):
+            self.links.append(values["href"][1:])
         if tag in ("meta", "br", "input", "img", "link"):
             return
         self.open.append((tag, values.get("id"), []))
@@ -121,6 +124,8 @@ def check_page(dom: _Dom) -> None:
         "<img src=x onerror=alert(1)>.py", "app/runner.py", "app/util.py", "docs/notes.md",
     ]
     assert dom.by_class["hotspot"] == HOTSPOTS
+    # Every link lands on something: hotspots on the first row the diff shows inside them.
+    assert [link for link in dom.links if link not in dom.by_id] == []
     assert [" ".join(text.split()[:4]) for text in dom.by_class["note"]] == NOTES
     # Changed lines carry the risk of their function as a letter: M(edium) for run_command,
     # L(ow) for parse_row.
@@ -158,3 +163,21 @@ def test_chromium_renders_the_report(change: Repo, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
     subprocess.run([*common, f"--screenshot={shot}", report.as_uri()], capture_output=True, check=True, env=env, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_links_land_on_rows_the_diff_shows(repo: Repo, tmp_path: Path) -> None:
+    body = "".join(f"    x{number} = {number}\n" for number in range(10))
+    repo.write("mod.py", f"def f():\n    \"\"\"F.\"\"\"\n{body}    return subprocess.call(x, shell=True,\n        cwd=None)\n")
+    repo.commit("initial")
+    repo.write("mod.py", f"def f():\n    \"\"\"F.\"\"\"\n{body.replace('x5 = 5', 'x5 = 55')}    return subprocess.call(x,\n        cwd=None)\n")
+    repo.commit("edit")
+    path = tmp_path / "report.html"
+    main(["-C", str(repo.path), "check", "--commit", "HEAD", "--format", "html", "-o", str(path)])
+    page = path.read_text(encoding="utf-8")
+    dom = dom_of(page)
+    # The def (line 1) is outside both hunks: the link goes to the first row shown inside f.
+    assert '<li class="hotspot" id="hotspot-1"><a href="#file-1-n5">mod.py:1-14</a>' in page
+    assert dom.by_id["file-1-n5"].startswith("55 ★ f")
+    assert [link for link in dom.links if link not in dom.by_id] == []
+    # The removed shell=True sits under its own line, a deleted row, not above the table.
+    assert '<tr class="finding"><td colspan="5"><div class="note sev-high" role="note"><span class="rule">B602</span>' in page

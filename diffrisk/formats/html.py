@@ -19,11 +19,12 @@ and explanation.
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from diffrisk import rules
 from diffrisk.formats.escape import show_bytes
@@ -43,7 +44,7 @@ _BANDIT_DOCS = "https://bandit.readthedocs.io/en/latest/plugins/index.html"
 def format_report(report: Report, color: bool = False) -> str:
     files = _files(report)
     parts = [
-        _HEAD.format(title=_text(f"diffrisk: {report.level.value} {report.level.word} review, {report.source}"), style=_STYLE),
+        _HEAD.format(title=_plain(f"diffrisk: {report.level.value} {report.level.word} review, {report.source}"), style=_STYLE),
         _summary(report),
         _map(files),
         _order(files),
@@ -71,6 +72,7 @@ class _File:
     hotspots: list[Hotspot]
     findings: list[Finding]
     risk: int = 0
+    index: _Index = field(init=False)
 
     @property
     def anchor(self) -> str:
@@ -98,6 +100,7 @@ def _files(report: Report) -> list[_File]:
     files.sort(key=lambda item: (-item.risk, -len(item.findings), -item.changed, item.summary.path))
     for number, item in enumerate(files, start=1):
         item.number = number
+        item.index = _Index(item.anchor, item.changes, item.hotspots, item.summary.status == "deleted")
     return files
 
 
@@ -193,10 +196,11 @@ def _order(files: Sequence[_File]) -> str:
 
 
 def _hotspots(hotspots: Sequence[Hotspot], files: Sequence[_File]) -> str:
-    numbers = {item.summary.path: item.number for item in files}
+    by_path = {item.summary.path: item for item in files}
     items = []
     for rank, spot in enumerate(hotspots, start=1):
-        target = f"file-{numbers.get(spot.path, 0)}-{'o' if spot.side == 'old' else 'n'}{spot.line}"
+        item = by_path.get(spot.path)
+        target = item.index.target(spot) if item is not None else "diff"
         why = f" — {_text('; '.join(spot.reasons))}" if spot.reasons else ""
         where = "deleted " if spot.side == "old" else ""
         items.append(
@@ -212,6 +216,70 @@ def _hotspots(hotspots: Sequence[Hotspot], files: Sequence[_File]) -> str:
 # -- the diff of one file ----------------------------------------------------------------------
 
 
+class _Index:
+    """One file's diff rows, and what belongs to each: built once, so that a file of thousands
+    of functions is not searched once per line."""
+
+    def __init__(self, anchor: str, changes: Sequence[FileChange], hotspots: Sequence[Hotspot], deleted_file: bool) -> None:
+        self.anchor = anchor
+        self.deleted_file = deleted_file
+        #: Row ids by (side, line number); a context row is on both sides.
+        self.rows: dict[tuple[str, int], str] = {}
+        for change in changes:
+            for hunk in change.hunks:
+                for line in hunk.lines:
+                    row = self.row_id(line.kind, line.old_lineno, line.new_lineno)
+                    if line.old_lineno is not None:
+                        self.rows.setdefault(("o", line.old_lineno), row)
+                    if line.new_lineno is not None:
+                        self.rows.setdefault(("n", line.new_lineno), row)
+        self.shown = {side: sorted(number for key, number in self.rows if key == side) for side in ("o", "n")}
+        self.owners = {side: _owners(hotspots, "old" if side == "o" else "new") for side in ("o", "n")}
+        self.starts: dict[str, list[Hotspot]] = {}
+        for spot in sorted(hotspots, key=lambda spot: -spot.risk):
+            self.starts.setdefault(self.target(spot), []).append(spot)
+
+    def row_id(self, kind: LineKind, old: int | None, new: int | None) -> str:
+        return f"{self.anchor}-o{old}" if kind is LineKind.DELETED else f"{self.anchor}-n{new}"
+
+    def target(self, spot: Hotspot) -> str:
+        """The first row the diff shows inside the hotspot (its def line is often outside every
+        hunk), else the file."""
+        side = "o" if spot.side == "old" else "n"
+        numbers = self.shown[side]
+        at = bisect.bisect_left(numbers, spot.line)
+        if at < len(numbers) and numbers[at] <= spot.end_line:
+            return self.rows[(side, numbers[at])]
+        return self.anchor
+
+    def finding_key(self, finding: Finding) -> tuple[str, int]:
+        # A deleted file has only old lines, whatever side its findings name.
+        return ("o" if finding.removed or self.deleted_file else "n", finding.line)
+
+    def risk(self, kind: LineKind, old: int | None, new_anchor: int) -> int | None:
+        """The risk of the hotspot a changed line belongs to: a deleted line, of the deleted
+        function it was in, else of the function now at its place."""
+        if kind is LineKind.CONTEXT:
+            return None
+        spot = self.owners["o"].get(old) if kind is LineKind.DELETED and old is not None else None
+        spot = spot or self.owners["n"].get(new_anchor)
+        return spot.risk if spot is not None else None
+
+
+def _owners(hotspots: Sequence[Hotspot], side: str) -> dict[int, Hotspot]:
+    """Each line's hotspot on ``side``: a function before a module or file block, and of those
+    the innermost (a later start inside an earlier one)."""
+    ranked = sorted(
+        (spot for spot in hotspots if spot.side == side),
+        key=lambda spot: (spot.kind == "function", spot.line, -spot.end_line, spot.risk),
+    )
+    owners: dict[int, Hotspot] = {}
+    for spot in ranked:
+        for number in range(spot.line, spot.end_line + 1):
+            owners[number] = spot
+    return owners
+
+
 def _file_section(item: _File) -> str:
     summary = item.summary
     opened = " open" if item.risk >= OPEN_FROM_RISK or item.findings else ""
@@ -222,43 +290,30 @@ def _file_section(item: _File) -> str:
         + f' <span class="tag b-{_band(item.risk)}">{_risk_label(item.risk)}</span> {_text(summary.status)}, '
         f'+{summary.added} −{summary.deleted}'
         + (f' <span class="skipped">not analysed: {_text(summary.skipped)}</span>' if summary.skipped else "")
+        + (f' <span class="skipped">generated ({_text(summary.generated)}): only security findings count</span>' if summary.generated else "")
         + "</summary>\n"
     )
     body = [head, '<div class="body">\n']
-    placed = _placed_findings(item)
-    unplaced = [finding for finding in item.findings if id(finding) not in placed]
-    body += [_finding_note(finding) for finding in unplaced]
-    hunks = [hunk for change in item.changes for hunk in change.hunks]
-    if hunks:
+    body += [_finding_note(finding) for finding in item.findings if item.index.finding_key(finding) not in item.index.rows]
+    if any(change.hunks for change in item.changes):
         body.append('<table class="diff"><thead><tr><th scope="col">old</th><th scope="col">new</th>'
                     '<th scope="col"><span class="sr">change</span></th><th scope="col">risk</th><th scope="col">code</th></tr></thead>\n')
         for change in item.changes:
             body.append(_change_rows(item, change))
         body.append("</table>\n")
-    elif not item.changes or not any(change.hunks for change in item.changes):
+    else:
         body.append('<p class="nolines">No lines to show (binary, mode-only, rename or submodule change).</p>\n')
     body.append("</div></details>\n")
     return "".join(body)
 
 
-def _placed_findings(item: _File) -> set[int]:
-    """The findings that sit on a line the diff shows (the rest are shown above the diff)."""
-    shown = {
-        ("o" if line.kind is LineKind.DELETED else "n", line.old_lineno if line.kind is LineKind.DELETED else line.new_lineno)
-        for change in item.changes for hunk in change.hunks for line in hunk.lines
-    }
-    return {id(finding) for finding in item.findings if (_side(finding), finding.line) in shown}
-
-
-def _side(finding: Finding) -> str:
-    return "o" if finding.removed else "n"
-
-
 def _change_rows(item: _File, change: FileChange) -> str:
-    by_line: dict[tuple[str, int], list[Finding]] = {}
+    index = item.index
+    by_row: dict[str, list[Finding]] = {}
     for finding in item.findings:
-        by_line.setdefault((_side(finding), finding.line), []).append(finding)
-    starts = {("o" if spot.side == "old" else "n", spot.line): spot for spot in item.hotspots}
+        row = index.rows.get(index.finding_key(finding))
+        if row is not None:
+            by_row.setdefault(row, []).append(finding)
     rows = []
     for hunk in change.hunks:
         section = f" {_text(hunk.section)}" if hunk.section else ""
@@ -267,45 +322,24 @@ def _change_rows(item: _File, change: FileChange) -> str:
         for line in hunk.lines:
             if line.new_lineno is not None:
                 anchor_new = line.new_lineno
-            key = ("o", line.old_lineno) if line.kind is LineKind.DELETED else ("n", line.new_lineno)
-            assert key[1] is not None
-            risk = _line_risk(item.hotspots, line.kind, line.old_lineno, anchor_new)
-            rows.append(_row(item, line.kind, line.old_lineno, line.new_lineno, line.text, risk, starts.get((key[0], key[1]))))
-            rows += [_finding_row(finding) for finding in by_line.get((key[0], key[1]), ())]
+            row = index.row_id(line.kind, line.old_lineno, line.new_lineno)
+            risk = index.risk(line.kind, line.old_lineno, anchor_new)
+            rows.append(_row(row, line.kind, line.old_lineno, line.new_lineno, line.text, risk, index.starts.pop(row, [])))
+            rows += [_finding_row(finding) for finding in by_row.pop(row, ())]
     return "".join(rows)
 
 
-def _line_risk(hotspots: Sequence[Hotspot], kind: LineKind, old_line: int | None, new_anchor: int) -> int | None:
-    """The risk of the innermost hotspot holding the line: a deleted line counts for the
-    function now at its place, or for the deleted function it was in."""
-    if kind is LineKind.CONTEXT:
-        return None
-    holding = [
-        spot for spot in hotspots
-        if (spot.side == "new" and spot.line <= new_anchor <= spot.end_line and not (kind is LineKind.DELETED and _deleted_holds(hotspots, old_line)))
-        or (spot.side == "old" and kind is LineKind.DELETED and old_line is not None and spot.line <= old_line <= spot.end_line)
-    ]
-    if not holding:
-        return None
-    return min(holding, key=lambda spot: (spot.end_line - spot.line, -spot.risk)).risk
-
-
-def _deleted_holds(hotspots: Sequence[Hotspot], old_line: int | None) -> bool:
-    return old_line is not None and any(spot.side == "old" and spot.line <= old_line <= spot.end_line for spot in hotspots)
-
-
-def _row(item: _File, kind: LineKind, old: int | None, new: int | None, text: str, risk: int | None, start: Hotspot | None) -> str:
+def _row(row: str, kind: LineKind, old: int | None, new: int | None, text: str, risk: int | None, starts: Sequence[Hotspot]) -> str:
     css, mark = _MARKS[kind]
-    side, number = ("o", old) if kind is LineKind.DELETED else ("n", new)
     # Minimal risk is left unmarked, so that the marks stand out: H(igh), M(edium), L(ow).
     band = _band(risk) if risk is not None and risk >= BANDS[-2][0] else ""
     risk_cell = f'<td class="rk b-{band}">{band[0].upper()}</td>' if band else '<td class="rk"></td>'
-    hotspot = f'<span class="spot" title="hotspot {_text(start.name)}">★ {_text(start.name)}</span>' if start is not None else ""
+    spots = "".join(f'<span class="spot">★ {_text(spot.name)}</span>' for spot in starts)
     return (
-        f'<tr class="{css}{" r-" + band if band else ""}" id="{item.anchor}-{side}{number}">'
+        f'<tr class="{css}{" r-" + band if band else ""}" id="{row}">'
         f'<td class="ln">{old if old is not None else ""}</td><td class="ln">{new if new is not None else ""}</td>'
         f'<td class="mk">{mark}</td>{risk_cell}'
-        f'<td class="code">{hotspot}<code>{_code(text)}</code></td></tr>\n'
+        f'<td class="code">{spots}<code>{_code(text)}</code></td></tr>\n'
     )
 
 
@@ -360,6 +394,16 @@ def _text(value: str) -> str:
     return _visible(show_bytes(value))
 
 
+def _plain(value: str) -> str:
+    """Escape text for an attribute or the <title>, where no markup may go: control and
+    bidirectional characters become the plain text <U+XXXX>."""
+    shown = "".join(
+        f"<U+{ord(char):04X}>" if char in _BIDI or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in show_bytes(value)
+    )
+    return html.escape(shown, quote=True)
+
+
 def _code(text: str) -> str:
     if len(text) > MAX_SHOWN_LINE:
         return _visible(show_bytes(text[:MAX_SHOWN_LINE])) + f'<span class="cut"> … {len(text) - MAX_SHOWN_LINE:,} more characters</span>'
@@ -394,14 +438,14 @@ _HEAD = """<!DOCTYPE html>
 """
 
 _STYLE = """
-:root{--high:#c62828;--medium:#ef6c00;--low:#f9a825;--minimal:#9e9e9e;--fg:#1b1b1b;--muted:#555;--bg:#fff}
+:root{color-scheme:light dark;--high:#c62828;--medium:#b34700;--low:#f9a825;--minimal:#9e9e9e;--fg:#1b1b1b;--muted:#555;--bg:#fff}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1200px;padding:1rem 1.5rem}
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #ddd}
 .source{color:var(--muted);margin:0}.score,.minutes{font-weight:normal;color:var(--muted);font-size:1rem;margin-left:.6rem}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:.3rem;color:#fff;font-weight:bold}
-.lv-L0{background:#2e7d32}.lv-L1{background:#1565c0}.lv-L2{background:#ef6c00}.lv-L3{background:#c62828}
+.lv-L0{background:#2e7d32}.lv-L1{background:#1565c0}.lv-L2{background:#b34700}.lv-L3{background:#c62828}
 .verdict{font-weight:bold}.verdict.ok{color:#2e7d32}.verdict.fail{color:#c62828}
-.ai{background:#fff3e0;border-left:4px solid #ef6c00;padding:.3rem .6rem}.human{color:var(--muted)}
+.ai{background:#fff3e0;color:#000;border-left:4px solid #b34700;padding:.3rem .6rem}.human{color:var(--muted)}
 table.components{border-collapse:collapse;margin:.6rem 0}table.components caption{text-align:left;color:var(--muted)}
 table.components th,table.components td{padding:.15rem .5rem;text-align:left;vertical-align:middle}
 .barcell{width:12rem;background:#f2f2f2}.bar{display:block;height:.8rem;background:#37474f;min-width:1px}.bar.unscored{background:repeating-linear-gradient(45deg,#9e9e9e 0 4px,#e0e0e0 4px 8px)}
@@ -411,7 +455,7 @@ table.components th,table.components td{padding:.15rem .5rem;text-align:left;ver
 .block .path{display:block;font-weight:bold;word-break:break-all}.block .meta{display:block}
 .b-high{background:#ffcdd2;border-color:var(--high)}.b-medium{background:#ffe0b2;border-color:var(--medium)}
 .b-low{background:#fff9c4;border-color:var(--low)}.b-minimal{background:#f5f5f5;border-color:var(--minimal)}
-.tag{padding:0 .3rem;border:1px solid;border-radius:.2rem;font-size:.85rem;white-space:nowrap}
+.tag{color:#000;padding:0 .3rem;border:1px solid;border-radius:.2rem;font-size:.85rem;white-space:nowrap}
 .hint{color:var(--muted);font-size:.9rem}
 details.file{border:1px solid #ccc;border-radius:.3rem;margin:.6rem 0}
 details.file>summary{padding:.4rem .6rem;background:#f6f8fa;cursor:pointer}
@@ -419,7 +463,7 @@ details.file>.body{content-visibility:auto;contain-intrinsic-size:auto 600px;ove
 .path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}.was,.skipped{color:var(--muted)}
 table.diff{border-collapse:collapse;width:100%;font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
 table.diff thead th{font-weight:normal;color:var(--muted);text-align:left;padding:0 .3rem}
-table.diff td{padding:0 .3rem;vertical-align:top}.ln{color:#888;text-align:right;user-select:none;width:3.5rem}
+table.diff td{padding:0 .3rem;vertical-align:top}.ln{color:#666;text-align:right;user-select:none;width:3.5rem}
 .mk,.rk{width:1.2rem;text-align:center;user-select:none}.code{white-space:pre;tab-size:4}
 tr.add{background:#e6ffec}tr.del{background:#ffebe9}
 tr.r-high td.code{background:#ffd7d5}tr.r-medium td.code{background:#ffedd5}
@@ -434,5 +478,6 @@ tr.hunk td{background:#ddf4ff;color:#555}
 .nolines{color:var(--muted);padding:0 .6rem}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--muted:#aaa;--bg:#111}details.file>summary{background:#1d2125}
 tr.add{background:#12361f}tr.del{background:#3d1518}tr.r-high td.code{background:#5a1d1d}tr.r-medium td.code{background:#4a3212}
-tr.hunk td{background:#102a43;color:#bbb}.note{background:#1a1a1a}.block{color:#000}.barcell{background:#333}}
+tr.hunk td{background:#102a43;color:#bbb}.note{background:#1a1a1a}.block{color:#000}.barcell{background:#333}
+.bar{background:#b0bec5}a{color:#8ab4f8}.block,.block:visited{color:#000}.ln{color:#aaa}}
 """
