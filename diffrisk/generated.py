@@ -2,9 +2,10 @@
 
 GitHub collapses such files in pull requests (linguist's ``linguist-generated`` attribute and its
 own detection), and their size says nothing about the review a change needs: a regenerated
-protobuf module can add 5,000 lines that are all right.  diffrisk leaves them out of the score
-by default (``analyze_generated = true`` or ``--analyze-generated`` puts them back) and always
-says so in the report.
+protobuf module can add 5,000 lines that are all right.  diffrisk leaves their size, complexity
+and style out of the score by default (``analyze_generated = true`` or ``--analyze-generated``
+puts them back), keeps their security findings, parse errors and critical paths, and marks them
+in the report.  A change cannot declare its own code generated (pipeline.py, sources.py).
 
 What counts, in this order:
 - the ``linguist-generated`` git attribute: set or true marks a file, false or unset clears
