@@ -208,27 +208,33 @@ def attribute(repo: Repo, name: str, paths: Sequence[str], source: str | None, w
     """The value of git attribute ``name`` for each path ("set", "unset", "unspecified" or a
     string), as of commit ``source``, else of the work tree (``worktree``), else of the index.
 
-    Paths are relative to the repository's top level, where git is run.  git before 2.40
-    cannot read attributes from a commit (``--source``); there the commit's tree is read into
-    a temporary index and asked instead, so that nothing staged or checked out stands in.
+    Paths are relative to the repository's top level.  git before 2.40 cannot read attributes
+    from a commit (``--source``); there the commit's tree is read into a temporary index and
+    asked instead, so that nothing staged or checked out stands in.
     """
     if not paths:
         return {}
-    top = toplevel(repo)
-    at_top = Repo(cwd=top) if top is not None else repo
-    stdin = b"".join(path.encode("utf-8", "surrogateescape") + b"\0" for path in paths)
+    # check-attr reads paths from the current folder (-C); the diff's are from the top level.
+    cdup = (try_run(repo, ["rev-parse", "--show-cdup"]) or b"").decode("utf-8", "surrogateescape").strip()
+    asked = {cdup + path: path for path in paths}
+    stdin = b"".join(path.encode("utf-8", "surrogateescape") + b"\0" for path in asked)
     command = ["check-attr", "-z", "--stdin"]
+    out: bytes | None = None
     if source is None:
-        out = try_run(at_top, [*command, *([] if worktree else ["--cached"]), name], stdin=stdin)
-    else:
-        out = try_run(at_top, [*command, f"--source={source}", name], stdin=stdin)
+        out = try_run(repo, [*command, *([] if worktree else ["--cached"]), name], stdin=stdin)
+    elif _ATTRIBUTE_SOURCE["supported"]:
+        out = try_run(repo, [*command, f"--source={source}", name], stdin=stdin)
         if out is None:
-            out = _attribute_from_tree(at_top, command, name, source, stdin)
-    fields = (out or b"").split(b"\0")
-    return {
-        fields[index].decode("utf-8", "surrogateescape"): fields[index + 2].decode("utf-8", "surrogateescape")
-        for index in range(0, len(fields) - 2, 3)
-    }
+            # Asked once per process: diffrisk log would otherwise fail this call per commit.
+            _ATTRIBUTE_SOURCE["supported"] = False
+    if source is not None and not _ATTRIBUTE_SOURCE["supported"]:
+        out = _attribute_from_tree(repo, command, name, source, stdin)
+    fields = [field.decode("utf-8", "surrogateescape") for field in (out or b"").split(b"\0")]
+    return {asked.get(fields[index], fields[index]): fields[index + 2] for index in range(0, len(fields) - 2, 3)}
+
+
+#: Whether this git reads attributes from a commit (``check-attr --source``, git 2.40).
+_ATTRIBUTE_SOURCE = {"supported": True}
 
 
 def _attribute_from_tree(repo: Repo, command: list[str], name: str, commit: str, stdin: bytes) -> bytes | None:

@@ -261,6 +261,11 @@ def test_a_change_cannot_declare_its_own_code_generated(project: Repo, capsys: p
     (project.path / "docs").mkdir()
     assert main(["-C", str(project.path / "docs"), "check", "--format", "json", "--commit", "HEAD"]) == 0
     assert generated_of(json.loads(capsys.readouterr().out)) == generated_of(report)
+    # And from a bare clone, where only the commit's own tree can answer.
+    bare = project.path.parent / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(project.path), str(bare)], check=True)
+    assert main(["--git-dir", str(bare), "check", "--format", "json", "--commit", "HEAD"]) == 0
+    assert generated_of(json.loads(capsys.readouterr().out)) == generated_of(report)
 
 
 def test_long_prose_in_a_docstring_is_not_minified(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:

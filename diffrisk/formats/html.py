@@ -394,11 +394,17 @@ def _text(value: str) -> str:
     return _visible(show_bytes(value))
 
 
+def _is_control(char: str) -> bool:
+    """Characters that change how text around them reads (or hide): control, format (zero-width,
+    bidi) and line or paragraph separators."""
+    return char in _BIDI or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
 def _plain(value: str) -> str:
     """Escape text for an attribute or the <title>, where no markup may go: control and
     bidirectional characters become the plain text <U+XXXX>."""
     shown = "".join(
-        f"<U+{ord(char):04X}>" if char in _BIDI or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        f"<U+{ord(char):04X}>" if _is_control(char) else char
         for char in show_bytes(value)
     )
     return html.escape(shown, quote=True)
@@ -419,7 +425,7 @@ def _visible(text: str) -> str:
 def _char(char: str) -> str:
     if char == "\t":
         return "\t"
-    if char in _BIDI or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+    if _is_control(char):
         return f'<span class="ctl" title="control character">&lt;U+{ord(char):04X}&gt;</span>'
     return html.escape(char, quote=True)
 
