@@ -2,7 +2,7 @@
 
     python benchmarks/fit_weights.py [--work DIR]
 
-The score is ``100 * (1 - exp(-points))`` with points a sum of non-negative terms (scoring.py).
+The score is ``100 * (1 - exp(-points))`` with points a sum of non-negative terms (diffrisk/scoring/components.py).
 Read as a probability that is the additive-hazard model P(bug) = 1 - exp(-(b + sum w_j x_j)), so
 this script fits exactly that model: maximum likelihood over all scored commits, w_j >= 0 (every
 reason can only add risk, so the components stay explainable), by projected gradient ascent (the
@@ -23,11 +23,11 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from diffrisk.evaluation import auc, effort_recall, fit_hazard, stratified_auc
+from diffrisk.scoring.evaluation import auc, effort_recall, fit_hazard, stratified_auc
 
 #: The smells rules, each fitted as "fired at least once in the change" (its Rule.points).
 SMELLS = ("DR-S001", "DR-S002", "DR-S003", "DR-S004", "DR-S005", "DR-S006", "DR-S007", "DR-S008", "DR-S009")
-#: (name, the scoring.py constant it sets, what it multiplies), in the order of ``features``.
+#: (name, the scoring.components constant it sets, what it multiplies), in the order of ``features``.
 FEATURES = (
     ("code_added", "CODE_ADDED", "sqrt(lines added to non-test Python)"),
     ("code_deleted", "CODE_DELETED", "sqrt(lines deleted from non-test Python)"),
@@ -44,24 +44,25 @@ FEATURES = (
 
 def features(record: dict[str, object]) -> list[float]:
     """The terms of the score, unweighted, as diffrisk log reported them."""
-    from diffrisk import scoring
+    from diffrisk.model import ComponentName
+    from diffrisk.scoring import components
 
     result = record["result"]
     assert isinstance(result, dict)
     size = result["size"]
     points = result["points"]
     fired = result.get("rules") or {}
-    scale = scoring.COMPONENT_SCALE
+    scale = components.COMPONENT_SCALE
     return [
         math.sqrt(size["code_lines_added"]),
         math.sqrt(size["code_lines_deleted"]),
         math.sqrt(size["test_lines_added"] + size["test_lines_deleted"]),
         math.sqrt(size["other_lines_added"] + size["other_lines_deleted"]),
         min(float(max(size["directories"] - 1, 0)), 10.0),
-        float(points["complexity"]) / scale["complexity"],
+        float(points["complexity"]) / scale[ComponentName.COMPLEXITY],
         float(any(rule[:1] == "B" and rule[1:].isdigit() for rule in fired)),
         float(any(rule.startswith("DR-R") for rule in fired)),
-        float(points.get("history", 0.0)) / scoring.PRIOR_FIXES,
+        float(points.get("history", 0.0)) / components.PRIOR_FIXES,
         *(float(bool(fired.get(rule))) for rule in SMELLS),
     ]
 

@@ -5,7 +5,7 @@
 Targets, each given an equal share of the budget and run by hypothesis in rounds of fresh seeds:
 
 - ``parser-text``: any text; ``parser-diff-like``: text made of diff grammar lines
-  (tests/diffgen.py); ``parser-bytes``: any bytes.  Each must parse or raise DiffParseError,
+  (testing/diffgen.py); ``parser-bytes``: any bytes.  Each must parse or raise DiffParseError,
   and a parsed diff must survive writing back and parsing again unchanged.
 - ``pipeline``: two versions of a Python file made from risky fragments (eval, shell calls,
   swallowed errors, suppressions, ignores, Python 2, deep nesting, tabs, CRLF, BOM, cookies,
@@ -33,11 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from diffrisk import check, pipeline  # noqa: E402
+from diffrisk.change import pipeline  # noqa: E402
 from diffrisk.config import Config  # noqa: E402
-from diffrisk.diff import DiffParseError, parse  # noqa: E402
-from diffrisk.sources import FileContents  # noqa: E402
-from tests.diffgen import diff_like_text, format_diff  # noqa: E402
+from diffrisk.diffsource.contents import FileContents  # noqa: E402
+from diffrisk.diffsource.parser import parse  # noqa: E402
+from diffrisk.errors import DiffParseError  # noqa: E402
+from diffrisk.scoring import report  # noqa: E402
+from testing.diffgen import diff_like_text, format_diff  # noqa: E402
 
 FRAGMENTS = [
     "import os", "import subprocess", "from foo import *", "import yaml", "X = 1", "",
@@ -89,7 +91,7 @@ def pipeline_target(old: str, new: str, encoding: str) -> None:
     failures = [failure for analysis in analyses for failure in analysis.failures]
     if failures:
         raise AssertionError(f"analyzer failure: {failures[0]}")
-    check.build_report(analyses, "fuzz", True, config)
+    report.build(analyses, "fuzz", True, config)
 
 
 class Target:

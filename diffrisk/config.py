@@ -1,7 +1,7 @@
 """Configuration: ``[tool.diffrisk]`` in pyproject.toml, or a file given with ``--config``.
 
 Config is data (:class:`Config`); ``load`` is the only function that reads a file.  Every default
-is documented in README.md with its reason.
+is documented in docs/configuration.md with its reason.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from diffrisk.errors import ConfigError
-from diffrisk.model import Level
+from diffrisk.model import ComponentName, Level
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,14 +32,14 @@ DEFAULT_EXCLUDE = (
     "*_pb2.pyi",
     "*_pb2_grpc.py",
 )
-COMPONENTS = ("size", "complexity", "security", "readability", "smells", "history")
-#: "history" reads the touched files' past commits (churn.py); the others are file analyzers.
+COMPONENTS = tuple(name.value for name in ComponentName)
+#: "history" reads the touched files' past commits (history.fixes); the others are file analyzers.
 ANALYZER_NAMES = ("complexity", "security", "readability", "smells", "history")
 
 
 @dataclass(frozen=True)
 class AiPolicy:
-    """``[tool.diffrisk.ai]``: a stricter policy for changes a coding agent wrote (provenance.py)."""
+    """``[tool.diffrisk.ai]``: a stricter policy for changes a coding agent wrote (history.provenance)."""
 
     #: Levels to add to an AI-authored change's level (0-3).
     raise_level: int = 0
@@ -56,9 +56,8 @@ class Config:
     fail_level: Level = Level.L3
     #: Below this level the text report is one line; at or above it, the full report.
     report_level: Level = Level.L1
-    #: Lowest score of L1, L2 and L3.
-    #: Fitted with the point values (scoring.py): on the development histories 37% of commits are
-    #: L0 and 6% of those needed a later fix; 43% L1 (23%); 18% L2 (45%); 2% L3 (79%).
+    #: Lowest score of L1, L2 and L3, fitted with the point values (scoring.components); what
+    #: share of real commits each level holds is in benchmarks/README.md.
     thresholds: tuple[int, int, int] = (15, 40, 70)
     weights: Mapping[str, float] = field(default_factory=lambda: {name: 1.0 for name in COMPONENTS})
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -66,7 +65,7 @@ class Config:
     analyzers: Mapping[str, bool] = field(default_factory=lambda: {name: True for name in ANALYZER_NAMES})
     #: Files larger than this are not analysed (reported as skipped).
     max_file_bytes: int = 1_000_000
-    #: Analyse and score generated or minified Python (generated.py) instead of leaving it out.
+    #: Analyse and score generated or minified Python (pyfile.generated) instead of leaving it out.
     analyze_generated: bool = False
     #: Where the configuration came from, for the report ("defaults" when nowhere).
     origin: str = "defaults"
@@ -84,15 +83,15 @@ _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 def load(explicit_path: str | None, project_root: str | None) -> Config:
     """Read the configuration: ``explicit_path``, else ``project_root``/pyproject.toml, else defaults."""
     if explicit_path is not None:
-        return from_table(_read_table(explicit_path, required=True), explicit_path)
+        return from_table(_read_table(explicit_path), explicit_path)
     if project_root is not None:
         path = os.path.join(project_root, "pyproject.toml")
         if os.path.isfile(path):
-            return from_table(_read_table(path, required=False), path)
+            return from_table(_read_table(path), path)
     return Config()
 
 
-def _read_table(path: str, required: bool) -> Mapping[str, Any]:
+def _read_table(path: str) -> Mapping[str, Any]:
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)

@@ -1,6 +1,21 @@
-"""Errors that stop a run.  Library code raises them; only ``main`` turns them into exit codes."""
+"""Errors that stop a run, and the exit codes they map to.  Library code raises them; only
+``main`` turns them into exit codes."""
 
 from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """What ``diffrisk`` exits with."""
+
+    WITHIN_POLICY = 0
+    BEYOND_POLICY = 1
+    #: Usage, configuration, git or input error (a DiffriskError).
+    ERROR = 2
+    #: A bug of ours, or an analyzer failed on a file (the report is printed but incomplete).
+    INTERNAL = 3
+    INTERRUPTED = 130
 
 
 class DiffriskError(Exception):

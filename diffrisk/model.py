@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Literal, NamedTuple
+
+#: The two versions a change relates: "old" before it, "new" after it.
+Side = Literal["old", "new"]
+#: What a hotspot or touched unit is: a function or method, a class body's own statements,
+#: module-level statements, or a whole file that could not be analysed unit by unit.
+UnitKind = Literal["function", "class", "module", "file"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,6 +95,13 @@ class FileChange:
             for line in hunk.lines
             if line.kind is LineKind.ADDED and line.new_lineno is not None
         )
+
+    def added_text(self) -> Iterator[tuple[int, str]]:
+        """(1-based new-side line number, text) of each added line."""
+        for hunk in self.hunks:
+            for line in hunk.lines:
+                if line.kind is LineKind.ADDED and line.new_lineno is not None:
+                    yield line.new_lineno, line.text
 
     @property
     def deleted_lines(self) -> tuple[int, ...]:
@@ -182,6 +195,49 @@ PARAMETER_COUNT = "parameters"
 
 
 # --------------------------------------------------------------------------------------------
+# Rules and score components (the vocabulary a report is written in)
+# --------------------------------------------------------------------------------------------
+
+
+class ComponentName(str, enum.Enum):
+    """The score's components, in the order reports list them."""
+
+    SIZE = "size"
+    COMPLEXITY = "complexity"
+    SECURITY = "security"
+    READABILITY = "readability"
+    SMELLS = "smells"
+    HISTORY = "history"
+
+    @property
+    def label(self) -> str:
+        """What a report calls the component."""
+        return _COMPONENT_TITLES[self]
+
+
+_COMPONENT_TITLES = {
+    ComponentName.SIZE: "size and spread",
+    ComponentName.COMPLEXITY: "complexity",
+    ComponentName.SECURITY: "security",
+    ComponentName.READABILITY: "readability",
+    ComponentName.SMELLS: "smells of generated code",
+    ComponentName.HISTORY: "history",
+}
+
+
+class Rule(NamedTuple):
+    """One of diffrisk's own rules (bandit's keep bandit's ids and feed the security component)."""
+
+    id: str
+    component: ComponentName
+    title: str
+    #: Risk points one finding adds before the component weight (scoring.components).
+    points: float
+    #: What ``diffrisk explain RULE`` prints: why it matters and what to do.
+    explanation: str = ""
+
+
+# --------------------------------------------------------------------------------------------
 # The report
 # --------------------------------------------------------------------------------------------
 
@@ -254,7 +310,7 @@ class Reason:
 
 @dataclass(frozen=True)
 class Component:
-    name: str
+    name: ComponentName
     #: 0-100: the score this component alone would give.
     score: int
     #: Weighted risk points (see ``Reason.points``).
@@ -270,11 +326,11 @@ class Hotspot:
     path: str
     #: Qualified name of the function, or "<module>" for module-level code.
     name: str
-    kind: str  # "function", "module", "file"
+    kind: UnitKind
     #: 1-based line range on the new side (the old side when ``side`` is "old").
     line: int
     end_line: int
-    side: str
+    side: Side
     added: int
     deleted: int
     risk: int
@@ -338,11 +394,11 @@ class UnitChange:
     path: str
     #: Qualified function name, "<module>" for module-level code, or the path for a whole file.
     name: str
-    kind: str  # "function", "module" or "file"
+    kind: UnitKind
     #: 1-based line range on ``side`` ("new", or "old" for a function the change deleted).
     line: int
     end_line: int
-    side: str
+    side: Side
     added: int
     deleted: int
     #: True when the function did not exist before the change.
@@ -377,20 +433,18 @@ class Suppressed:
 
 @dataclass(frozen=True)
 class FileAnalysis:
-    """Everything the pipeline learnt about one changed file."""
+    """Everything the analysis of a change learnt about one changed file."""
 
     summary: FileSummary
-    findings: tuple[Finding, ...]
-    units: tuple[UnitChange, ...]
-    maintainability_before: float | None
-    maintainability_after: float | None
+    findings: tuple[Finding, ...] = ()
+    units: tuple[UnitChange, ...] = ()
     #: Lines in the file before the change (Python files only; LT in Kamei et al.).
-    lines_before: int
+    lines_before: int = 0
     #: "analyzer failed on path: error" for analyzers that crashed on this file.
-    failures: tuple[str, ...]
-    notes: tuple[str, ...]
+    failures: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     #: Third-party modules the change newly imports, not yet checked against the project's
-    #: declared dependencies (check.py does, with the repository at hand): (line, module).
+    #: declared dependencies (that needs the repository: change.undeclared_imports): (line, module).
     new_imports: tuple[tuple[int, str], ...] = ()
     #: ``# diffrisk: ignore[...]`` comments in the new version of the file.
     ignores: tuple[Ignore, ...] = ()
@@ -408,12 +462,13 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Authorship:
-    """Whether the change was treated as written by a coding agent, and why (provenance.py)."""
+    """Whether a change (or one commit) was written by a coding agent, and why (history.provenance)."""
 
     ai_authored: bool
     #: The marker or flag that decided, e.g. "trailer:claude in commit 1a2b3c4d5e6f",
-    #: "environment:CLAUDECODE", "--ai"; for a human change, why none applied.
-    reason: str
+    #: "environment:CLAUDECODE", "--ai".  In a report, for a human change, why none applied; for
+    #: one commit's metadata read on its own, None when it carries no marker.
+    reason: str | None
     #: AI-authored commits without the trailer the policy requires (ai.require_trailer).
     lacking_trailer: tuple[str, ...] = ()
 
@@ -437,6 +492,10 @@ class Report:
     report_level: Level
     #: Whether full file contents were available (False: only the diff's own lines were analysed).
     contents_available: bool
+    #: Reviews longer than this many minutes should be split (reviewers miss more after it).
+    session_limit_minutes: int
+    #: diffrisk's own rules that the findings name (bandit's are not listed), by id.
+    rules: tuple[Rule, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
     #: Analyzer failures: the report is incomplete and the run exits 3.
     failures: tuple[str, ...] = field(default=())
@@ -462,15 +521,14 @@ class CommitScore:
     score: int | None = None
     level: Level | None = None
     review_minutes: int | None = None
-    #: (component name, score 0-100, weighted points).
-    components: tuple[tuple[str, int, float], ...] = ()
+    #: (component, score 0-100, weighted points).
+    components: tuple[tuple[ComponentName, int, float], ...] = ()
     size: SizeMetrics | None = None
     #: Rule ids of the findings the commit introduced, with how often each occurs.
     rules: tuple[tuple[str, int], ...] = ()
     failures: tuple[str, ...] = ()
-    #: Whether a coding agent wrote the commit, by its metadata (provenance.py); None: not known.
-    ai_authored: bool | None = None
-    #: Which marker said so ("trailer:claude", "author:aider"), or None.
-    ai_reason: str | None = None
+    #: Whether a coding agent wrote the commit, by its metadata (reason None: no marker);
+    #: None: not known.
+    authorship: Authorship | None = None
     #: Why the commit could not be scored (a git error), or None.
     error: str | None = None

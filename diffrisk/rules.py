@@ -1,93 +1,95 @@
-"""diffrisk's own rule ids, the component each feeds, and the limits of the function-level rules.
+"""diffrisk's own rules: their ids, the component each feeds, their points and explanations,
+the function-level limits with their messages, and the floors some rules set on the level.
 
 bandit's rules keep bandit's ids (B602, B307, ...) and all feed the security component.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
-from diffrisk.model import Level
+from diffrisk.model import (
+    CYCLOMATIC_COMPLEXITY,
+    FUNCTION_LENGTH,
+    NESTING_DEPTH,
+    PARAMETER_COUNT,
+    ComponentName,
+    Level,
+    Rule,
+    Severity,
+)
 
-
-class Rule(NamedTuple):
-    id: str
-    component: str
-    title: str
-    #: Risk points one finding adds before the component weight (see scoring.py).
-    points: float
-    #: What ``diffrisk explain RULE`` prints: why it matters and what to do.
-    explanation: str = ""
-
+_COMPLEXITY, _READABILITY, _SMELLS = ComponentName.COMPLEXITY, ComponentName.READABILITY, ComponentName.SMELLS
 
 RULES = {
     rule.id: rule
     for rule in (
-        Rule("DR-E001", "complexity", "changed Python that does not parse or decode", 1.0,
+        Rule("DR-E001", _COMPLEXITY, "changed Python that does not parse or decode", 1.0,
              "The new version of the file is not valid Python (or not valid text in its declared encoding). "
              "Nothing else can be measured, the code cannot run as written, and a reader cannot trust the "
              "diff to show what runs. Python 2 code is named as such (diffrisk analyses Python 3). Sets the "
              "level to at least L2."),
-        Rule("DR-E002", "complexity", "lone CR line endings: git and Python see different lines", 1.0,
+        Rule("DR-E002", _COMPLEXITY, "lone CR line endings: git and Python see different lines", 1.0,
              "Python ends a line at a lone carriage return; git and most diff viewers do not. Code after a "
              "lone CR runs but does not show in the diff as its own line, which can hide code from review. "
              "Sets the level to at least L2."),
-        Rule("DR-C001", "complexity", "function over the cyclomatic complexity limit", 0.0,
+        Rule("DR-C001", _COMPLEXITY, "function over the cyclomatic complexity limit", 0.0,
              "A changed function has more than 10 independent paths (McCabe's limit; radon's rank C and "
              "worse), and the change made it more complex. Each path needs a reason to exist and a test."),
-        Rule("DR-R001", "readability", "long function", 0.10,
+        Rule("DR-R001", _READABILITY, "long function", 0.10,
              "A changed function is longer than 60 lines (about pylint's 50 statements). Split it where a "
              "step has its own name."),
-        Rule("DR-R002", "readability", "deeply nested function", 0.10,
+        Rule("DR-R002", _READABILITY, "deeply nested function", 0.10,
              "Blocks nest more than 4 deep: the reader holds every enclosing condition in mind at once."),
-        Rule("DR-R003", "readability", "too many parameters", 0.05,
+        Rule("DR-R003", _READABILITY, "too many parameters", 0.05,
              "More than 5 parameters (self and cls not counted, pylint's max-args)."),
-        Rule("DR-R004", "readability", "complex boolean expression", 0.05,
+        Rule("DR-R004", _READABILITY, "complex boolean expression", 0.05,
              "A boolean expression of 4 or more operands needs a truth table to review; name its parts."),
-        Rule("DR-R005", "readability", "unclear name", 0.02,
+        Rule("DR-R005", _READABILITY, "unclear name", 0.02,
              "A new name that says nothing of what it holds (tmp, foo, data2)."),
-        Rule("DR-R006", "readability", "public API without a docstring", 0.02,
+        Rule("DR-R006", _READABILITY, "public API without a docstring", 0.02,
              "A new public function or class outside tests has no docstring."),
-        Rule("DR-R007", "readability", "magic number in a comparison", 0.02,
+        Rule("DR-R007", _READABILITY, "magic number in a comparison", 0.02,
              "A comparison with an unexplained number; give it a named constant."),
-        Rule("DR-R008", "readability", "commented-out code", 0.03,
+        Rule("DR-R008", _READABILITY, "commented-out code", 0.03,
              "Added comments that parse as code: delete them (git keeps history) or say why they stay."),
-        Rule("DR-S001", "smells", "undeclared import", 0.0,
+        Rule("DR-S001", _SMELLS, "undeclared import", 0.0,
              "The change imports a top-level module that is not in the standard library, not part of the "
              "repository, and not declared in the project's dependencies (pyproject.toml, setup.cfg, "
              "setup.py, requirements files, Pipfile, tox.ini). Coding agents invent plausible package "
              "names; an attacker who registers such a name on PyPI gets code run by whoever installs it "
              "(\"slopsquatting\"). Check that the package exists, is the one meant, and declare it. "
              "Imports guarded by try/except ImportError or if TYPE_CHECKING are optional and not reported."),
-        Rule("DR-S002", "smells", "new suppression", 0.0,
+        Rule("DR-S002", _SMELLS, "new suppression", 0.0,
              "The change switches a check off: # nosec, # noqa, # type: ignore, # pyright: ignore, "
              "# pylint: disable, # pragma: no cover, or skips a test (pytest.mark.skip/skipif/xfail, "
              "unittest.skip, pytest.skip()). Generated code often silences the tool that objected instead "
              "of fixing what it found. Read the line the suppression covers as if the check had fired."),
-        Rule("DR-S003", "smells", "weakened test", 0.0,
+        Rule("DR-S003", _SMELLS, "weakened test", 0.0,
              "The change took something from the tests: a test function removed, a test body emptied, "
              "fewer assertions than before, assertions that pinned a value replaced by ones that only check "
              "truth or type (assert x == 3 became assert x), or an expected error broadened to any "
              "Exception. A change that makes failing tests pass by weakening them passes CI and ships the bug."),
-        Rule("DR-S004", "smells", "swallowed error", 0.0,
+        Rule("DR-S004", _SMELLS, "swallowed error", 0.0,
              "A bare except:, or except Exception/BaseException, whose body only passes, continues or "
              "returns None. Every error there, including the ones nobody expected, disappears without a "
              "trace. Catch the specific exception, or log and re-raise."),
-        Rule("DR-S005", "smells", "stub or elision left behind", 0.49,
+        Rule("DR-S005", _SMELLS, "stub or elision left behind", 0.49,
              "A function whose whole body is pass, ... or raise NotImplementedError (not an abstract "
              "method, an overload or a Protocol), or a comment such as \"rest of the code here\" or "
              "\"TODO: implement\" where code was left out. Generated changes often look complete and are not."),
-        Rule("DR-S006", "smells", "copy-pasted block", 0.049,
+        Rule("DR-S006", _SMELLS, "copy-pasted block", 0.049,
              "The same block of 6 or more lines (compared without indentation) was added more than once by "
              "this change. A later fix to one copy will miss the others; extract a function."),
-        Rule("DR-S007", "smells", "sensitive file changed", 0.0,
+        Rule("DR-S007", _SMELLS, "sensitive file changed", 0.0,
              "The change touches what runs with privileges or decides what gets installed: CI workflows "
              "(.github/workflows, .gitlab-ci.yml and others), dependency manifests and lock files, "
              "Dockerfiles and compose files. These are read by a code owner whoever wrote the change."),
-        Rule("DR-S008", "smells", "large code change without tests", 0.0,
+        Rule("DR-S008", _SMELLS, "large code change without tests", 0.0,
              "The change adds 100 or more lines of non-test Python code and changes no test file. Ask for "
              "tests, or for the reason none are needed."),
-        Rule("DR-S009", "smells", "invalid diffrisk ignore", 0.0,
+        Rule("DR-S009", _SMELLS, "invalid diffrisk ignore", 0.0,
              "A # diffrisk: ignore[RULE] -- reason comment that has no reason (so it silences nothing), "
              "names a rule that does not exist, or silences nothing on its line. Suppressions must stay "
              "accountable and must not outlive what they silenced."),
@@ -97,14 +99,54 @@ RULES = {
 #: McCabe's own limit of 10 (radon ranks 11+ as C, "moderate risk"); above 20 is "high risk".
 COMPLEXITY_LIMIT = 10
 COMPLEXITY_HIGH = 20
-#: Function length in lines, decorators included.  pylint's max-statements is 50 statements;
-#: with blank lines and docstrings that is about 60 lines.
-LENGTH_LIMIT = 60
-#: Nested blocks inside one function (pylint's max-nested-blocks is 5; four levels already need
-#: the reader to hold four conditions in mind).
-NESTING_LIMIT = 4
-#: Parameters, ``self`` and ``cls`` not counted (pylint's max-args).
-PARAMETER_LIMIT = 5
+
+
+class LimitRule(NamedTuple):
+    """A function-level rule: it fires when a changed function crosses, or grows past, a limit."""
+
+    rule: str
+    metric: str
+    limit: int
+    analyzer: str
+    #: How the message names the metric and its unit: "`f` length 61 (new) lines; over ...".
+    words: str
+    unit: str = ""
+
+
+LIMIT_RULES = (
+    LimitRule("DR-C001", CYCLOMATIC_COMPLEXITY, COMPLEXITY_LIMIT, "complexity", "cyclomatic complexity"),
+    #: Function length in lines, decorators included.  pylint's max-statements is 50 statements;
+    #: with blank lines and docstrings that is about 60 lines.
+    LimitRule("DR-R001", FUNCTION_LENGTH, 60, "readability", "length", " lines"),
+    #: Nested blocks inside one function (pylint's max-nested-blocks is 5; four levels already
+    #: need the reader to hold four conditions in mind).
+    LimitRule("DR-R002", NESTING_DEPTH, 4, "readability", "nesting depth", " levels"),
+    #: Parameters, ``self`` and ``cls`` not counted (pylint's max-args).
+    LimitRule("DR-R003", PARAMETER_COUNT, 5, "readability", "parameters"),
+)
+
+
+class OverLimit(NamedTuple):
+    rule: str
+    analyzer: str
+    severity: Severity
+    message: str
+
+
+def over_limit(limit: LimitRule, name: str, before: Mapping[str, float], after: Mapping[str, float]) -> OverLimit | None:
+    """The finding ``limit`` makes of function ``name`` (metrics before and after the change), or
+    None: the function is within the limit, or the change did not make it worse."""
+    value = after.get(limit.metric)
+    previous = before.get(limit.metric)
+    if value is None or value <= limit.limit or (previous is not None and value <= previous):
+        return None
+    severity = Severity.LOW if limit.analyzer == "readability" else Severity.MEDIUM
+    if limit.metric == CYCLOMATIC_COMPLEXITY and value > COMPLEXITY_HIGH:
+        severity = Severity.HIGH
+    change = f"{int(previous)} -> {int(value)}" if previous is not None else f"{int(value)} (new)"
+    message = f"`{name}` {limit.words} {change}{limit.unit}; over the limit of {limit.limit}"
+    return OverLimit(limit.rule, limit.analyzer, severity, message)
+
 
 #: Rules that only count for API the change introduced, not for API it merely edited.
 NEW_UNITS_ONLY = frozenset({"DR-R006"})
@@ -124,6 +166,7 @@ SMELL_FLOORS = {"DR-S001": Level.L1, "DR-S007": Level.L1}
 UNREADABLE = frozenset({"DR-E001", "DR-E002"})
 
 
-def component_of(rule: str, analyzer: str) -> str:
+def component_of(rule: str, analyzer: str) -> ComponentName:
+    """The component a finding feeds: its rule's, or (bandit's rules) its analyzer's."""
     known = RULES.get(rule)
-    return known.component if known else analyzer
+    return known.component if known else ComponentName(analyzer)

@@ -4,11 +4,12 @@ git configuration, home folder and any ``GIT_*`` variables of a surrounding hook
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from testing.repo import Repo
 
 DATA = Path(__file__).parent / "data"
 
@@ -21,7 +22,7 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "[user]\n\tname = Test Author\n\temail = author@example.com\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
     )
-    from diffrisk.provenance import ENVIRONMENT_MARKERS
+    from diffrisk.history.provenance import ENVIRONMENT_MARKERS
 
     # A test run inside a coding agent's shell must not be treated as AI-authored.
     agent_markers = {variable for variable, _, _ in ENVIRONMENT_MARKERS} | {"AGENT", "AWS_EXECUTION_ENV"}
@@ -37,39 +38,6 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     yield
 
 
-class Repo:
-    """A real git repository in a temporary folder, with a few shortcuts for tests."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def git(self, *args: str, input: bytes | None = None) -> str:
-        completed = subprocess.run(
-            ["git", *args], cwd=self.path, input=input, capture_output=True, check=True
-        )
-        return completed.stdout.decode("utf-8", "surrogateescape")
-
-    def write(self, name: str, text: str | bytes) -> Path:
-        target = self.path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            target.write_bytes(text)
-        else:
-            target.write_bytes(text.encode("utf-8"))
-        return target
-
-    def stage(self, *names: str) -> None:
-        self.git("add", *(("--", *names) if names else ("-A",)))
-
-    def commit(self, message: str = "change") -> str:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD").strip()
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
-    path = tmp_path / "repo"
-    path.mkdir()
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-    return Repo(path)
+    return Repo.create(tmp_path / "repo")

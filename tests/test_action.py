@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import yaml
 
-from diffrisk import action
-from tests.conftest import Repo
+from diffrisk.commands import action
+from testing.repo import Repo
 
 PROJECT = Path(__file__).resolve().parent.parent
 RISKY = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n'

@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from diffrisk import pysource
+from diffrisk.pyfile import source as pysource
+from diffrisk.pyfile.slicing import slice_source
 from diffrisk.analyzers import complexity, readability, security
 from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
 from diffrisk.model import Severity, UnitMetric
@@ -240,11 +241,11 @@ def test_slice_keeps_touched_statements_and_line_numbers() -> None:
         def unrelated():
             return loads("1")
         ''')
-    sliced = pysource.slice_source(parsed, {13}, keep_imports=True)
+    sliced = slice_source(parsed, {13}, keep_imports=True)
     kept = [number for number, line in enumerate(sliced.text.split("\n"), start=1) if line.strip()]
     assert kept == [2, 3, 7, 8, 13, 14]  # the class docstring stays: readability asks for it
     assert [unit.qualname for unit in sliced.units] == ["Store.put"]
     assert sliced.text.count("\n") == parsed.text.count("\n")
-    without_imports = pysource.slice_source(parsed, {17}, keep_imports=False)
+    without_imports = slice_source(parsed, {17}, keep_imports=False)
     assert [number for number, line in enumerate(without_imports.text.split("\n"), start=1) if line.strip()] == [16, 17]
-    assert pysource.slice_source(parsed, range(1, 18), keep_imports=False) is parsed
+    assert slice_source(parsed, range(1, 18), keep_imports=False) is parsed

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from diffrisk import git, szz
+from diffrisk.diffsource import git
+from diffrisk.history import commits, fixes, szz
 from diffrisk.main import main
-from tests.conftest import Repo
+from testing.repo import Repo
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ from tests.conftest import Repo
     ],
 )
 def test_fix_commits_are_recognised(message: str, expected: bool) -> None:
-    assert szz.is_fix(message) is expected
+    assert fixes.is_fix(message) is expected
 
 
 def test_blame_names_the_commit_that_wrote_the_fixed_line(repo: Repo) -> None:
@@ -35,11 +36,10 @@ def test_blame_names_the_commit_that_wrote_the_fixed_line(repo: Repo) -> None:
     repo.write("tests/test_calc.py", "def test_ratio():\n    assert True\n")
     repo.commit("Fix the test")
     target = git.Repo(cwd=str(repo.path))
-    commits = szz.history(target, None)
-    fixes = [commit for commit in commits if szz.is_fix(commit.message)]
-    assert [commit.message.split("\n")[0] for commit in fixes] == ["Fix the test", "Fix division by zero in ratio"]
-    assert szz.bug_inducing(target, fixes) == {first}
-    assert inducing not in szz.bug_inducing(target, fixes)
+    found = [commit for commit in commits.history(target, None) if fixes.is_fix(commit.message)]
+    assert [commit.message.split("\n")[0] for commit in found] == ["Fix the test", "Fix division by zero in ratio"]
+    assert szz.bug_inducing(target, found) == {first}
+    assert inducing not in szz.bug_inducing(target, found)
 
 
 def test_a_short_history_is_refused(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,7 +55,8 @@ def test_a_short_history_is_refused(repo: Repo, capsys: pytest.CaptureFixture[st
 def test_write_replaces_only_the_weights_and_thresholds(tmp_path: pytest.TempPathFactory) -> None:
     from pathlib import Path
 
-    from diffrisk import calibration, config
+    from diffrisk import config
+    from diffrisk.scoring import calibration
 
     path = Path(str(tmp_path)) / "pyproject.toml"
     path.write_text('[project]\nname = "demo"  # keep me\n\n[tool.diffrisk]\nfail_level = "L2"\nweights = { size = 3 }\n')

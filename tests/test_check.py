@@ -12,58 +12,10 @@ from typing import Any
 import pytest
 
 from diffrisk.main import main
-from tests.conftest import Repo
+from testing.repo import Repo
+from testing.run import check_json
+from testing.samples import RISKY
 
-RISKY = '''\
-import subprocess
-
-
-def run_command(cmd):
-    """Run a shell command."""
-    return subprocess.call(cmd, shell=True)
-
-
-def evaluate(user_input):
-    """Evaluate what the user typed."""
-    return eval(user_input)
-
-
-def parse_row(row, mode):
-    """Score one row of cells."""
-    total = 0
-    for cell in row:
-        if cell is None:
-            continue
-        elif cell == "a":
-            total += 1
-        elif cell == "b":
-            total += 2
-        elif cell == "c":
-            total += 3
-        elif cell == "d" and mode:
-            total += 4
-        elif cell == "e" or mode == "x":
-            total += 5
-        elif cell == "f":
-            total += 6
-        elif cell == "g":
-            total += 7
-        elif cell == "h":
-            total += 8
-        elif cell == "i":
-            total += 9
-        elif cell == "j":
-            total += 10
-        else:
-            total -= 1
-    return total
-'''
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    code = main(["check", "--format", "json", *args])
-    out = capsys.readouterr().out
-    return code, json.loads(out)
 
 
 def rules_at(report: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -78,11 +30,11 @@ def base_repo(repo: Repo) -> Repo:
     return repo
 
 
-def test_risky_staged_change_is_beyond_an_l2_policy(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_risky_staged_change_is_beyond_an_l2_policy(base_repo: Repo) -> None:
     base_repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L2"\n')
     base_repo.write("app/run.py", RISKY)
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert code == 1
     assert report["level"] in ("L2", "L3")
     assert report["verdict"]["within_policy"] is False
@@ -101,21 +53,21 @@ def test_risky_staged_change_is_beyond_an_l2_policy(base_repo: Repo, capsys: pyt
     assert "at app/run.py:6" in security["reasons"][0]["message"]
 
 
-def test_readme_only_change_is_l0_and_passes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_only_change_is_l0_and_passes(base_repo: Repo) -> None:
     base_repo.write("README.md", "# demo\n\nMore words about the demo.\n")
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert code == 0
     assert report["level"] == "L0"
     assert report["findings"] == []
     assert report["size"]["other_lines_added"] == 2
 
 
-def test_pure_rename_is_l0(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pure_rename_is_l0(base_repo: Repo) -> None:
     base_repo.write("app/run.py", RISKY)
     base_repo.commit("add runner")
     base_repo.git("mv", "app/run.py", "app/runner.py")
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert code == 0
     assert report["level"] == "L0"
     assert report["score"] == 0
@@ -126,10 +78,10 @@ def test_pure_rename_is_l0(base_repo: Repo, capsys: pytest.CaptureFixture[str]) 
     }]
 
 
-def test_commit_and_its_patch_on_stdin_agree(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commit_and_its_patch_on_stdin_agree(base_repo: Repo) -> None:
     base_repo.write("app/run.py", RISKY)
     sha = base_repo.commit("add runner")
-    _, by_commit = run_json(capsys, "-C", str(base_repo.path), "--commit", sha)
+    _, by_commit = check_json(base_repo, "--commit", sha)
     patch = base_repo.git("show", sha).encode()
     process = subprocess.run(
         [sys.executable, "-m", "diffrisk", "check", "--diff-file", "-", "--format", "json"],
@@ -143,36 +95,36 @@ def test_commit_and_its_patch_on_stdin_agree(base_repo: Repo, capsys: pytest.Cap
     assert by_commit["source"] == f"commit {sha[:12]}"
 
 
-def test_patch_without_repository_analyses_the_diff_lines(tmp_path: Path, base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_patch_without_repository_analyses_the_diff_lines(tmp_path: Path, base_repo: Repo) -> None:
     base_repo.write("app/run.py", RISKY)
     sha = base_repo.commit("add runner")
     patch = tmp_path / "change.patch"
     patch.write_text(base_repo.git("show", sha))
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    code, report = run_json(capsys, "-C", str(outside), "--diff-file", str(patch))
+    code, report = check_json(None, "-C", str(outside), "--diff-file", str(patch))
     assert report["contents_available"] is False
     assert report["notes"][0] == "file contents were not available: only the lines in the diff were analysed"
     assert ("B602", "app/run.py", 6) in rules_at(report)
     assert (code, report["level"]) == (0, "L2")
 
 
-def test_unparsable_python_is_a_high_risk_finding(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unparsable_python_is_a_high_risk_finding(base_repo: Repo) -> None:
     base_repo.write("app/broken.py", "def ok():\n    return 1\n\ndef broken(:\n    pass\n")
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert rules_at(report) == [("DR-E001", "app/broken.py", 4)]
     assert (report["level"], code) == ("L2", 0)
     assert report["level_reasons"] == ["raised to L2: changed Python cannot be read as the diff shows it"]
 
 
-def test_modified_function_reports_complexity_delta(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_modified_function_reports_complexity_delta(base_repo: Repo) -> None:
     simple = 'def parse_row(row, mode):\n    """Score one row."""\n    total = 0\n    for cell in row:\n        if cell:\n            total += 1\n    return total\n'
     base_repo.write("app/rows.py", simple)
     base_repo.commit("simple")
     base_repo.write("app/rows.py", RISKY[RISKY.index("def parse_row"):])
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     complexity = next(part for part in report["components"] if part["name"] == "complexity")
     assert complexity["reasons"][0]["message"] == "`parse_row` cyclomatic complexity 3 -> 15"
     assert rules_at(report) == [("DR-C001", "app/rows.py", 1)]
@@ -182,12 +134,12 @@ def test_modified_function_reports_complexity_delta(base_repo: Repo, capsys: pyt
     assert summary["maintainability_before"] > summary["maintainability_after"] > 0
 
 
-def test_removed_security_issue_counts_in_favour(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_removed_security_issue_counts_in_favour(base_repo: Repo) -> None:
     base_repo.write("app/calc.py", 'def evaluate(text):\n    """Evaluate."""\n    return eval(text)\n')
     base_repo.commit("eval")
     base_repo.write("app/calc.py", 'import ast\n\n\ndef evaluate(text):\n    """Evaluate."""\n    return ast.literal_eval(text)\n')
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     removed = [(item["rule"], item["line"]) for item in report["findings"] if item["removed"]]
     assert removed == [("B307", 3)]
     security = next(part for part in report["components"] if part["name"] == "security")
@@ -195,48 +147,48 @@ def test_removed_security_issue_counts_in_favour(base_repo: Repo, capsys: pytest
     assert code == 0
 
 
-def test_moved_code_keeps_its_old_issues_out(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_moved_code_keeps_its_old_issues_out(base_repo: Repo) -> None:
     base_repo.write("app/calc.py", 'def evaluate(text):\n    """Evaluate."""\n    return eval(text)\n')
     base_repo.commit("eval")
     base_repo.write("app/calc.py", 'def evaluate(text):\n    """Evaluate."""\n    if text:\n        return eval(text)\n    return None\n')
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert [item["rule"] for item in report["findings"]] == []
 
 
-def test_formatting_only_change_is_mechanical(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_formatting_only_change_is_mechanical(base_repo: Repo) -> None:
     base_repo.write("app/calc.py", "def add(a,b):\n    return a+b\n")
     base_repo.commit("add")
     base_repo.write("app/calc.py", "def add(a, b):\n    # sum two numbers\n    return a + b\n")
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert report["files"][0]["mechanical"] is True
     assert (report["level"], report["findings"], code) == ("L0", [], 0)
 
 
-def test_critical_paths_raise_the_level(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_critical_paths_raise_the_level(base_repo: Repo) -> None:
     base_repo.write("pyproject.toml", '[tool.diffrisk]\ncritical_paths = ["app/auth/**"]\n')
     base_repo.commit("config")
     base_repo.write("app/auth/tokens.py", 'TIMEOUT = 30\n')
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert report["level"] == "L1"
     assert report["level_reasons"] == ["raised L0 -> L1: touches critical path app/auth/tokens.py"]
 
 
-def test_excluded_files_do_not_count(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_excluded_files_do_not_count(base_repo: Repo) -> None:
     base_repo.write("app/vendor/lib.py", RISKY)
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert (report["level"], report["findings"], code) == ("L0", [], 0)
     assert report["files"][0]["skipped"] == "excluded by pattern 'vendor/'"
 
 
-def test_binary_files_are_skipped_and_undecodable_python_is_a_finding(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_binary_files_are_skipped_and_undecodable_python_is_a_finding(base_repo: Repo) -> None:
     base_repo.write("app/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00binary")
     base_repo.write("app/legacy.py", b"name = '\xff\xfe caf\xe9'\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     skipped = {item["path"]: item["skipped"] for item in report["files"]}
     assert skipped == {"app/logo.png": "binary file", "app/legacy.py": None}
     assert rules_at(report) == [("DR-E001", "app/legacy.py", 1)]
@@ -244,7 +196,7 @@ def test_binary_files_are_skipped_and_undecodable_python_is_a_finding(base_repo:
     assert report["level"] == "L2"
 
 
-def test_sources_agree_on_one_change(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sources_agree_on_one_change(base_repo: Repo) -> None:
     first = base_repo.git("rev-parse", "HEAD").strip()
     base_repo.git("checkout", "-q", "-b", "feature")
     base_repo.write("app/run.py", RISKY)
@@ -256,32 +208,32 @@ def test_sources_agree_on_one_change(base_repo: Repo, capsys: pytest.CaptureFixt
         ["--range", f"{first}..{sha}"],
         ["--range", "main...feature"],
     ):
-        _, report = run_json(capsys, "-C", str(base_repo.path), *args)
+        _, report = check_json(base_repo, *args)
         results.append((report["score"], rules_at(report)))
     assert len(set(map(str, results))) == 1
 
 
-def test_worktree_reads_unstaged_changes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_worktree_reads_unstaged_changes(base_repo: Repo) -> None:
     base_repo.write("app/run.py", "VALUE = 1\n")
     base_repo.commit("value")
     base_repo.write("app/run.py", "import subprocess\nVALUE = subprocess.call('ls', shell=True)\n")
-    _, staged = run_json(capsys, "-C", str(base_repo.path))
-    _, unstaged = run_json(capsys, "-C", str(base_repo.path), "--worktree")
+    _, staged = check_json(base_repo)
+    _, unstaged = check_json(base_repo, "--worktree")
     assert staged["files"] == []
     assert ("B602", "app/run.py", 2) in rules_at(unstaged)
 
 
-def test_root_commit_is_diffed_against_the_empty_tree(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_root_commit_is_diffed_against_the_empty_tree(repo: Repo) -> None:
     repo.write("main.py", "print('hello')\n")
     sha = repo.commit("root")
-    _, report = run_json(capsys, "-C", str(repo.path), "--commit", sha)
+    _, report = check_json(repo, "--commit", sha)
     assert [(item["path"], item["status"], item["added"]) for item in report["files"]] == [("main.py", "added", 1)]
 
 
-def test_staged_changes_before_the_first_commit(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_staged_changes_before_the_first_commit(repo: Repo) -> None:
     repo.write("main.py", "print('hello')\n")
     repo.stage()
-    code, report = run_json(capsys, "-C", str(repo.path))
+    code, report = check_json(repo)
     assert (code, report["size"]["code_lines_added"]) == (0, 1)
 
 
@@ -389,21 +341,21 @@ def test_output_file(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixt
     assert json.loads(target.read_text())["level"] == "L0"
 
 
-def test_deleted_function_is_a_hotspot_on_the_old_side(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleted_function_is_a_hotspot_on_the_old_side(base_repo: Repo) -> None:
     base_repo.write("app/calc.py", 'def keep():\n    """Kept."""\n    return 1\n\n\ndef drop(value):\n    """Dropped."""\n    return value * 2\n')
     base_repo.commit("two functions")
     base_repo.write("app/calc.py", 'def keep():\n    """Kept."""\n    return 1\n')
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     spots = [(spot["name"], spot["side"], spot["line"], spot["end_line"], spot["deleted"]) for spot in report["hotspots"]]
     assert spots == [("drop", "old", 6, 8, 3)]  # the two blank lines between the functions are no block
 
 
-def test_relative_diff_file_is_found_from_the_c_directory(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_relative_diff_file_is_found_from_the_c_directory(base_repo: Repo, tmp_path: Path) -> None:
     base_repo.write("app/run.py", RISKY)
     sha = base_repo.commit("add runner")
     (base_repo.path / "change.patch").write_text(base_repo.git("show", sha))
-    code, report = run_json(capsys, "-C", str(base_repo.path), "--diff-file", "change.patch")
+    code, report = check_json(base_repo, "--diff-file", "change.patch")
     assert (code, report["source"], report["level"]) == (0, "patch change.patch", "L2")
 
 
@@ -428,17 +380,17 @@ def test_plain_git_hook_blocks_a_risky_commit_and_lets_a_safe_one_through(base_r
     assert passed.stderr == b"diffrisk: L0 skim \xc2\xb7 risk 1/100 \xc2\xb7 ~1 min \xc2\xb7 within policy (staged changes)\n"
 
 
-def test_mechanical_detection_inside_classes(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mechanical_detection_inside_classes(base_repo: Repo) -> None:
     body = 'class Store:\n    """A store."""\n\n    def get(self, key):\n        """Get."""\n        return self.items[key]\n\n    def put(self, key, value):\n        """Put."""\n        self.items[key]=value\n'
     base_repo.write("app/store.py", body)
     base_repo.commit("store")
     base_repo.write("app/store.py", body.replace("self.items[key]=value", "self.items[key] = value"))
     base_repo.stage()
-    _, formatted = run_json(capsys, "-C", str(base_repo.path))
+    _, formatted = check_json(base_repo)
     assert formatted["files"][0]["mechanical"] is True
     base_repo.write("app/store.py", body.replace("self.items[key]=value", "self.items[key] = value or None"))
     base_repo.stage()
-    _, changed = run_json(capsys, "-C", str(base_repo.path))
+    _, changed = check_json(base_repo)
     assert changed["files"][0]["mechanical"] is False
     assert [(spot["name"], spot["line"]) for spot in changed["hotspots"]] == [("Store.put", 8)]
 
@@ -446,55 +398,55 @@ def test_mechanical_detection_inside_classes(base_repo: Repo, capsys: pytest.Cap
 # -- regressions found by an outside review ---------------------------------------------------
 
 
-def test_python_marked_binary_by_gitattributes_is_still_analysed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_marked_binary_by_gitattributes_is_still_analysed(base_repo: Repo) -> None:
     base_repo.write("a.py", 'def f():\n    """D."""\n    return 1\n')
     base_repo.commit("f")
     base_repo.write("a.py", 'import os\ndef f():\n    """D."""\n    os.system(input())\n')
     base_repo.write(".gitattributes", "*.py -diff\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert ("B605", "a.py", 4) in rules_at(report)
     assert report["level"] != "L0"
 
 
-def test_user_attributes_and_big_file_threshold_do_not_hide_python(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_user_attributes_and_big_file_threshold_do_not_hide_python(base_repo: Repo, tmp_path: Path) -> None:
     attributes = tmp_path / "attributes"
     attributes.write_text("*.py binary\n")
     base_repo.git("config", "core.attributesFile", str(attributes))
     base_repo.git("config", "core.bigFileThreshold", "1")
     base_repo.write("a.py", "import os\nos.system(input())\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert ("B605", "a.py", 2) in rules_at(report)
 
 
-def test_a_second_copy_of_an_existing_issue_is_new(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_second_copy_of_an_existing_issue_is_new(base_repo: Repo) -> None:
     base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    subprocess.call(cmd, shell=True)\n    return 0\n')
     base_repo.commit("one call")
     base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    subprocess.call(cmd, shell=True)\n    for item in cmd:\n        subprocess.call(item, shell=True)\n    return 0\n')
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert rules_at(report) == [("B602", "a.py", 8)]
 
 
-def test_an_edited_line_keeps_its_issue_without_new_or_removed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_edited_line_keeps_its_issue_without_new_or_removed(base_repo: Repo) -> None:
     base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n')
     base_repo.commit("call")
     base_repo.write("a.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    result = subprocess.call(\n        cmd, shell=True\n    )\n    return result\n')
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert report["findings"] == []
 
 
 COMPLEX = "def parse(v):\n    \"\"\"P.\"\"\"\n" + "".join(f"    if v == '{i}':\n        return {i}\n" for i in range(14)) + "    return None\n"
 
 
-def test_a_renamed_function_is_an_edit_not_a_new_function(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_renamed_function_is_an_edit_not_a_new_function(base_repo: Repo) -> None:
     base_repo.write("a.py", COMPLEX)
     base_repo.commit("parse")
     base_repo.write("a.py", COMPLEX.replace("def parse(v)", "def parse_value(v)"))
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert report["findings"] == []
     assert report["level"] == "L0"
     spot = report["hotspots"][0]
@@ -503,68 +455,68 @@ def test_a_renamed_function_is_an_edit_not_a_new_function(base_repo: Repo, capsy
     )
 
 
-def test_a_copied_file_is_reviewed_as_new_code(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_copied_file_is_reviewed_as_new_code(base_repo: Repo) -> None:
     module = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n' + "".join(f"\n\ndef helper_{i}():\n    \"\"\"Help.\"\"\"\n    return {i}\n" for i in range(8))
     base_repo.write("a.py", module)
     base_repo.commit("a")
     base_repo.write("a.py", module + "\nEXTRA = 1\n")
     base_repo.write("b.py", module + "\nOTHER = 2\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     copied = next(item for item in report["files"] if item["path"] == "b.py")
     assert (copied["status"], copied["added"]) == ("added", module.count("\n") + 2)
     assert ("B602", "b.py", 6) in rules_at(report)
 
 
-def test_class_docstring_survives_slicing_and_findings_count_once(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_class_docstring_survives_slicing_and_findings_count_once(base_repo: Repo) -> None:
     base_repo.write("a.py", 'class Store:\n    """Keeps things."""\n\n    limit = 3\n\n    def load(self, text):\n        """Load."""\n        return text\n')
     base_repo.commit("store")
     base_repo.write("a.py", 'class Store:\n    """Keeps things."""\n\n    limit = 4\n\n    def load(self, text):\n        """Load."""\n        return eval(text)\n')
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert rules_at(report) == [("B307", "a.py", 8)]
     reasons = {spot["name"]: spot["reasons"] for spot in report["hotspots"]}
     assert reasons == {"Store.load": ["B307"], "Store": []}
 
 
-def test_property_getter_and_setter_are_told_apart(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_property_getter_and_setter_are_told_apart(base_repo: Repo) -> None:
     prop = 'class C:\n    """C."""\n\n    @property\n    def x(self):\n        """X."""\n        return self._x\n\n    @x.setter\n    def x(self, value):\n        self._x = value\n'
     base_repo.write("a.py", prop)
     base_repo.commit("prop")
     base_repo.write("a.py", prop.replace("        return self._x\n", "        return eval(self._x)\n"))
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert [(spot["name"], spot["line"], spot["end_line"], spot["reasons"]) for spot in report["hotspots"]] == [
         ("C.x", 4, 7, ["B307"]),
     ]
 
 
-def test_removed_test_asserts_earn_no_credit(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_removed_test_asserts_earn_no_credit(base_repo: Repo) -> None:
     base_repo.write("tests/test_a.py", "def test_one():\n    assert 1 + 1 == 2\n")
     base_repo.commit("test")
     base_repo.write("tests/test_a.py", "def test_one():\n    pass\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     # No credit for the assert (B101) it removed; the emptied test is a weakened test.
     assert [(item["rule"], item["line"], item["message"], item["removed"]) for item in report["findings"]] == [
         ("DR-S003", 1, "weakened test: test `test_one` body emptied", False),
     ]
 
 
-def test_encoding_cookie_files_are_analysed(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_encoding_cookie_files_are_analysed(base_repo: Repo) -> None:
     base_repo.write("cp.py", b'# -*- coding: cp1252 -*-\nname = "\xc1"\nvalue = eval(name)\n')
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert (code, report["failures"], rules_at(report)) == (0, [], [("B307", "cp.py", 3)])
 
 
-def test_deep_but_valid_expression_does_not_crash(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deep_but_valid_expression_does_not_crash(base_repo: Repo) -> None:
     # One term a line: on one line it would be minified (generated.py), and not analysed at all.
     base_repo.write("a.py", "X = (\n" + "\n+ ".join(["1"] * 1500) + "\n)\n")
     base_repo.commit("deep")
     base_repo.write("a.py", "X = (\n" + "\n+ ".join(["2"] * 1500) + "\n)\n")
     base_repo.stage()
-    code, report = run_json(capsys, "-C", str(base_repo.path))
+    code, report = check_json(base_repo)
     assert (code, report["failures"], report["level"]) == (1, [], "L3")  # 1,500 changed lines
     assert report["notes"] == [
         f"a.py: {analyzer} skipped: the syntax tree nests 1502 levels deep"
@@ -572,22 +524,22 @@ def test_deep_but_valid_expression_does_not_crash(base_repo: Repo, capsys: pytes
     ] * 2
 
 
-def test_deleting_a_file_credits_its_issues_and_shows_it(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleting_a_file_credits_its_issues_and_shows_it(base_repo: Repo) -> None:
     base_repo.write("b.py", 'def f(text):\n    """F."""\n    return eval(text)\n')
     base_repo.commit("b")
     base_repo.git("rm", "-q", "b.py")
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert [(item["rule"], item["line"], item["removed"]) for item in report["findings"]] == [("B307", 3, True)]
     assert [(spot["name"], spot["kind"], spot["side"]) for spot in report["hotspots"]] == [("b.py", "file", "old")]
 
 
-def test_moving_a_file_out_of_a_critical_path_still_raises(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_moving_a_file_out_of_a_critical_path_still_raises(base_repo: Repo) -> None:
     base_repo.write("pyproject.toml", '[tool.diffrisk]\ncritical_paths = ["src/auth/"]\n')
     base_repo.write("src/auth/tok.py", "".join(f"VALUE_{i} = {i}\n" for i in range(20)))
     base_repo.commit("tokens")
     (base_repo.path / "src" / "misc").mkdir()
     base_repo.git("mv", "src/auth/tok.py", "src/misc/tok.py")
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert report["level_reasons"] == ["raised L0 -> L1: touches critical path src/misc/tok.py"]
 
 
@@ -605,22 +557,22 @@ def test_patch_series_is_refused(base_repo: Repo, tmp_path: Path, capsys: pytest
     )
 
 
-def test_lone_carriage_returns_are_a_finding(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lone_carriage_returns_are_a_finding(base_repo: Repo) -> None:
     base_repo.write("a.py", b"import os\rdef f():\r    os.system(input())\r")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert rules_at(report) == [("DR-E002", "a.py", 1)]
     assert report["level"] == "L2"
 
 
-def test_encoding_change_and_added_suppression_are_not_mechanical(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_encoding_change_and_added_suppression_are_not_mechanical(base_repo: Repo) -> None:
     base_repo.write("a.py", b"# coding: latin-1\nSIGN = '\xa4'\n")
     base_repo.write("b.py", b"import os\nos.system(input())\n")
     base_repo.commit("files")
     base_repo.write("a.py", b"# coding: iso8859-15\nSIGN = '\xa4'\n")
     base_repo.write("b.py", b"import os\nos.system(input())  # nosec\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     assert [item["mechanical"] for item in report["files"]] == [False, False]
 
 
@@ -658,44 +610,44 @@ def test_shallow_clone_names_the_missing_parent_and_the_fix(base_repo: Repo, tmp
 # -- regressions found by a second review -----------------------------------------------------
 
 
-def change_and_check(repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str) -> dict[str, Any]:
+def change_and_check(repo: Repo, before: str, after: str) -> dict[str, Any]:
     repo.write("mod.py", before)
     repo.commit("before")
     repo.write("mod.py", after)
     repo.stage()
-    return run_json(capsys, "-C", str(repo.path))[1]
+    return check_json(repo)[1]
 
 
 RUN_SAFE = 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call("ls -l", shell=True)\n'
 
 
-def test_an_issue_that_got_worse_is_new(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    report = change_and_check(base_repo, capsys, RUN_SAFE, RUN_SAFE.replace('"ls -l"', "cmd"))
+def test_an_issue_that_got_worse_is_new(base_repo: Repo) -> None:
+    report = change_and_check(base_repo, RUN_SAFE, RUN_SAFE.replace('"ls -l"', "cmd"))
     assert ("B602", "mod.py", 6) in rules_at(report)
 
 
-def test_an_issue_spanning_lines_matches_on_all_its_lines(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_issue_spanning_lines_matches_on_all_its_lines(base_repo: Repo) -> None:
     before = 'import subprocess\n\n\ndef cleanup():\n    """Clean."""\n    subprocess.call(\n        "rm -rf /tmp/cache", shell=True)\n\n\ndef run(cmd):\n    """Run."""\n    return cmd\n'
     after = 'import subprocess\n\n\ndef cleanup():\n    """Clean."""\n\n\ndef run(cmd):\n    """Run."""\n    subprocess.call(\n        cmd, shell=True)\n'
-    report = change_and_check(base_repo, capsys, before, after)
+    report = change_and_check(base_repo, before, after)
     assert ("B602", "mod.py", 10) in rules_at(report)
 
 
-def test_module_level_issues_are_not_matched_by_place(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_module_level_issues_are_not_matched_by_place(base_repo: Repo) -> None:
     before = 'import subprocess\nimport sys\n\nsubprocess.call("make", shell=True)\n'
     after = 'import subprocess\nimport sys\n\nif __name__ == "__main__":\n    subprocess.call(sys.argv[1], shell=True)\n'
-    report = change_and_check(base_repo, capsys, before, after)
+    report = change_and_check(base_repo, before, after)
     assert ("B602", "mod.py", 5) in rules_at(report)
 
 
-def test_a_nosec_hides_an_issue_but_earns_no_credit(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    report = change_and_check(base_repo, capsys, RUN_SAFE.replace('"ls -l"', "cmd"), RUN_SAFE.replace('"ls -l", shell=True)', "cmd, shell=True)  # nosec"))
+def test_a_nosec_hides_an_issue_but_earns_no_credit(base_repo: Repo) -> None:
+    report = change_and_check(base_repo, RUN_SAFE.replace('"ls -l"', "cmd"), RUN_SAFE.replace('"ls -l", shell=True)', "cmd, shell=True)  # nosec"))
     assert [item for item in report["findings"] if item["removed"]] == []
 
 
-def test_a_renamed_function_and_a_new_one_with_its_old_name(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_renamed_function_and_a_new_one_with_its_old_name(base_repo: Repo) -> None:
     other = "def parse(v):\n    \"\"\"Other.\"\"\"\n" + "".join(f"    while v > {i}:\n        v -= {i + 1}\n" for i in range(12)) + "    return v\n"
-    report = change_and_check(base_repo, capsys, COMPLEX, COMPLEX.replace("def parse(v)", "def parse_legacy(v)") + "\n\n" + other)
+    report = change_and_check(base_repo, COMPLEX, COMPLEX.replace("def parse(v)", "def parse_legacy(v)") + "\n\n" + other)
     spots = {spot["name"]: spot["reasons"] for spot in report["hotspots"]}
     assert spots["parse_legacy"] == ["renamed from parse"]
     assert spots["parse"][0] == "new"
@@ -705,24 +657,24 @@ def test_a_renamed_function_and_a_new_one_with_its_old_name(base_repo: Repo, cap
     assert min(item["line"] for item in report["findings"]) == 34  # all in the new parse, none in the renamed one
 
 
-def test_adding_an_overload_does_not_shift_the_others(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_adding_an_overload_does_not_shift_the_others(base_repo: Repo) -> None:
     stub = '@overload\ndef conv(v: {0}) -> {0}: ...\n\n\n'
     impl = 'def conv(v):\n    """Convert."""\n    return eval(v)\n'
     before = "from typing import overload\n\n\n" + stub.format("int") + stub.format("str") + impl
     after = "from typing import overload\n\n\n" + stub.format("bytes") + stub.format("int") + stub.format("str") + impl.replace("return eval(v)", "result = eval(v)\n    return result")
-    report = change_and_check(base_repo, capsys, before, after)
+    report = change_and_check(base_repo, before, after)
     assert rules_at(report) == [("DR-R005", "mod.py", 5)]  # only the new stub's `v`: no B307, no DR-C001
 
 
-def test_one_line_functions_are_not_paired_blindly(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_line_functions_are_not_paired_blindly(base_repo: Repo) -> None:
     before = 'class Store:\n    """S."""\n\n    def size(self): return len(self._items)\n'
     after = 'class Store:\n    """S."""\n\n    def wipe_everything(self): return __import__("os").system("rm -rf /")\n'
-    report = change_and_check(base_repo, capsys, before, after)
+    report = change_and_check(base_repo, before, after)
     spot = next(spot for spot in report["hotspots"] if spot["name"] == "Store.wipe_everything")
     assert spot["reasons"][0] == "new"
 
 
-def test_binary_python_in_a_patch_is_a_finding(base_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_binary_python_in_a_patch_is_a_finding(base_repo: Repo, tmp_path: Path) -> None:
     base_repo.write("a.py", "A = 1\n")
     base_repo.write(".gitattributes", "*.py -diff\n")
     base_repo.commit("a")
@@ -731,18 +683,18 @@ def test_binary_python_in_a_patch_is_a_finding(base_repo: Repo, tmp_path: Path, 
     patch = tmp_path / "b.patch"
     patch.write_text(base_repo.git("show", sha))
     assert "Binary files" in patch.read_text()
-    code, report = run_json(capsys, "-C", str(base_repo.path), "--diff-file", str(patch))
+    code, report = check_json(base_repo, "--diff-file", str(patch))
     assert rules_at(report) == [("DR-E001", "a.py", 1)]
     assert (report["level"], code) == ("L2", 0)
 
 
-def test_adding_only_commented_out_code_is_not_mechanical(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    report = change_and_check(base_repo, capsys, RUN_SAFE, RUN_SAFE + "# result = eval(cmd)\n# print(result)\n")
+def test_adding_only_commented_out_code_is_not_mechanical(base_repo: Repo) -> None:
+    report = change_and_check(base_repo, RUN_SAFE, RUN_SAFE + "# result = eval(cmd)\n# print(result)\n")
     assert report["files"][0]["mechanical"] is False
     assert rules_at(report) == [("DR-R008", "mod.py", 7)]
 
 
-def test_history_counts_fixes_to_the_touched_files(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_history_counts_fixes_to_the_touched_files(base_repo: Repo) -> None:
     for number in range(3):
         base_repo.write("app/parser.py", f'LIMIT = {number}\n')
         base_repo.commit(f"Fix parser limit, take {number}")
@@ -750,7 +702,7 @@ def test_history_counts_fixes_to_the_touched_files(base_repo: Repo, capsys: pyte
     base_repo.commit("Tune the limit")
     base_repo.write("app/parser.py", "LIMIT = 10\n")
     base_repo.stage()
-    _, report = run_json(capsys, "-C", str(base_repo.path))
+    _, report = check_json(base_repo)
     summary = next(item for item in report["files"] if item["path"] == "app/parser.py")
     assert (summary["prior_changes"], summary["prior_fixes"]) == (4, 3)
     history = next(part for part in report["components"] if part["name"] == "history")

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
-from diffrisk import git
-from diffrisk.diff import parse
+from diffrisk.diffsource import git
+from diffrisk.diffsource.parser import parse
 from diffrisk.errors import DiffParseError
 from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
 
-from .conftest import DATA, Repo
+from testing.diffgen import apply, lines_of
+from testing.repo import Repo
+from tests.conftest import DATA
 
 DIFFS = DATA / "diffs"
 
@@ -729,38 +731,6 @@ def encode(lines: list[str], final_newline: bool = True) -> bytes:
     if not lines:
         return b""
     return ("\n".join(lines) + ("\n" if final_newline else "")).encode("utf-8")
-
-
-def lines_of(data: bytes) -> list[str]:
-    """A file's lines as the diff shows them: split at LF, the final line's newline optional."""
-    lines = data.decode("utf-8").split("\n")
-    return lines[:-1] if lines[-1] == "" else lines
-
-
-def apply(old: list[str], change: FileChange) -> list[str]:
-    """Rebuild the new side from the old one and the parsed hunks, checking every line number."""
-    result: list[str] = []
-    cursor = 0  # index of the next old line not yet used
-    for hunk in change.hunks:
-        for line in hunk.lines:
-            if line.kind is LineKind.ADDED:
-                assert line.old_lineno is None and line.new_lineno is not None
-                gap = line.new_lineno - 1 - len(result)
-            else:
-                assert line.old_lineno is not None
-                gap = line.old_lineno - 1 - cursor
-            assert gap >= 0
-            result += old[cursor: cursor + gap]
-            cursor += gap
-            if line.kind is not LineKind.ADDED:
-                assert old[cursor] == line.text
-                cursor += 1
-            if line.kind is LineKind.DELETED:
-                assert line.new_lineno is None
-            else:
-                assert line.new_lineno == len(result) + 1
-                result.append(line.text)
-    return result + old[cursor:]
 
 
 @pytest.mark.parametrize("seed", range(8))

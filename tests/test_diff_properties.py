@@ -18,10 +18,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diffrisk import git
-from diffrisk.diff import DiffParseError, parse
-from tests.diffgen import diff_like_text, format_diff
-from tests.test_diff import apply, lines_of
+from diffrisk.diffsource import git
+from diffrisk.diffsource.parser import parse
+from diffrisk.errors import DiffParseError
+from testing.diffgen import diff_like_text, format_diff
+from testing.diffgen import apply, lines_of
 
 PROPERTY = settings(derandomize=True, database=None, deadline=None, max_examples=300)
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from diffrisk.check import build_report
+from diffrisk.scoring.report import build as build_report
 from diffrisk.config import Config
 from diffrisk.formats import FORMATS
 from diffrisk.formats.github import escape_data, escape_property
 from diffrisk.model import FileAnalysis, FileSummary, Finding, Report, Severity, UnitChange
 
 HOSTILE = "a,b:c%0A::error::x\x1b[2J\r\n[click](http://evil)<img src=x>|\u202e.py"
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+SCHEMAS = Path(__file__).parent / "data" / "schemas"
 
 
 def make_report(findings: int = 1, path: str = HOSTILE) -> Report:
@@ -26,7 +26,7 @@ def make_report(findings: int = 1, path: str = HOSTILE) -> Report:
         for index in range(findings)
     )
     unit = UnitChange(path, "run", "function", 1, 3, "new", 3, 0, True, False, {}, {"cyclomatic_complexity": 2.0})
-    analysis = FileAnalysis(summary, found, (unit,), None, 80.0, 0, (), ())
+    analysis = FileAnalysis(summary, found, (unit,))
     return build_report([analysis], "commit 0123456789ab", True, Config())
 
 
@@ -91,10 +91,7 @@ def test_markdown_escapes_and_stays_small() -> None:
 
 
 def _schema(*parts: str) -> dict[str, object]:
-    path = SCHEMAS.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"the shared schemas are not beside the project ({path})")
-    loaded: dict[str, object] = json.loads(path.read_text())
+    loaded: dict[str, object] = json.loads(SCHEMAS.joinpath(*parts).read_text())
     return loaded
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from diffrisk.hooks import scripts
+from diffrisk.commands.hooks import scripts
 from diffrisk.main import main
-from tests.conftest import Repo
+from testing.repo import Repo
 
 HOOKS = Path(__file__).resolve().parent.parent / "hooks"
 

@@ -15,17 +15,13 @@ from typing import Any
 
 import pytest
 
-from diffrisk import pipeline
+from diffrisk.change import analyzed_version
 from diffrisk.analyzers import ANALYZERS
 from diffrisk.main import main
-from tests.conftest import Repo
+from testing.repo import Repo
+from testing.run import check_json
 
 PACKAGE = Path(__file__).parent.parent / "diffrisk"
-
-
-def check_json(capsys: pytest.CaptureFixture[str], repo: Repo, *args: str) -> tuple[int, dict[str, Any]]:
-    code = main(["-C", str(repo.path), "check", "--format", "json", *args])
-    return code, json.loads(capsys.readouterr().out)
 
 
 def findings(report: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -69,23 +65,23 @@ def test_empty_repository(repo: Repo, capsys: pytest.CaptureFixture[str]) -> Non
         )
 
 
-def test_root_commit(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_root_commit(repo: Repo) -> None:
     repo.write("a.py", "VALUE = eval('1')\n")
     repo.commit("root")
-    code, report = check_json(capsys, repo, "--commit", "HEAD")
+    code, report = check_json(repo, "--commit", "HEAD")
     assert (code, files(report), findings(report)) == (0, [("a.py", "added", None)], [("B307", "a.py", 1)])
 
 
-def test_detached_head(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_detached_head(project: Repo) -> None:
     project.git("checkout", "-q", "--detach")
     project.write("app/core.py", "def f():\n    return eval('1')\n")
     project.commit("on a detached head")
     for args in (["--commit", "HEAD"], ["--base", "main"], ["--range", "main..HEAD"]):
-        code, report = check_json(capsys, project, *args)
+        code, report = check_json(project, *args)
         assert (code, findings(report)) == (0, [("B307", "app/core.py", 2)])
 
 
-def test_merge_commit_is_diffed_against_its_first_parent(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_merge_commit_is_diffed_against_its_first_parent(project: Repo) -> None:
     project.git("checkout", "-q", "-b", "feature")
     project.write("app/feature.py", "def g():\n    return eval('2')\n")
     project.commit("feature")
@@ -93,13 +89,13 @@ def test_merge_commit_is_diffed_against_its_first_parent(project: Repo, capsys: 
     project.write("app/main_side.py", "X = 1\n")
     project.commit("main side")
     project.git("merge", "-q", "--no-ff", "--no-edit", "feature")
-    code, report = check_json(capsys, project, "--commit", "HEAD")
+    code, report = check_json(project, "--commit", "HEAD")
     assert (code, files(report), findings(report)) == (
         0, [("app/feature.py", "added", None)], [("B307", "app/feature.py", 2)]
     )
 
 
-def test_octopus_merge_is_diffed_against_its_first_parent(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_octopus_merge_is_diffed_against_its_first_parent(project: Repo) -> None:
     for branch in ("one", "two"):
         project.git("checkout", "-q", "-b", branch, "main")
         project.write(f"app/{branch}.py", f"{branch.upper()} = 1\n")
@@ -109,16 +105,16 @@ def test_octopus_merge_is_diffed_against_its_first_parent(project: Repo, capsys:
     project.commit("three")
     project.git("merge", "-q", "--no-edit", "one", "two")
     assert len(project.git("log", "-1", "--format=%P").split()) == 3
-    code, report = check_json(capsys, project, "--commit", "HEAD")
+    code, report = check_json(project, "--commit", "HEAD")
     assert (code, files(report), report["level"]) == (
         0, [("app/one.py", "added", None), ("app/two.py", "added", None)], "L0"
     )
 
 
-def test_commit_that_only_deletes_files(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commit_that_only_deletes_files(project: Repo) -> None:
     project.git("rm", "-q", "app/core.py", "README.md")
     project.commit("delete")
-    code, report = check_json(capsys, project, "--commit", "HEAD")
+    code, report = check_json(project, "--commit", "HEAD")
     assert (code, files(report), report["level"], report["size"]["lines_deleted"]) == (
         0, [("README.md", "deleted", None), ("app/core.py", "deleted", None)], "L0", 3
     )
@@ -144,57 +140,57 @@ def test_shallow_clone_without_the_merge_base(project: Repo, tmp_path: Path, cap
     )
     # With the history fetched, the same command gives the full answer.
     subprocess.run(["git", "fetch", "-q", "--unshallow"], cwd=shallow, check=True)
-    code, report = check_json(capsys, Repo(shallow), "--base", "origin/main")
+    code, report = check_json(Repo(shallow), "--base", "origin/main")
     assert (code, files(report)) == (0, [("app/feature.py", "added", None)])
 
 
 # -- unusual files ---------------------------------------------------------------------------
 
 
-def test_submodule_change_is_shown_not_analysed(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_submodule_change_is_shown_not_analysed(project: Repo) -> None:
     commit = project.git("rev-parse", "HEAD").strip()
     project.git("update-index", "--add", "--cacheinfo", f"160000,{commit},libs/sub")
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, files(report), report["score"]) == (0, [("libs/sub", "added", "submodule")], 0)
 
 
-def test_symlink_to_python_is_not_read_through(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_symlink_to_python_is_not_read_through(project: Repo) -> None:
     os.symlink("/etc/passwd", project.path / "app" / "link.py")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, files(report), findings(report)) == (0, [("app/link.py", "added", "symbolic link")], [])
     # A tracked file replaced by a link, unstaged: the work tree is never read through the link.
     project.commit("link")
     os.remove(project.path / "app" / "core.py")
     os.symlink("/etc/passwd", project.path / "app" / "core.py")
-    code, report = check_json(capsys, project, "--worktree")
+    code, report = check_json(project, "--worktree")
     # git shows a file turned into a link as the file deleted and the link added.
     assert (code, files(report), findings(report)) == (
         0, [("app/core.py", "deleted", None), ("app/core.py", "added", "symbolic link")], []
     )
 
 
-def test_lfs_pointer_is_not_parsed_as_python(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lfs_pointer_is_not_parsed_as_python(project: Repo) -> None:
     project.write("app/model.py", (
         "version https://git-lfs.github.com/spec/v1\n"
         "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
         "size 12345\n"
     ))
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, files(report), findings(report)) == (
         0, [("app/model.py", "added", "git LFS pointer: the contents are stored outside git")], []
     )
 
 
-def test_file_over_the_size_limit_says_how_big(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_over_the_size_limit_says_how_big(project: Repo) -> None:
     project.write("app/core.py", ("X = '" + "a" * 93 + "'\n") * 12_000)
     too_big = [("app/core.py", "modified", "larger than max_file_bytes (1,200,000 > 1,000,000 bytes)")]
-    assert files(check_json(capsys, project, "--worktree")[1]) == too_big
+    assert files(check_json(project, "--worktree")[1]) == too_big
     project.stage()
-    assert files(check_json(capsys, project)[1]) == too_big
+    assert files(check_json(project)[1]) == too_big
     project.write("pyproject.toml", "[tool.diffrisk]\nmax_file_bytes = 2_000_000\n")
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert [item["skipped"] for item in report["files"] if item["path"] == "app/core.py"] == [None]
 
 
@@ -210,12 +206,12 @@ BANNER = "generator banner 'DO NOT EDIT' in the header"
 PACKED = "minified: 1 of its 2 code lines are over 110 characters"
 
 
-def test_generated_and_minified_python_keep_security_findings_not_size(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_generated_and_minified_python_keep_security_findings_not_size(project: Repo) -> None:
     project.write("app/schema.py", GENERATED)
     project.write("app/packed.py", MINIFIED)
     project.write("app/doc.py", '"""Tokens generated by the lexer."""\nVALUE = eval("1")\n')
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     # Marked, and their size, complexity and style left out; a security issue stays a finding.
     assert (code, generated_of(report), report["size"]["code_lines_added"]) == (0, [
         ("app/core.py", None, None), ("app/doc.py", None, None), ("app/packed.py", None, PACKED), ("app/schema.py", None, BANNER),
@@ -224,18 +220,18 @@ def test_generated_and_minified_python_keep_security_findings_not_size(project: 
         ("B307", "app/doc.py"), ("B307", "app/packed.py"), ("B307", "app/schema.py"),
     ]
     # Overridable: on the command line and in the configuration.
-    code, report = check_json(capsys, project, "--analyze-generated")
+    code, report = check_json(project, "--analyze-generated")
     assert (report["size"]["code_lines_added"], [item["generated"] for item in report["files"]]) == (6, [None, PACKED, BANNER])
     project.write("pyproject.toml", "[tool.diffrisk]\nanalyze_generated = true\n")
     project.stage()
-    assert check_json(capsys, project)[1]["size"]["code_lines_added"] == 6
+    assert check_json(project)[1]["size"]["code_lines_added"] == 6
 
 
 def test_a_change_cannot_declare_its_own_code_generated(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     # A banner added to hand-written code does not count: the file is analysed as code.
     project.write("app/core.py", "# DO NOT EDIT\ndef f():\n    return eval('1')\n")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (generated_of(report), findings(report), report["notes"]) == (
         [("app/core.py", None, None)], [("B307", "app/core.py", 3)],
         [f"app/core.py: the change makes hand-written code look generated ({BANNER}): analysed as code"],
@@ -244,7 +240,7 @@ def test_a_change_cannot_declare_its_own_code_generated(project: Repo, capsys: p
     project.write("app/core.py", "def f():\n    return eval('1')\n")
     project.write(".gitattributes", "app/*.py linguist-generated\n")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (generated_of(report), report["size"]["code_lines_added"]) == ([("app/core.py", None, None)], 1)
     # Once the attribute is the repository's, it counts, and -linguist-generated corrects a guess.
     project.git("commit", "-q", "-m", "attributes")
@@ -253,7 +249,7 @@ def test_a_change_cannot_declare_its_own_code_generated(project: Repo, capsys: p
     project.write("app/core.py", "def f():\n    return eval('2')\n")
     project.write("app/schema.py", GENERATED)
     project.commit("edit")
-    code, report = check_json(capsys, project, "--commit", "HEAD")
+    code, report = check_json(project, "--commit", "HEAD")
     assert (generated_of(report), report["size"]["code_lines_added"]) == (
         [("app/core.py", None, "marked linguist-generated in .gitattributes"), ("app/schema.py", None, None)], 2
     )
@@ -268,10 +264,10 @@ def test_a_change_cannot_declare_its_own_code_generated(project: Repo, capsys: p
     assert generated_of(json.loads(capsys.readouterr().out)) == generated_of(report)
 
 
-def test_long_prose_in_a_docstring_is_not_minified(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_long_prose_in_a_docstring_is_not_minified(project: Repo) -> None:
     project.write("app/text.py", 'TEXT = """\n' + ("lorem ipsum " * 40 + "\n") * 20 + '"""\nV = eval("1")\n')
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (files(report), findings(report)) == ([("app/text.py", "added", None)], [("B307", "app/text.py", 23)])
 
 
@@ -280,13 +276,13 @@ def test_hostile_file_names(project: Repo, capsys: pytest.CaptureFixture[str]) -
     for name in names:
         (project.path / os.fsencode(name).decode("utf-8", "surrogateescape")).write_bytes(b"V = eval('1')\n")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     # Paths that are not UTF-8 are shown with their bytes escaped, as git's own core.quotePath does.
     shown = sorted(("B307", name.replace("\udce9", "\\xe9"), 1) for name in names)
     assert (code, findings(report)) == (0, shown)
     assert not (project.path / "pwned").exists()
     project.commit("names")
-    code, report = check_json(capsys, project, "--commit", "HEAD")
+    code, report = check_json(project, "--commit", "HEAD")
     assert findings(report) == shown
     # The text report shows each name on one line, control characters escaped.
     main(["-C", str(project.path), "check", "--commit", "HEAD", "--fail-level", "L3"])
@@ -300,10 +296,10 @@ def test_hostile_file_names(project: Repo, capsys: pytest.CaptureFixture[str]) -
     (b"# coding: punycode\nx = 1\n",
      "does not decode: decoding with 'punycode' codec failed (UnicodeError: Invalid extended code point '#')"),
 ])
-def test_undecodable_content_is_a_finding(project: Repo, capsys: pytest.CaptureFixture[str], data: bytes, message: str) -> None:
+def test_undecodable_content_is_a_finding(project: Repo, data: bytes, message: str) -> None:
     project.write("app/latin.py", data)
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["level"], [(item["rule"], item["line"], item["message"]) for item in report["findings"]]) == (
         0, "L2", [("DR-E001", 1, message)]
     )
@@ -325,30 +321,30 @@ def test_undecodable_content_is_a_finding(project: Repo, capsys: pytest.CaptureF
     ("X = " + "(" * 300 + "1" + ")" * 300 + "\n", "does not parse: too many nested parentheses (line 1)"),
     ("X = " + "-" * 200_000 + "1\n", "does not parse: nested too deeply for Python's parser"),
 ])
-def test_code_that_does_not_parse_is_an_l2_finding(project: Repo, capsys: pytest.CaptureFixture[str], source: str, message: str) -> None:
+def test_code_that_does_not_parse_is_an_l2_finding(project: Repo, source: str, message: str) -> None:
     project.write("app/bad.py", source)
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["level"], report["failures"]) == (0, "L2", [])
     assert [(item["rule"], item["path"], item["message"]) for item in report["findings"]] == [("DR-E001", "app/bad.py", message)]
 
 
-def test_fifty_thousand_line_file(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fifty_thousand_line_file(project: Repo) -> None:
     body = "".join(f"def f{number}(x):\n    return x + {number}\n\n\n" for number in range(12_499))
     project.write("app/many.py", body + "V = eval('1')\n")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["level"], report["size"]["code_lines_added"], report["failures"]) == (1, "L3", 49_997, [])
     assert ("B307", "app/many.py", 49_997) in findings(report)
 
 
-def test_bom_cookie_tabs_and_crlf(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bom_cookie_tabs_and_crlf(project: Repo) -> None:
     project.write("app/bom.py", b"\xef\xbb\xbfV = eval('1')\n")
     project.write("app/cookie.py", b"# -*- coding: latin-1 -*-\nNAME = '\xe9'\nV = eval(NAME)\n")
     project.write("app/tabs.py", b"def f(x):\n\tif x:\n\t\treturn eval(x)\n\treturn None\n")
     project.write("app/crlf.py", b"def g(x):\r\n    if x:\r\n        return eval(x)\r\n    return None\r\n")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["failures"]) == (0, [])
     assert [item for item in findings(report) if item[0] == "B307"] == [
         ("B307", "app/bom.py", 1), ("B307", "app/cookie.py", 3), ("B307", "app/crlf.py", 3), ("B307", "app/tabs.py", 3),
@@ -386,7 +382,7 @@ def test_bad_patch_on_stdin_exits_2_with_the_line(project: Repo, patch: str, mes
 
 
 def test_oversized_patch_is_refused(project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from diffrisk import sources
+    from diffrisk.diffsource import request as sources
 
     big = tmp_path / "big.patch"
     with open(big, "wb") as handle:
@@ -399,7 +395,7 @@ def test_oversized_patch_is_refused(project: Repo, tmp_path: Path, capsys: pytes
 
 
 def test_one_analyzer_failing_on_one_file_exits_3_and_keeps_the_rest(
-    project: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    project: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project.write("app/a.py", "V = eval('1')\n")
     project.write("app/b.py", "W = eval('2')\n")
@@ -412,15 +408,15 @@ def test_one_analyzer_failing_on_one_file_exits_3_and_keeps_the_rest(
             raise ValueError("boom on purpose")
         return real(source)
 
-    pipeline._RESULTS.entries.clear()
+    analyzed_version._RESULTS.entries.clear()
     monkeypatch.setattr(complexity, "analyze", crash_on_b)
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["failures"], findings(report)) == (
         3, ["complexity failed on app/b.py: ValueError: boom on purpose"], [("B307", "app/a.py", 1), ("B307", "app/b.py", 1)]
     )
     # Nothing from the failed analysis was cached: the same process, repaired, answers in full.
     monkeypatch.setattr(complexity, "analyze", real)
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["failures"]) == (0, [])
 
 
@@ -478,7 +474,7 @@ def test_config_cannot_reach_outside_the_repository(project: Repo, capsys: pytes
     )
 
 
-def test_long_adversarial_lines_through_the_whole_pipeline(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_long_adversarial_lines_through_the_whole_pipeline(project: Repo) -> None:
     """Each line is built against a pattern on diff content (comments, banners, suppressions,
     Python 2 tells, co-author lines); a catastrophic pattern would not finish."""
     width = 50_000
@@ -492,7 +488,7 @@ def test_long_adversarial_lines_through_the_whole_pipeline(project: Repo, capsys
     ]
     project.write("app/long.py", "\n".join(lines) + "\n")
     project.stage()
-    code, report = check_json(capsys, project)
+    code, report = check_json(project)
     assert (code, report["failures"], [(item["rule"], item["line"]) for item in report["findings"]]) == (0, [], [])
 
 
@@ -511,6 +507,6 @@ def test_long_adversarial_lines_through_the_whole_pipeline(project: Repo, capsys
     ("import os\n# DO NOT EDIT\n", None),
 ])
 def test_generator_banners(source: str, expected: str | None) -> None:
-    from diffrisk import generated
+    from diffrisk.pyfile import generated
 
     assert generated.banner(source) == expected

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from diffrisk.main import main
-from tests.conftest import Repo
-from tests.test_check import RISKY
+from testing.repo import Repo
+from testing.samples import RISKY
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)>.py'
 HOSTILE_CODE = 'X = "</code></td></tr><script>alert(1)</script>"  # \u202e evil\nY = eval(X)\n'

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from diffrisk.history import read_commit_list
+from diffrisk.commands.log import read_commit_list
 from diffrisk.main import main
-from tests.conftest import Repo
+from testing.repo import Repo
+from testing.run import log_jsonl
 
 
 @pytest.fixture
@@ -32,13 +33,8 @@ def history(repo: Repo) -> list[str]:
     return [first, second, third, side]
 
 
-def jsonl(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
-    assert main(["log", "--format", "jsonl", *args]) == 0
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-
-
-def test_every_non_merge_commit_is_scored(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    rows = jsonl(capsys, "-C", str(repo.path), "--jobs", "1")
+def test_every_non_merge_commit_is_scored(repo: Repo, history: list[str]) -> None:
+    rows = log_jsonl("-C", str(repo.path), "--jobs", "1")
     first, second, third, side = history
     # git log's order; the fixture's commits share one timestamp, so only the set is fixed here
     assert sorted(row["commit"] for row in rows) == sorted([side, third, second, first])
@@ -55,9 +51,9 @@ def test_every_non_merge_commit_is_scored(repo: Repo, history: list[str], capsys
     assert by_commit[first]["date"] == "2026-01-01T00:00:00Z"
 
 
-def test_parallel_and_serial_agree(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    serial = jsonl(capsys, "-C", str(repo.path), "--jobs", "1")
-    parallel = jsonl(capsys, "-C", str(repo.path), "--jobs", "2")
+def test_parallel_and_serial_agree(repo: Repo, history: list[str]) -> None:
+    serial = log_jsonl("-C", str(repo.path), "--jobs", "1")
+    parallel = log_jsonl("-C", str(repo.path), "--jobs", "2")
     assert serial == parallel
 
 
@@ -73,11 +69,11 @@ def test_commit_list_in_given_order_from_stdin(repo: Repo, history: list[str]) -
     assert table[1]["level"] == "L2"
 
 
-def test_bare_repository_and_range(repo: Repo, history: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bare_repository_and_range(repo: Repo, history: list[str], tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(bare)], check=True)
     first, second, third, _ = history
-    rows = jsonl(capsys, "--git-dir", str(bare), f"{first}..{third}", "--jobs", "1")
+    rows = log_jsonl("--git-dir", str(bare), f"{first}..{third}", "--jobs", "1")
     assert [row["commit"] for row in rows] == [third, second]
 
 
@@ -127,18 +123,18 @@ def test_csv_cells_cannot_become_formulas() -> None:
     assert csv_row(row).rstrip("\n").endswith(",'+1")
 
 
-def test_log_rows_say_which_commits_an_agent_wrote(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_rows_say_which_commits_an_agent_wrote(repo: Repo) -> None:
     repo.write("a.py", "A = 1\n")
     human = repo.commit("By hand")
     repo.write("a.py", "A = 2\n")
     agent = repo.commit("Tweak\n\nCo-authored-by: Claude <noreply@anthropic.com>")
-    rows = {row["commit"]: row for row in jsonl(capsys, "-C", str(repo.path), "--jobs", "1")}
+    rows = {row["commit"]: row for row in log_jsonl("-C", str(repo.path), "--jobs", "1")}
     assert (rows[agent]["ai_authored"], rows[agent]["ai_reason"]) == (True, "trailer:claude")
     assert (rows[human]["ai_authored"], rows[human]["ai_reason"]) == (False, None)
 
 
 def test_blob_cache_is_bounded_by_count_and_by_weight() -> None:
-    from diffrisk.cache import BlobCache
+    from diffrisk.change.cache import BlobCache
 
     cache: BlobCache[str] = BlobCache(size=3, weigh=len, max_weight=10)
     for key, value in (("a", "xxxx"), ("b", "yyyy"), ("c", "zz")):

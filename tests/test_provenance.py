@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from diffrisk.main import main
-from diffrisk.provenance import declared, of_commit, of_environment
-from tests.conftest import Repo
+from diffrisk.history.provenance import declared, of_commit, of_environment
+from testing.repo import Repo
+from testing.run import check_json
 
 
 @pytest.mark.parametrize(
@@ -74,11 +75,6 @@ def test_declared_authorship_flags_beat_the_variable() -> None:
         declared(None, {"DIFFRISK_AI": "maybe"})
 
 
-def check_json(capsys: pytest.CaptureFixture[str], repo: Repo, *args: str) -> tuple[int, dict[str, Any]]:
-    code = main(["-C", str(repo.path), "check", "--format", "json", *args])
-    return code, json.loads(capsys.readouterr().out)
-
-
 @pytest.fixture
 def small_change(repo: Repo) -> Repo:
     repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L2"\n[tool.diffrisk.ai]\nraise_level = 1\n')
@@ -92,14 +88,14 @@ def small_change(repo: Repo) -> Repo:
 def test_staged_change_in_an_agent_shell_is_raised_by_policy(
     small_change: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, human = check_json(capsys, small_change)
+    code, human = check_json(small_change)
     assert (code, human["level"], human["authorship"]) == (0, "L0", {"ai_authored": False, "reason": "no agent marker in the environment", "lacking_trailer": []})
     monkeypatch.setenv("CLAUDECODE", "1")
-    code, agent = check_json(capsys, small_change)
+    code, agent = check_json(small_change)
     assert (code, agent["level"], agent["score"]) == (0, "L1", human["score"])
     assert agent["authorship"]["reason"] == "environment:CLAUDECODE (claude)"
     assert agent["level_reasons"] == ["raised L0 -> L1: AI-authored change (ai.raise_level = 1)"]
-    code, overridden = check_json(capsys, small_change, "--no-ai")
+    code, overridden = check_json(small_change, "--no-ai")
     assert (overridden["level"], overridden["authorship"]["reason"]) == ("L0", "--no-ai")
     monkeypatch.delenv("CLAUDECODE")
     monkeypatch.setenv("DIFFRISK_AI", "bogus")
@@ -107,57 +103,57 @@ def test_staged_change_in_an_agent_shell_is_raised_by_policy(
     assert capsys.readouterr().err == "diffrisk: error: DIFFRISK_AI must be 1/true/yes or 0/false/no, not 'bogus'\n"
 
 
-def test_ai_thresholds_and_fail_level_replace_the_projects(small_change: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ai_thresholds_and_fail_level_replace_the_projects(small_change: Repo) -> None:
     small_change.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L3"\n[tool.diffrisk.ai]\nthresholds = { L1 = 1, L2 = 2 }\nfail_level = "L2"\n')
     small_change.stage()
-    code, report = check_json(capsys, small_change, "--ai")
+    code, report = check_json(small_change, "--ai")
     assert (code, report["level"], report["verdict"]["fail_level"]) == (1, "L2", "L2")
-    code, report = check_json(capsys, small_change)
+    code, report = check_json(small_change)
     assert (code, report["level"], report["verdict"]["fail_level"]) == (0, "L0", "L3")
 
 
-def test_commit_range_is_ai_authored_when_one_commit_is(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commit_range_is_ai_authored_when_one_commit_is(repo: Repo) -> None:
     repo.write("app.py", "X = 1\n")
     base = repo.commit("start")
     repo.write("app.py", "X = 2\n")
     repo.commit("Person's change")
     repo.write("app.py", "X = 3\n")
     agent = repo.commit("Agent's change\n\nCo-authored-by: Claude <noreply@anthropic.com>")
-    _, report = check_json(capsys, repo, "--range", f"{base}..HEAD")
+    _, report = check_json(repo, "--range", f"{base}..HEAD")
     assert report["authorship"] == {"ai_authored": True, "reason": f"trailer:claude in commit {agent[:12]}", "lacking_trailer": []}
-    _, report = check_json(capsys, repo, "--commit", "HEAD~1")
+    _, report = check_json(repo, "--commit", "HEAD~1")
     assert report["authorship"]["ai_authored"] is False
 
 
-def test_required_trailer_for_ai_commits(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_required_trailer_for_ai_commits(repo: Repo) -> None:
     repo.write("pyproject.toml", '[tool.diffrisk.ai]\nrequire_trailer = "Reviewed-by"\n')
     repo.write("app.py", "X = 1\n")
     repo.commit("start")
     repo.write("app.py", "X = 2\n")
     unreviewed = repo.commit("Agent's change\n\nCo-authored-by: Claude <noreply@anthropic.com>")
-    code, report = check_json(capsys, repo, "--commit", "HEAD")
+    code, report = check_json(repo, "--commit", "HEAD")
     assert code == 1
     assert report["verdict"]["message"] == (
         f"beyond policy: AI-authored commit {unreviewed[:12]} lacks the Reviewed-by: trailer (ai.require_trailer)"
     )
     repo.git("commit", "-q", "--amend", "-m", "Agent's change\n\nCo-authored-by: Claude <noreply@anthropic.com>\nReviewed-by: Ana <ana@example.com>")
-    code, report = check_json(capsys, repo, "--commit", "HEAD")
+    code, report = check_json(repo, "--commit", "HEAD")
     assert (code, report["verdict"]["within_policy"]) == (0, True)
 
 
-def test_risk_accepted_by_trailer_and_flag(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_risk_accepted_by_trailer_and_flag(repo: Repo) -> None:
     repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L1"\n')
     repo.write("app.py", "X = 1\n")
     repo.commit("start")
     repo.write("app.py", "".join(f"VALUE_{index} = {index}\n" for index in range(60)))
     repo.commit("Values\n\nRisk-Accepted-By: Ana Lima <ana@example.com>")
-    code, report = check_json(capsys, repo, "--commit", "HEAD")
+    code, report = check_json(repo, "--commit", "HEAD")
     assert (code, report["level"]) == (0, "L1")
     assert report["verdict"] == {
         "within_policy": True, "fail_level": "L1", "accepted_by": "Ana Lima <ana@example.com>",
         "message": "accepted: L1 accepted by Ana Lima <ana@example.com> (beyond policy: L1 reaches the fail level L1)",
     }
     repo.git("commit", "-q", "--amend", "-m", "Values")
-    assert check_json(capsys, repo, "--commit", "HEAD")[0] == 1
-    code, report = check_json(capsys, repo, "--commit", "HEAD", "--accept", "Bo <bo@example.com>")
+    assert check_json(repo, "--commit", "HEAD")[0] == 1
+    code, report = check_json(repo, "--commit", "HEAD", "--accept", "Bo <bo@example.com>")
     assert (code, report["verdict"]["accepted_by"]) == (0, "Bo <bo@example.com>")

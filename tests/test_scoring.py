@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from diffrisk import scoring
+from diffrisk.scoring import components, levels, review_time
 from diffrisk.config import Config
 from diffrisk.model import Level, SizeMetrics, UnitChange
 
@@ -17,23 +17,23 @@ def size(code_added: int = 0, other_added: int = 0, files: int = 1, directories:
 
 @pytest.mark.parametrize(("points", "score"), [(0.0, 0), (-1.0, 0), (0.1, 10), (0.5, 39), (1.0, 63), (5.0, 99)])
 def test_to_score_saturates(points: float, score: int) -> None:
-    assert scoring.to_score(points) == score
+    assert components.to_score(points) == score
 
 
 @pytest.mark.parametrize(("score", "level"), [(0, Level.L0), (14, Level.L0), (15, Level.L1), (39, Level.L1), (40, Level.L2), (70, Level.L3), (100, Level.L3)])
 def test_levels_follow_thresholds(score: int, level: Level) -> None:
-    assert scoring.level_for(score, Config()) is level
+    assert levels.level_for(score, Config()) is level
 
 
 @pytest.mark.parametrize(("lines", "level"), [(1, Level.L0), (5, Level.L0), (24, Level.L1), (400, Level.L2), (2000, Level.L3)])
 def test_size_alone_levels(lines: int, level: Level) -> None:
-    parts = scoring.components([], size(code_added=lines), Config())
-    assert scoring.level_for(scoring.total_score(parts), Config()) is level
+    parts = components.components([], size(code_added=lines), Config())
+    assert levels.level_for(components.total_score(parts), Config()) is level
 
 
 def test_total_combines_components_as_independent_risks() -> None:
-    parts = scoring.components([], size(code_added=100, files=3, directories=3), Config())
-    total = scoring.total_score(parts)
+    parts = components.components([], size(code_added=100, files=3, directories=3), Config())
+    total = components.total_score(parts)
     assert total == round(100 * (1 - math.exp(-sum(part.points for part in parts))))
     assert [part.name for part in parts] == ["size", "complexity", "security", "readability", "smells", "history"]
     assert parts[0].reasons[0].message == "100 lines of Python code added, 0 deleted"
@@ -42,23 +42,23 @@ def test_total_combines_components_as_independent_risks() -> None:
 
 def test_weights_scale_components() -> None:
     doubled = Config(weights={"size": 2.0, "complexity": 1.0, "security": 1.0, "readability": 1.0})
-    plain = scoring.components([], size(code_added=100), Config())[0]
-    heavy = scoring.components([], size(code_added=100), doubled)[0]
+    plain = components.components([], size(code_added=100), Config())[0]
+    heavy = components.components([], size(code_added=100), doubled)[0]
     assert heavy.points == pytest.approx(2 * plain.points)
 
 
 def test_review_minutes_grow_with_risk_not_only_lines() -> None:
     metrics = size(code_added=400)
-    assert scoring.review_minutes(metrics, 0) == 49   # 400 lines at 500/h + half a minute for the file
-    assert scoring.review_minutes(metrics, 100) == 121  # 400 lines at 200/h
-    assert scoring.review_minutes(size(), 0) == 1
-    assert scoring.review_minutes(SizeMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0), 0) == 0
+    assert review_time.review_minutes(metrics, 0) == 49   # 400 lines at 500/h + half a minute for the file
+    assert review_time.review_minutes(metrics, 100) == 121  # 400 lines at 200/h
+    assert review_time.review_minutes(size(), 0) == 1
+    assert review_time.review_minutes(SizeMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0), 0) == 0
 
 
 def test_complexity_points_count_what_a_function_gained() -> None:
     grown = UnitChange("a.py", "f", "function", 1, 30, "new", 10, 2, False, False, {"cyclomatic_complexity": 4.0}, {"cyclomatic_complexity": 15.0})
     new = UnitChange("a.py", "g", "function", 1, 30, "new", 10, 0, True, False, {}, {"cyclomatic_complexity": 15.0})
     simpler = UnitChange("a.py", "h", "function", 1, 30, "new", 1, 5, False, False, {"cyclomatic_complexity": 9.0}, {"cyclomatic_complexity": 3.0})
-    assert scoring.unit_complexity_points(grown) == pytest.approx(0.04 * 11 + 0.03 * 5)
-    assert scoring.unit_complexity_points(new) == pytest.approx(0.04 * 14 + 0.03 * 5)
-    assert scoring.unit_complexity_points(simpler) == 0.0
+    assert components.unit_complexity_points(grown) == pytest.approx(0.04 * 11 + 0.03 * 5)
+    assert components.unit_complexity_points(new) == pytest.approx(0.04 * 14 + 0.03 * 5)
+    assert components.unit_complexity_points(simpler) == 0.0

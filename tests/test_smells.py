@@ -9,14 +9,8 @@ from typing import Any
 import pytest
 
 from diffrisk.main import main
-from tests.conftest import Repo
-
-
-def staged_report(capsys: pytest.CaptureFixture[str], repo: Repo, *extra: str) -> dict[str, Any]:
-    repo.stage()
-    main(["-C", str(repo.path), "check", "--format", "json", *extra])
-    report: dict[str, Any] = json.loads(capsys.readouterr().out)
-    return report
+from testing.repo import Repo
+from testing.run import check_json, staged_report
 
 
 def smells(report: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -47,7 +41,7 @@ def project(repo: Repo) -> Repo:
 # -- DR-S001 undeclared imports -------------------------------------------------------------------
 
 
-def test_undeclared_import_is_found_and_declared_ones_are_not(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_undeclared_import_is_found_and_declared_ones_are_not(project: Repo) -> None:
     project.write("shop/orders.py", (
         "import json\n"  # standard library
         "import requests\n"  # declared
@@ -59,36 +53,36 @@ def test_undeclared_import_is_found_and_declared_ones_are_not(project: Repo, cap
         "from huggingface_hub import snapshot\n"  # undeclared
         "\n\ndef total(items):\n    return sum(items)\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == [("DR-S001", "shop/orders.py", 6), ("DR-S001", "shop/orders.py", 11)]
     assert [item["subject"] for item in report["findings"] if item["rule"] == "DR-S001"] == ["reqeusts_oauth", "huggingface_hub"]
 
 
-def test_an_import_declared_in_the_same_change_is_declared(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_import_declared_in_the_same_change_is_declared(project: Repo) -> None:
     project.write("requirements-extra.txt", "huggingface-hub==0.20  # models\n")
     project.write("shop/orders.py", "import huggingface_hub\n\n\ndef total(items):\n    return sum(items)\n")
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert [rule for rule in smells(report) if rule[0] == "DR-S001"] == []
 
 
-def test_without_any_manifest_nothing_is_called_undeclared(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_any_manifest_nothing_is_called_undeclared(repo: Repo) -> None:
     repo.write("app.py", "X = 1\n")
     repo.commit("start")
     repo.write("app.py", "import numpy\nX = 1\n")
-    assert smells(staged_report(capsys, repo)) == []
+    assert smells(staged_report(repo)) == []
 
 
-def test_an_import_the_file_already_had_is_not_new(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_import_the_file_already_had_is_not_new(project: Repo) -> None:
     project.write("shop/orders.py", "import leftpad\n\n\ndef total(items):\n    return sum(items)\n")
     project.commit("leftpad")
     project.write("shop/orders.py", "import leftpad\nfrom leftpad import pad\n\n\ndef total(items):\n    return sum(items)\n")
-    assert smells(staged_report(capsys, project)) == []
+    assert smells(staged_report(project)) == []
 
 
 # -- DR-S002 new suppressions ---------------------------------------------------------------------
 
 
-def test_new_suppressions_are_reported_old_ones_and_strings_are_not(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_suppressions_are_reported_old_ones_and_strings_are_not(project: Repo) -> None:
     project.write("shop/orders.py", (
         "import subprocess\n\n\n"
         "def total(items):  # type: ignore[no-untyped-def]\n"
@@ -102,7 +96,7 @@ def test_new_suppressions_are_reported_old_ones_and_strings_are_not(project: Rep
         "def test_total():\n    assert total([1, 2]) == 3\n    assert total([]) == 0\n\n\n"
         "def test_types():\n    assert isinstance(total([1]), int)\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert [rule for rule in smells(report) if rule[0] == "DR-S002"] == [
         ("DR-S002", "shop/orders.py", 4), ("DR-S002", "shop/orders.py", 5), ("DR-S002", "shop/orders.py", 7),
         ("DR-S002", "tests/test_orders.py", 6),
@@ -110,19 +104,19 @@ def test_new_suppressions_are_reported_old_ones_and_strings_are_not(project: Rep
     assert messages(report, "DR-S002")[-1] == "new suppression: test skipped or expected to fail (@pytest.mark.skip)"
     project.commit("suppress")
     project.write("shop/orders.py", project.path.joinpath("shop/orders.py").read_text().replace("sum(items)", "sum(items) + 0"))
-    assert [rule for rule in smells(staged_report(capsys, project)) if rule[0] == "DR-S002"] == []
+    assert [rule for rule in smells(staged_report(project)) if rule[0] == "DR-S002"] == []
 
 
 # -- DR-S003 weakened tests -----------------------------------------------------------------------
 
 
-def test_weakened_tests_are_reported(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_weakened_tests_are_reported(project: Repo) -> None:
     project.write("tests/test_orders.py", (
         "import pytest\n\nfrom shop.orders import total\n\n\n"
         "def test_total():\n    assert total([1, 2])\n    assert total([]) is not None\n\n\n"
         "def test_error():\n    with pytest.raises(Exception):\n        total(None)\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == [
         ("DR-S003", "tests/test_orders.py", 6), ("DR-S003", "tests/test_orders.py", 11), ("DR-S003", "tests/test_orders.py", 12),
     ]
@@ -133,20 +127,20 @@ def test_weakened_tests_are_reported(project: Repo, capsys: pytest.CaptureFixtur
     ]
 
 
-def test_emptied_and_thinned_tests(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_emptied_and_thinned_tests(project: Repo) -> None:
     project.write("tests/test_orders.py", (
         "from shop.orders import total\n\n\n"
         "def test_total():\n    assert total([1, 2]) == 3\n\n\n"
         "def test_types():\n    pass\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert sorted(messages(report, "DR-S003")) == [
         "weakened test: test `test_total` assertions 2 -> 1",
         "weakened test: test `test_types` body emptied",
     ]
 
 
-def test_a_test_moved_to_another_file_or_strengthened_is_not_weakened(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_test_moved_to_another_file_or_strengthened_is_not_weakened(project: Repo) -> None:
     project.write("tests/test_orders.py", (
         "from shop.orders import total\n\n\n"
         "def test_total():\n    assert total([1, 2]) == 3\n    assert total([]) == 0\n    assert total([5]) == 5\n"
@@ -155,13 +149,13 @@ def test_a_test_moved_to_another_file_or_strengthened_is_not_weakened(project: R
         "from shop.orders import total\n\n\n"
         "def test_types():\n    assert isinstance(total([1]), int)\n"
     ))
-    assert smells(staged_report(capsys, project)) == []
+    assert smells(staged_report(project)) == []
 
 
 # -- DR-S004 swallowed errors ---------------------------------------------------------------------
 
 
-def test_swallowed_errors(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_swallowed_errors(project: Repo) -> None:
     project.write("shop/orders.py", (
         "import logging\n\n\n"
         "def total(items):\n"
@@ -172,7 +166,7 @@ def test_swallowed_errors(project: Repo, capsys: pytest.CaptureFixture[str]) -> 
         "    for item in items:\n        try:\n            item()\n        except BaseException:\n            continue\n"  # 24
         "    return 0\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert [rule for rule in smells(report) if rule[0] == "DR-S004"] == [
         ("DR-S004", "shop/orders.py", 7), ("DR-S004", "shop/orders.py", 11), ("DR-S004", "shop/orders.py", 24),
     ]
@@ -186,7 +180,7 @@ def test_swallowed_errors(project: Repo, capsys: pytest.CaptureFixture[str]) -> 
 # -- DR-S005 stubs and elisions -------------------------------------------------------------------
 
 
-def test_stubs_and_elisions(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stubs_and_elisions(project: Repo) -> None:
     project.write("shop/orders.py", (
         "import abc\nimport typing\n\n\n"
         "def total(items):\n    return sum(items)\n\n\n"
@@ -199,7 +193,7 @@ def test_stubs_and_elisions(project: Repo, capsys: pytest.CaptureFixture[str]) -
         "@typing.overload\ndef pick(x: int) -> int: ...\n"  # overload: fine
         "def pick(x):\n    return x\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert [rule for rule in smells(report) if rule[0] == "DR-S005"] == [
         ("DR-S005", "shop/orders.py", 9), ("DR-S005", "shop/orders.py", 14), ("DR-S005", "shop/orders.py", 19),
     ]
@@ -210,11 +204,11 @@ def test_stubs_and_elisions(project: Repo, capsys: pytest.CaptureFixture[str]) -
     ]
 
 
-def test_an_existing_stub_that_only_moved_is_not_new(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_existing_stub_that_only_moved_is_not_new(project: Repo) -> None:
     project.write("shop/orders.py", "def total(items):\n    return sum(items)\n\n\ndef later():\n    pass\n")
     project.commit("stub")
     project.write("shop/orders.py", "def later():\n    pass\n\n\ndef total(items):\n    return sum(items)\n")
-    assert smells(staged_report(capsys, project)) == []
+    assert smells(staged_report(project)) == []
 
 
 # -- DR-S006 copy-paste ---------------------------------------------------------------------------
@@ -230,10 +224,10 @@ BLOCK = (
 )
 
 
-def test_copy_pasted_block_is_found_at_its_second_copy(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_copy_pasted_block_is_found_at_its_second_copy(project: Repo) -> None:
     project.write("shop/fetch.py", f"def users(session, url, timeout):\n{BLOCK}\n\ndef orders(session, url, timeout):\n{BLOCK}")
     project.write("shop/other.py", f"def items(session, url, timeout):\n{BLOCK}")
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert [rule for rule in smells(report) if rule[0] == "DR-S006"] == [("DR-S006", "shop/fetch.py", 11), ("DR-S006", "shop/other.py", 2)]
     assert messages(report, "DR-S006") == [
         "copy-pasted block: lines 11-16 repeat lines added at line 2",
@@ -241,44 +235,44 @@ def test_copy_pasted_block_is_found_at_its_second_copy(project: Repo, capsys: py
     ]
 
 
-def test_short_or_trivial_repeats_are_not_copy_paste(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_short_or_trivial_repeats_are_not_copy_paste(project: Repo) -> None:
     five = "".join(BLOCK.splitlines(keepends=True)[:5])
     closers = "    x = [\n        1,\n    ]\n    y = [\n        1,\n    ]\n    return x, y\n"
     project.write("shop/fetch.py", f"def a(session, url, timeout):\n{five}\n\ndef b(session, url, timeout):\n{five}\n\ndef c():\n{closers}\n\ndef d():\n{closers}")
-    assert [rule for rule in smells(staged_report(capsys, project)) if rule[0] == "DR-S006"] == []
+    assert [rule for rule in smells(staged_report(project)) if rule[0] == "DR-S006"] == []
 
 
 # -- DR-S007 sensitive files and DR-S008 untested changes -----------------------------------------
 
 
-def test_sensitive_files(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sensitive_files(project: Repo) -> None:
     project.write(".github/workflows/ci.yml", "on: push\njobs: {}\n")
     project.write("Dockerfile", "FROM python:3.12\n")
     project.write("requirements.txt", "requests==2.32.0\n")
     project.write("pyproject.toml", project.path.joinpath("pyproject.toml").read_text() + "\n[tool.black]\nline-length = 100\n")
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == [
         ("DR-S007", ".github/workflows/ci.yml", 1), ("DR-S007", "Dockerfile", 1), ("DR-S007", "requirements.txt", 1),
     ]
     project.commit("ci")
     project.write("pyproject.toml", project.path.joinpath("pyproject.toml").read_text().replace('"PyYAML"', '"PyYAML>=6"'))
-    assert smells(staged_report(capsys, project)) == [("DR-S007", "pyproject.toml", 3)]
+    assert smells(staged_report(project)) == [("DR-S007", "pyproject.toml", 3)]
 
 
-def test_large_code_change_without_tests(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_large_code_change_without_tests(project: Repo) -> None:
     body = "".join(f"    value_{index} = items[{index}] * {index + 2}\n" for index in range(100))
     project.write("shop/orders.py", f"def total(items):\n{body}    return sum(items)\n")
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert [rule for rule in smells(report) if rule[0] == "DR-S008"] == [("DR-S008", "shop/orders.py", 2)]
     assert messages(report, "DR-S008") == ["large code change without tests: 100 lines of Python code added, no test file changed"]
     project.write("tests/test_orders.py", "def test_more():\n    assert True\n")
-    assert [rule for rule in smells(staged_report(capsys, project)) if rule[0] == "DR-S008"] == []
+    assert [rule for rule in smells(staged_report(project)) if rule[0] == "DR-S008"] == []
 
 
 # -- accountable suppression ----------------------------------------------------------------------
 
 
-def test_diffrisk_ignore_silences_with_a_reason_and_reports_bad_ones(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diffrisk_ignore_silences_with_a_reason_and_reports_bad_ones(project: Repo) -> None:
     project.write("shop/orders.py", (
         "def total(items):\n"
         "    try:\n        return sum(items)\n"
@@ -289,7 +283,7 @@ def test_diffrisk_ignore_silences_with_a_reason_and_reports_bad_ones(project: Re
         "    other = 2  # diffrisk: ignore[DR-S004] -- nothing here\n"
         "    return value + other\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == [
         ("DR-S004", "shop/orders.py", 8), ("DR-S009", "shop/orders.py", 8), ("DR-S009", "shop/orders.py", 10),
         ("DR-S009", "shop/orders.py", 11),
@@ -317,7 +311,7 @@ def test_explain_prints_each_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err == "diffrisk: error: unknown rule 'DR-Z000'; `diffrisk explain` lists them\n"
 
 
-def test_empty_bodies_that_are_the_point_are_not_stubs(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_bodies_that_are_the_point_are_not_stubs(project: Repo) -> None:
     project.write("shop/cli.py", (
         "import click\n\n\n"
         "@click.group()\ndef cli():\n    pass\n\n\n"  # a click group
@@ -330,22 +324,22 @@ def test_empty_bodies_that_are_the_point_are_not_stubs(project: Repo, capsys: py
     ))
     project.write("examples/demo.py", "import click\nimport rich_click\n")
     project.write("pyproject.toml", project.path.joinpath("pyproject.toml").read_text().replace('"PyYAML"', '"PyYAML", "click"'))
-    assert [rule for rule in smells(staged_report(capsys, project)) if rule[0] in ("DR-S001", "DR-S005")] == []
+    assert [rule for rule in smells(staged_report(project)) if rule[0] in ("DR-S001", "DR-S005")] == []
 
 
-def test_flit_metadata_declares_dependencies(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_flit_metadata_declares_dependencies(repo: Repo) -> None:
     repo.write("pyproject.toml", '[tool.flit.metadata]\nmodule = "shop"\nrequires = ["starlette >=0.12"]\n'
                '[tool.flit.metadata.requires-extra]\ntest = ["pytest >=4"]\n')
     repo.write("shop/__init__.py", "")
     repo.commit("start")
     repo.write("shop/app.py", "import starlette\nimport pytest\nimport uvicorn\n")
-    assert [rule for rule in smells(staged_report(capsys, repo)) if rule[0] == "DR-S001"] == [("DR-S001", "shop/app.py", 3)]
+    assert [rule for rule in smells(staged_report(repo)) if rule[0] == "DR-S001"] == [("DR-S001", "shop/app.py", 3)]
 
 
 # -- what an outside review found ------------------------------------------------------------------
 
 
-def test_precision_cases(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_precision_cases(project: Repo) -> None:
     project.write("shop/orders.py", (
         "import flask\n\napp = flask.Flask(__name__)\n\n\n"
         "@app.route('/users')\ndef list_users():\n    pass\n\n\n"  # 7: a decorated stub is still a stub
@@ -367,7 +361,7 @@ def test_precision_cases(project: Repo, capsys: pytest.CaptureFixture[str]) -> N
         "    with pytest.raises(Exception, match='bad input'):\n        total(None)\n"  # pinned by match=
         "    with pytest.raises((ValueError, Exception)):\n        total('x')\n"  # 15: broad in a tuple
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == [
         ("DR-S001", "shop/orders.py", 1),  # requests-mock does not declare flask (nor would it requests)
         ("DR-S002", "shop/legacy.py", 1), ("DR-S002", "shop/legacy.py", 2),
@@ -379,23 +373,25 @@ def test_precision_cases(project: Repo, capsys: pytest.CaptureFixture[str]) -> N
     assert messages(report, "DR-S002") == ["new suppression: file-wide # noqa", "new suppression: file-wide # mypy: ignore-errors"]
 
 
-def test_tool_only_manifest_declares_nothing_and_conda_environments_do(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tool_only_manifest_declares_nothing_and_conda_environments_do(repo: Repo) -> None:
     repo.write("pyproject.toml", "[tool.black]\nline-length = 100\n")
     repo.write("app.py", "X = 1\n")
     repo.commit("start")
     repo.write("app.py", "import requests\nX = 1\n")
-    assert smells(staged_report(capsys, repo)) == []
+    assert smells(staged_report(repo)) == []
     repo.write("environment.yml", "name: app\ndependencies:\n  - python=3.12\n  - numpy=1.26\n  - pip:\n    - requests>=2\n")
     repo.commit("conda")
     repo.write("app.py", "import requests\nimport numpy\nimport pandas\nX = 1\n")
-    assert smells(staged_report(capsys, repo)) == [("DR-S001", "app.py", 3)]
+    assert smells(staged_report(repo)) == [("DR-S001", "app.py", 3)]
 
 
 LONG = 50_000  # a regular expression that backtracks would take minutes on these; linear ones take milliseconds
 
 
-def test_hostile_long_lines_are_read_in_linear_time(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    from diffrisk import commits, dependencies, ignores, provenance
+def test_hostile_long_lines_are_read_in_linear_time(project: Repo) -> None:
+    from diffrisk.change import dependencies
+    from diffrisk.history import commits, provenance
+    from diffrisk.pyfile import ignores
 
     assert provenance.of_commit("a", "a@x", "a", "a@x", "co-authored-by: " + " " * LONG + "x").ai_authored is False
     assert provenance.of_commit("a", "a@x", "a", "a@x", "\n" * LONG + "Generated with Claude Code").reason == "footer:claude"
@@ -404,7 +400,7 @@ def test_hostile_long_lines_are_read_in_linear_time(project: Repo, capsys: pytes
     assert ignores.find("a.py", [(1, "# diffrisk: ignore[" * 1000)], set()) == ()
     assert list(dependencies.declared_in("requirements.txt", "a" + " " * LONG + "x\n")) == []
     project.write("shop/orders.py", "def total(items):\n    return sum(items)  " + "#" * LONG + "\n" + "# add " * 10_000 + "\n")
-    assert smells(staged_report(capsys, project)) == []
+    assert smells(staged_report(project)) == []
 
 
 def test_an_agent_cannot_accept_its_own_risk(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -430,31 +426,31 @@ def test_command_line_fail_level_beats_the_ai_policy(repo: Repo, capsys: pytest.
     capsys.readouterr()
 
 
-def test_ignore_text_inside_strings_is_not_an_ignore(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ignore_text_inside_strings_is_not_an_ignore(project: Repo) -> None:
     project.write("shop/orders.py", (
         "HELP = 'silence with `# diffrisk: ignore[DR-S004] -- reason`'\n"
         "DOC = '''\n# diffrisk: ignore[DR-X999]\n'''\n\n\n"
         "def total(items):\n    return sum(items)\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert (smells(report), report["suppressed"]) == ([], [])
 
 
-def test_ignores_in_ci_files_count_and_markdown_documentation_does_not(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ignores_in_ci_files_count_and_markdown_documentation_does_not(project: Repo) -> None:
     project.write(".github/workflows/ci.yml", "on: push  # diffrisk: ignore[DR-S007] -- reviewed by the platform team\njobs: {}\n")
     project.write("README.md", "# Shop\n\nSilence a rule with `# diffrisk: ignore[DR-S004]` and a reason.\n")
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == []
     assert [(item["finding"]["rule"], item["finding"]["path"], item["reason"]) for item in report["suppressed"]] == [
         ("DR-S007", ".github/workflows/ci.yml", "reviewed by the platform team"),
     ]
 
 
-def test_comments_that_quote_the_ignore_syntax_are_not_ignores(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_comments_that_quote_the_ignore_syntax_are_not_ignores(project: Repo) -> None:
     project.write("shop/orders.py", (
         "#: ``# diffrisk: ignore[...]`` comments are read by diffrisk\n"
         "def total(items):\n    return sum(items)  # noqa: E501  # diffrisk: ignore[DR-S002] -- long on purpose\n"
     ))
-    report = staged_report(capsys, project)
+    report = staged_report(project)
     assert smells(report) == []
     assert [(item["finding"]["rule"], item["finding"]["line"]) for item in report["suppressed"]] == [("DR-S002", 3)]

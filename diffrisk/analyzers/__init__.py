@@ -1,4 +1,4 @@
-"""The file analyzers.  Each reads one version of one Python file and knows nothing of diffs.
+"""Stage 3, the file analyzers.  Each reads one version of one Python file and knows nothing of diffs.
 
 A closed set: the registry below is the whole list (no plugins, no entry points).  Modules keep
 their heavy imports (radon, bandit) inside ``analyze`` so that a diff without Python
@@ -12,7 +12,7 @@ from typing import Protocol
 from diffrisk.analyzers import complexity, readability, security, smells
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult
-from diffrisk.pysource import PythonSource
+from diffrisk.pyfile.source import PythonSource
 
 
 class Analyzer(Protocol):
@@ -28,6 +28,3 @@ ANALYZERS: dict[str, Analyzer] = {
     readability.NAME: readability,
     smells.NAME: smells,
 }
-
-#: Analyzer failures that mean "this tool cannot read this valid file", not a bug of ours.
-SKIPS: tuple[type[Exception], ...] = ()

@@ -15,7 +15,7 @@ from typing import Any
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import CYCLOMATIC_COMPLEXITY, MAINTAINABILITY_INDEX, FileResult, UnitMetric
-from diffrisk.pysource import PythonSource, child_bodies
+from diffrisk.pyfile.source import PythonSource, child_bodies
 
 NAME = "complexity"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.

@@ -17,8 +17,8 @@ import re
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FUNCTION_LENGTH, NESTING_DEPTH, PARAMETER_COUNT, FileResult, Issue, Severity, UnitMetric
-from diffrisk import pysource
-from diffrisk.pysource import PythonSource
+from diffrisk.pyfile.comments import string_lines
+from diffrisk.pyfile.source import PythonSource, first_line
 
 NAME = "readability"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
@@ -61,7 +61,7 @@ def _commented_out_code(source: PythonSource) -> list[Issue]:
     ]
     if not candidates:
         return []
-    inside = pysource.string_lines(source.tree)
+    inside = string_lines(source.tree)
     return commented_out_code([(number, text) for number, text in candidates if number not in inside])
 
 
@@ -95,10 +95,10 @@ class _Visitor(ast.NodeVisitor):
         self.function(node)
 
     def function(self, node: _Function) -> None:
-        first_line = pysource.first_line(node)
+        start = first_line(node)
         params = _parameters(node.args)
         counted = [param for param in params if param.arg not in ("self", "cls")]
-        self.metrics.append(UnitMetric(node.lineno, FUNCTION_LENGTH, float((node.end_lineno or node.lineno) - first_line + 1)))
+        self.metrics.append(UnitMetric(node.lineno, FUNCTION_LENGTH, float((node.end_lineno or node.lineno) - start + 1)))
         self.metrics.append(UnitMetric(node.lineno, PARAMETER_COUNT, float(len(counted))))
         self.check_docstring(node, "function")
         self.check_name(node.name, node, "function", self.name_column(node))

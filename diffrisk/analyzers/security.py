@@ -15,7 +15,7 @@ from typing import Any
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
-from diffrisk.pysource import CODING_COOKIE, PythonSource
+from diffrisk.pyfile.source import CODING_COOKIE, PythonSource
 
 NAME = "security"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.

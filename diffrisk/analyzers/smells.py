@@ -13,10 +13,11 @@ from __future__ import annotations
 import ast
 import re
 
-from diffrisk import paths, pysource
+from diffrisk import paths
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
-from diffrisk.pysource import PythonSource
+from diffrisk.pyfile.comments import comment_of, string_lines
+from diffrisk.pyfile.source import PythonSource
 
 NAME = "smells"
 #: The changed statements are enough: a slice keeps changed comment lines wherever they stand,
@@ -79,7 +80,7 @@ _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 def analyze(source: PythonSource) -> FileResult:
     lines = source.text.split("\n")
-    in_strings = pysource.string_lines(source.tree)
+    in_strings = string_lines(source.tree)
     issues = _comment_issues(lines, in_strings)
     visitor = _Visitor(paths.is_test(source.path), source.path.endswith(".pyi"))
     visitor.visit(source.tree)
@@ -96,7 +97,7 @@ def _comment_issues(lines: list[str], in_strings: set[int]) -> list[Issue]:
             continue
         if not (SUPPRESSION_MARKER.search(line) or _ELISION_HINT.search(line)):
             continue
-        comment = pysource.comment_of(line)
+        comment = comment_of(line)
         if comment is None:
             continue
         for pattern, what in _SUPPRESSION_COMMENTS:

@@ -1,6 +1,7 @@
-"""Output formats.  Each is a pure function of the report: ``format_report(report, color) -> str``.
+"""Stage 7, output formats.  Each is a pure function of the report: ``format_report(report, color) -> str``.
 
-Formats never do I/O and never see the engine; only ``main`` writes.  A format's module is
+Formats read only the report (and the model it is written in): they never do I/O and never see
+the stages that made it; only the commands write.  A format's module is
 imported when it is used, so a run pays only for the format it writes.
 """
 
@@ -40,3 +41,5 @@ class _Formats(Mapping[str, Formatter]):
 
 
 FORMATS: Mapping[str, Formatter] = _Formats()
+#: The format names, in the order the command line lists them.
+FORMAT_NAMES = tuple(_MODULES)

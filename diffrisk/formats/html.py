@@ -23,12 +23,11 @@ import bisect
 import html
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from diffrisk import rules
 from diffrisk.formats.escape import show_bytes
-from diffrisk.model import FileChange, FileSummary, Finding, Hotspot, LineKind, Report
+from diffrisk.model import FileChange, FileSummary, Finding, Hotspot, LineKind, Report, Rule
 
 #: Risk (0-100) bands, as the level thresholds cut the score: each has a word shown next to it.
 BANDS = ((70, "high"), (40, "medium"), (15, "low"), (0, "minimal"))
@@ -71,6 +70,8 @@ class _File:
     changes: list[FileChange]
     hotspots: list[Hotspot]
     findings: list[Finding]
+    #: diffrisk's rules by id, for the findings' explanations.
+    rules: Mapping[str, Rule]
     risk: int = 0
     index: _Index = field(init=False)
 
@@ -88,6 +89,7 @@ def _files(report: Report) -> list[_File]:
     for change in report.diff.files if report.diff is not None else ():
         changes.setdefault(change.path, []).append(change)
     files = []
+    known = {rule.id: rule for rule in report.rules}
     seen: set[str] = set()
     for summary in report.files:
         if summary.path in seen:
@@ -96,7 +98,7 @@ def _files(report: Report) -> list[_File]:
         spots = [spot for spot in report.hotspots if spot.path == summary.path]
         found = [finding for finding in report.findings if finding.path == summary.path]
         risk = max((spot.risk for spot in spots), default=0)
-        files.append(_File(0, summary, changes.get(summary.path, []), spots, found, risk))
+        files.append(_File(0, summary, changes.get(summary.path, []), spots, found, known, risk))
     files.sort(key=lambda item: (-item.risk, -len(item.findings), -item.changed, item.summary.path))
     for number, item in enumerate(files, start=1):
         item.number = number
@@ -133,11 +135,11 @@ def _summary(report: Report) -> str:
                f'Verdict: {_text(verdict.message)}</p>\n')
     authorship = report.authorship
     if authorship is not None and authorship.ai_authored:
-        out.append(f'<p class="ai" id="authorship"><strong>AI-authored.</strong> {_text(authorship.reason)}</p>\n')
+        out.append(f'<p class="ai" id="authorship"><strong>AI-authored.</strong> {_text(authorship.reason or "")}</p>\n')
         if authorship.lacking_trailer:
             out.append(f'<p class="ai">Commits lacking the required trailer: {_text(", ".join(sha[:12] for sha in authorship.lacking_trailer))}</p>\n')
     elif authorship is not None:
-        out.append(f'<p class="human" id="authorship">Not treated as AI-authored: {_text(authorship.reason)}</p>\n')
+        out.append(f'<p class="human" id="authorship">Not treated as AI-authored: {_text(authorship.reason or "")}</p>\n')
     out.append(_components(report))
     out.append("</header>\n<main>\n")
     return "".join(out)
@@ -294,7 +296,7 @@ def _file_section(item: _File) -> str:
         + "</summary>\n"
     )
     body = [head, '<div class="body">\n']
-    body += [_finding_note(finding) for finding in item.findings if item.index.finding_key(finding) not in item.index.rows]
+    body += [_finding_note(finding, item.rules) for finding in item.findings if item.index.finding_key(finding) not in item.index.rows]
     if any(change.hunks for change in item.changes):
         body.append('<table class="diff"><thead><tr><th scope="col">old</th><th scope="col">new</th>'
                     '<th scope="col"><span class="sr">change</span></th><th scope="col">risk</th><th scope="col">code</th></tr></thead>\n')
@@ -325,7 +327,7 @@ def _change_rows(item: _File, change: FileChange) -> str:
             row = index.row_id(line.kind, line.old_lineno, line.new_lineno)
             risk = index.risk(line.kind, line.old_lineno, anchor_new)
             rows.append(_row(row, line.kind, line.old_lineno, line.new_lineno, line.text, risk, index.starts.pop(row, [])))
-            rows += [_finding_row(finding) for finding in by_row.pop(row, ())]
+            rows += [_finding_row(finding, item.rules) for finding in by_row.pop(row, ())]
     return "".join(rows)
 
 
@@ -343,12 +345,12 @@ def _row(row: str, kind: LineKind, old: int | None, new: int | None, text: str, 
     )
 
 
-def _finding_row(finding: Finding) -> str:
-    return f'<tr class="finding"><td colspan="5">{_finding_note(finding)}</td></tr>\n'
+def _finding_row(finding: Finding, known_rules: Mapping[str, Rule]) -> str:
+    return f'<tr class="finding"><td colspan="5">{_finding_note(finding, known_rules)}</td></tr>\n'
 
 
-def _finding_note(finding: Finding) -> str:
-    known = rules.RULES.get(finding.rule)
+def _finding_note(finding: Finding, known_rules: Mapping[str, Rule]) -> str:
+    known = known_rules.get(finding.rule)
     if known is not None:
         explanation = f"{known.title}. {known.explanation}"
     elif finding.rule.startswith("B"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from diffrisk import scoring
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Report
 
@@ -44,7 +43,7 @@ def format_report(report: Report, color: bool = False) -> str:
     ]
     lines += [f"- {text(reason)}" for reason in report.level_reasons]
     if report.authorship is not None and report.authorship.ai_authored:
-        lines.append(f"- Treated as AI-authored: {text(report.authorship.reason)}")
+        lines.append(f"- Treated as AI-authored: {text(report.authorship.reason or '')}")
     if report.verdict.accepted_by:
         lines.append(f"- Risk accepted by {text(report.verdict.accepted_by)}")
     lines += ["", "| component | score | why |", "|---|---:|---|"]
@@ -52,7 +51,7 @@ def format_report(report: Report, color: bool = False) -> str:
         why = "; ".join(text(reason.message) for reason in component.reasons[:3]) or "nothing found"
         more = f" (+{len(component.reasons) - 3} more)" if len(component.reasons) > 3 else ""
         score = str(component.score) if component.weight > 0 else "not scored"
-        lines.append(f"| {scoring.title(component.name)} | {score} | {why}{more} |")
+        lines.append(f"| {component.name.label} | {score} | {why}{more} |")
     lines += _hotspots(report) + _findings(report) + _suppressed(report)
     body = "\n".join(lines) + "\n"
     if len(body) > MAX_CHARS:

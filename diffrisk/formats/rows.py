@@ -15,12 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from diffrisk.formats.escape import show_bytes
-from diffrisk.model import CommitScore, Level
+from diffrisk.model import CommitScore, ComponentName, Level
 
-COMPONENT_NAMES = ("size", "complexity", "security", "readability", "history")
 CSV_COLUMNS = (
     "commit", "author", "date", "score", "level", "review_minutes",
-    *(f"{name}_score" for name in COMPONENT_NAMES),
+    *(f"{name.value}_score" for name in ComponentName),
     "lines_added", "lines_deleted", "code_lines_added", "files", "python_files", "findings", "ai_authored", "error",
 )
 
@@ -38,15 +37,15 @@ def as_dict(row: CommitScore) -> dict[str, object]:
         "score": row.score,
         "level": row.level.value if row.level else None,
         "review_minutes": row.review_minutes,
-        "components": {name: score for name, score, _ in row.components},
-        "points": {name: round(points, 4) for name, _, points in row.components},
+        "components": {name.value: score for name, score, _ in row.components},
+        "points": {name.value: round(points, 4) for name, _, points in row.components},
         "lines_added": row.size.lines_added if row.size else None,
         "lines_deleted": row.size.lines_deleted if row.size else None,
         "files": row.size.files if row.size else None,
         "size": _size(row),
         "rules": dict(row.rules),
-        "ai_authored": row.ai_authored,
-        "ai_reason": row.ai_reason,
+        "ai_authored": None if row.authorship is None else row.authorship.ai_authored,
+        "ai_reason": None if row.authorship is None else row.authorship.reason,
         "failures": [show_bytes(failure) for failure in row.failures],
         "error": show_bytes(row.error) if row.error else None,
     }
@@ -68,14 +67,14 @@ def csv_header() -> str:
 
 
 def csv_row(row: CommitScore) -> str:
-    components = dict((name, score) for name, score, _ in row.components)
+    components = {name: score for name, score, _ in row.components}
     size = row.size
     values: list[object] = [
         row.sha, show_bytes(row.author), _date(row.timestamp), row.score, row.level.value if row.level else "",
-        row.review_minutes, *(components.get(name, "") for name in COMPONENT_NAMES),
+        row.review_minutes, *(components.get(name, "") for name in ComponentName),
         size.lines_added if size else "", size.lines_deleted if size else "", size.code_lines_added if size else "",
         size.files if size else "", size.python_files if size else "", sum(count for _, count in row.rules),
-        "" if row.ai_authored is None else int(row.ai_authored), show_bytes(row.error or ""),
+        "" if row.authorship is None else int(row.authorship.ai_authored), show_bytes(row.error or ""),
     ]
     return _csv_line(values)
 

@@ -8,12 +8,13 @@ message and the occurrence of that triple, which survives lines moving.  Paths a
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from urllib.parse import quote
 
-from diffrisk import __version__, rules
+from diffrisk import __version__
 from diffrisk.formats.escape import show_bytes
 from diffrisk.formats.fingerprint import fingerprinted
-from diffrisk.model import Finding, Report, Severity
+from diffrisk.model import Finding, Report, Rule, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
@@ -31,7 +32,7 @@ def format_report(report: Report, color: bool = False) -> str:
                 "name": "diffrisk",
                 "version": __version__,
                 "informationUri": "https://pypi.org/project/diffrisk/",
-                "rules": [_rule(rule_id, findings) for rule_id in rule_ids],
+                "rules": [_rule(rule_id, findings, {rule.id: rule for rule in report.rules}) for rule_id in rule_ids],
             }},
             "automationDetails": {"id": "diffrisk/"},
             "results": _results(findings, rule_ids),
@@ -47,11 +48,11 @@ def format_report(report: Report, color: bool = False) -> str:
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
-def _rule(rule_id: str, findings: list[Finding]) -> dict[str, object]:
-    known = rules.RULES.get(rule_id)
+def _rule(rule_id: str, findings: list[Finding], known_rules: Mapping[str, Rule]) -> dict[str, object]:
+    known = known_rules.get(rule_id)
     example = next(finding for finding in findings if finding.rule == rule_id)
     title = known.title if known else show_bytes(example.message)
-    properties: dict[str, str] = {"component": known.component if known else example.analyzer}
+    properties: dict[str, str] = {"component": known.component.value if known else example.analyzer}
     if example.cwe:
         properties["cwe"] = f"CWE-{example.cwe}"
     described: dict[str, object] = {

@@ -6,7 +6,6 @@ cannot move the cursor, recolour the terminal or forge lines.
 
 from __future__ import annotations
 
-from diffrisk import scoring
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Component, Finding, Hotspot, Level, Report
 
@@ -90,9 +89,9 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
     ]
     lines += [f"  ({_safe(reason)})" for reason in report.level_reasons]
     if report.authorship is not None and report.authorship.ai_authored:
-        lines.append(f"  Treated as AI-authored: {_safe(report.authorship.reason)}")
-    if report.review_minutes > scoring.SESSION_LIMIT_MINUTES:
-        lines.append(f"  Over {scoring.SESSION_LIMIT_MINUTES} minutes: reviewers miss more after that (SmartBear); split the review.")
+        lines.append(f"  Treated as AI-authored: {_safe(report.authorship.reason or '')}")
+    if report.review_minutes > report.session_limit_minutes:
+        lines.append(f"  Over {report.session_limit_minutes} minutes: reviewers miss more after that (SmartBear); split the review.")
     verdict_color = "32" if report.verdict.within_policy else "1;31"
     lines.append(paint(verdict_color, f"Verdict: {_safe(report.verdict.message)}"))
     if not report.verdict.within_policy:
@@ -106,7 +105,7 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
 def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]:
     lines = ["", paint("1", "Why: score components (0-100 each; - : shown, not scored)")]
     for component in sorted(components, key=lambda item: (-item.points, not item.reasons, item.name)):
-        name = scoring.title(component.name)
+        name = component.name.label
         # Reasons that add no points are listed only when nothing else is: a component whose
         # findings are all unscored (most smells) must not read "nothing found".
         reasons = [reason.message for reason in component.reasons if reason.points > 0] or [

@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from diffrisk.git import CONFIG_OVERRIDES, DIFF_OPTIONS  # noqa: E402
+from diffrisk.diffsource.git import CONFIG_OVERRIDES, DIFF_OPTIONS  # noqa: E402
 
 DATE = "2026-01-01T00:00:00+00:00"
 EPOCH_2026 = 1767225600  # 2026-01-01T00:00:00Z, the mtime of the files `diff -ruN` compares
@@ -79,7 +79,7 @@ class Repo:
         return self.git("rev-parse", "HEAD").decode().strip()
 
     def diff_tree(self, old: str, new: str, *extra: str) -> bytes:
-        """What diffrisk's adapter (``diffrisk.git.trees``) runs, plus ``extra`` options."""
+        """What diffrisk's adapter (``diffrisk.diffsource.git.trees``) runs, plus ``extra`` options."""
         return self.git(*CONFIG_OVERRIDES, "diff-tree", "-r", *DIFF_OPTIONS, *extra, old, new)
 
 

@@ -1,0 +1,142 @@
+"""One version of a changed file run through the analyzers, each given only as much of the file as
+it needs for the lines asked about, with results kept by git blob id between commits.
+
+A crash of one analyzer on one version is a failure of that analyzer on that file, reported; a
+syntax tree too deep for the analyzers to walk is a note.  Neither stops the others.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from diffrisk.analyzers import ANALYZERS
+from diffrisk.analyzers.scope import Scope
+from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
+from diffrisk.config import Config
+from diffrisk.model import FileResult, Issue
+from diffrisk.pyfile import source as pysource
+from diffrisk.pyfile.slicing import slice_source
+from diffrisk.pyfile.source import PythonSource
+
+#: The analyzers (ours, radon's and bandit's) walk the syntax tree recursively, one or two Python
+#: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
+MAX_TREE_DEPTH = 400
+
+
+@dataclass(frozen=True)
+class Problems:
+    """What went wrong along the way: notes for the reader, failures that make the run exit 3."""
+
+    notes: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
+
+    def __add__(self, other: Problems) -> Problems:
+        return Problems(self.notes + other.notes, self.failures + other.failures)
+
+
+@dataclass(frozen=True)
+class AnalyzedVersion:
+    """One version of the file: its whole source and each analyzer's result."""
+
+    source: PythonSource
+    results: Mapping[str, FileResult]
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.source.text.split("\n")
+
+    def unit_metrics(self, def_line: int) -> dict[str, float]:
+        """The metrics of the function whose ``def`` is on ``def_line``."""
+        return dict(self._metrics_by_line.get(def_line, {}))
+
+    @functools.cached_property
+    def _metrics_by_line(self) -> dict[int, dict[str, float]]:
+        """Each function's metrics by its ``def`` line, gathered once (not once per function)."""
+        by_line: dict[int, dict[str, float]] = {}
+        for result in self.results.values():
+            for metric in result.unit_metrics:
+                by_line.setdefault(metric.def_line, {})[metric.name] = metric.value
+        return by_line
+
+    def file_metric(self, name: str) -> float | None:
+        for result in self.results.values():
+            for key, value in result.file_metrics:
+                if key == name:
+                    return value
+        return None
+
+    def issues(self) -> dict[str, tuple[Issue, ...]]:
+        return {name: result.issues for name, result in self.results.items()}
+
+    def issue_text(self, issue: Issue) -> str:
+        """The stripped code of all the issue's lines."""
+        return "\n".join(line.strip() for line in self.lines[max(issue.line - 1, 0): issue.end_line])
+
+    def owner(self, issue: Issue) -> str | None:
+        """The key of the innermost function, else class, holding the issue; None at module level."""
+        unit = self.source.unit_at(issue.line)
+        if unit is None:
+            unit = self.source.class_at(issue.line)
+        return unit.key if unit is not None else None
+
+
+def analyze(
+    path: str, source: PythonSource, wanted: set[int], blob_id: str | None, config: Config
+) -> tuple[AnalyzedVersion, Problems]:
+    """Run the enabled analyzers on ``source`` for the ``wanted`` lines (``blob_id``: the version's
+    git blob id, the cache key; None: not cached)."""
+    results: dict[str, FileResult] = {}
+    slices: dict[Scope, PythonSource] = {}
+    problems = Problems()
+    for name, analyzer in ANALYZERS.items():
+        if not config.analyzers.get(name, True):
+            continue
+        try:
+            if analyzer.SCOPE not in slices:
+                slices[analyzer.SCOPE] = _scoped(source, wanted, analyzer.SCOPE)
+            scoped = slices[analyzer.SCOPE]
+            # A slice is keyed by its text (through a digest, so keys stay small): the same
+            # statements of the same blob give the same text.
+            key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text))
+            results[name] = _RESULTS.get(key, lambda: analyzer.analyze(scoped))
+        except (RecursionError, MemoryError):
+            problems += _too_deep(path, name, source)
+        except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
+            # bandit reports its own RecursionError as a generic failure: tell the two apart.
+            if pysource.depth(source.tree) <= MAX_TREE_DEPTH:
+                problems += Problems(failures=(f"{name} failed on {path}: {type(error).__name__}: {error}",))
+            else:
+                problems += _too_deep(path, name, source)
+    return AnalyzedVersion(source, results), problems
+
+
+def _too_deep(path: str, analyzer: str, source: PythonSource) -> Problems:
+    depth = pysource.depth(source.tree)
+    return Problems(notes=(f"{path}: {analyzer} skipped: the syntax tree nests {depth} levels deep",))
+
+
+#: Parsed file versions and analyzer results by blob id, for ``diffrisk log``, whose neighbouring
+#: commits share most file versions.  Parsed versions are bounded by their source size (a syntax
+#: tree takes far more memory than its source; benchmarks/README.md measures it).
+PARSED_SOURCE_BYTES = 2_500_000
+_PARSED: BlobCache[PythonSource] = BlobCache(weigh=lambda source: len(source.text), max_weight=PARSED_SOURCE_BYTES)
+_RESULTS: BlobCache[FileResult] = BlobCache(size=2 * DEFAULT_SIZE)
+
+
+def parse(path: str, text: str, blob_id: str | None) -> PythonSource:
+    """``pyfile.source.parse``, kept by blob id; raises what it raises."""
+    return _PARSED.get(None if blob_id is None else (blob_id, path), lambda: pysource.parse(path, text))
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSource:
+    """What an analyzer of ``scope`` needs to see of ``source`` to answer for ``wanted`` lines."""
+    if scope is Scope.FILE:
+        return source
+    return slice_source(source, wanted, keep_imports=scope is Scope.STATEMENTS_AND_IMPORTS)

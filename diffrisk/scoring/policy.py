@@ -1,0 +1,43 @@
+"""Policy: which configuration judges a change (``[tool.diffrisk.ai]`` for AI-authored ones), the
+verdict against its fail level, and a change beyond policy that someone accepted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from diffrisk.config import Config
+from diffrisk.model import Authorship, Level, Report, Verdict
+
+
+def policy_for(config: Config, authorship: Authorship | None) -> Config:
+    """The configuration that judges this change: ``[tool.diffrisk.ai]`` applies to AI-authored ones."""
+    if authorship is None or not authorship.ai_authored:
+        return config
+    return replace(
+        config,
+        thresholds=config.ai.thresholds or config.thresholds,
+        fail_level=config.ai.fail_level or config.fail_level,
+    )
+
+
+def verdict(level: Level, policy: Config, authorship: Authorship | None = None) -> Verdict:
+    """Beyond policy when the level reaches ``fail_level``, or when an AI-authored commit lacks
+    the trailer the policy requires."""
+    if authorship is not None and authorship.lacking_trailer:
+        missing = ", ".join(sha[:12] for sha in authorship.lacking_trailer[:3])
+        more = f" and {len(authorship.lacking_trailer) - 3} more" if len(authorship.lacking_trailer) > 3 else ""
+        return Verdict(False, policy.fail_level, f"beyond policy: AI-authored commit {missing}{more} lacks the {policy.ai.require_trailer}: trailer (ai.require_trailer)")
+    if level.rank >= policy.fail_level.rank:
+        return Verdict(False, policy.fail_level, f"beyond policy: {level.value} reaches the fail level {policy.fail_level.value}")
+    return Verdict(True, policy.fail_level, f"within policy: {level.value} is below the fail level {policy.fail_level.value}")
+
+
+def accept(report: Report, who: str) -> Report:
+    """A change beyond policy that someone accepted: it passes, and the report records who
+    accepted which level (Risk-Accepted-By trailer, --accept or DIFFRISK_ACCEPT)."""
+    if report.verdict.within_policy:
+        return report
+    if report.authorship is not None and report.authorship.lacking_trailer:
+        return report  # a missing required trailer is a rule, not a risk anyone can accept
+    message = f"accepted: {report.level.value} accepted by {who} ({report.verdict.message})"
+    return replace(report, verdict=Verdict(True, report.verdict.fail_level, message, accepted_by=who))
