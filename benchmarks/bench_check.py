@@ -148,7 +148,8 @@ def _changed_python(old: Path, new: Path) -> list[tuple[str, int]]:
         if before != after and (new / name).exists():
             import difflib
 
-            lines = sum(1 for line in difflib.unified_diff(before, after, lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+            patch = difflib.unified_diff(before, after, lineterm="", n=0)
+            lines = sum(1 for line in patch if line[:1] in "+-" and line[:3] not in ("+++", "---"))
             changed.append((name, lines))
     return changed
 
@@ -272,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_readme:
         from diffrisk import __version__
 
-        stamp = f"{time.strftime('%Y-%m-%d')}, diffrisk {__version__}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.runs} runs each:"
+        python = sys.version.split()[0]
+        stamp = f"{time.strftime('%Y-%m-%d')}, diffrisk {__version__}, {os.cpu_count()} cores, Python {python}, {args.runs} runs each:"
         readme_block.write("bench-check", stamp, table)
     return 0
 

@@ -92,26 +92,27 @@ def main(argv: list[str] | None = None) -> int:
     all_labels = [int(record["bug"]) for records in data.values() for record in records]
     bias, weights = fit_hazard(all_rows, all_labels, args.sweeps)
     print(f"fitted on {len(all_rows)} commits of {len(data)} repositories; base rate term b = {bias:.4f}")
-    for (name, constant, meaning), weight in zip(FEATURES, weights):
+    for (_, constant, meaning), weight in zip(FEATURES, weights):
         print(f"  {constant:<32} = {weight:.4f}  # per {meaning}")
-    rows = []
+    rows: list[tuple[str, list[dict[str, float | None]]]] = []
     for repo, records in data.items():
         others = [record for other, group in data.items() if other != repo for record in group]
         _, held_out = fit_hazard([features(r) for r in others], [int(r["bug"]) for r in others], args.sweeps)
         own = [features(record) for record in records]
-        rows.append((
-            repo,
+        rows.append((repo, [
             figures(records, [float(record["la_code"]) for record in records]),
-            figures(records, [float(record["result"]["score"]) for record in records]),  # type: ignore[index]
+            figures(records, [float(record["result"]["score"]) for record in records]),
             figures(records, [points(weights, row) for row in own]),
             figures(records, [points(held_out, row) for row in own]),
-        ))
+        ]))
     names = ("LA-code", "shipped score", "fitted (in-sample)", "fitted (leave-one-repo-out)")
     for measure in ("auc", "strat", "recall"):
         print(f"\n{measure}: " + " | ".join(names))
-        for repo, *results in rows:
+        for repo, results in rows:
             print(f"  {repo:<36} " + "  ".join(_cell(result[measure]) for result in results))
-        medians = [statistics.median([r[1 + index][measure] for r in rows if r[1 + index][measure] is not None]) for index in range(4)]
+        medians = [
+            statistics.median([value for _, results in rows if (value := results[index][measure]) is not None]) for index in range(4)
+        ]
         print(f"  {'median':<36} " + "  ".join(f"{value:.3f}" for value in medians))
     return 0
 

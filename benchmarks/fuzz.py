@@ -30,16 +30,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
-from diffrisk.change import pipeline  # noqa: E402
-from diffrisk.config import Config  # noqa: E402
-from diffrisk.diffsource.contents import FileContents  # noqa: E402
-from diffrisk.diffsource.parser import parse  # noqa: E402
-from diffrisk.errors import DiffParseError  # noqa: E402
-from diffrisk.scoring import report  # noqa: E402
-from testing.diffgen import diff_like_text, format_diff  # noqa: E402
+from diffrisk.change import pipeline
+from diffrisk.config import Config
+from diffrisk.diffsource.contents import FileContents
+from diffrisk.diffsource.parser import parse
+from diffrisk.errors import DiffParseError
+from diffrisk.scoring import report
+from testing.diffgen import diff_like_text, format_diff
 
 FRAGMENTS = [
     "import os", "import subprocess", "from foo import *", "import yaml", "X = 1", "",

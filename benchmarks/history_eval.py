@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import readme_block
+
 from diffrisk.scoring.evaluation import auc, effort_recall, stratified_auc
 
 HERE = Path(__file__).resolve().parent

@@ -18,10 +18,9 @@ import argparse
 import contextlib
 import filecmp
 import io
+import subprocess
 import sys
 from pathlib import Path
-
-import subprocess
 
 from diffrisk.main import main as diffrisk_main
 

@@ -22,7 +22,6 @@ from pathlib import Path
 import readme_block
 
 
-
 def load(work: Path) -> list[dict[str, object]]:
     records: list[dict[str, object]] = []
     for path in sorted((work / "all").glob("*.json")):

@@ -59,10 +59,10 @@ class Config:
     #: Lowest score of L1, L2 and L3, fitted with the point values (scoring.components); what
     #: share of real commits each level holds is in benchmarks/README.md.
     thresholds: tuple[int, int, int] = (15, 40, 70)
-    weights: Mapping[str, float] = field(default_factory=lambda: {name: 1.0 for name in COMPONENTS})
+    weights: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 1.0))
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     critical_paths: tuple[str, ...] = ()
-    analyzers: Mapping[str, bool] = field(default_factory=lambda: {name: True for name in ANALYZER_NAMES})
+    analyzers: Mapping[str, bool] = field(default_factory=lambda: dict.fromkeys(ANALYZER_NAMES, True))
     #: Files larger than this are not analysed (reported as skipped).
     max_file_bytes: int = 1_000_000
     #: Analyse and score generated or minified Python (pyfile.generated) instead of leaving it out.

@@ -60,23 +60,23 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
         loaded: dict[str, Any] = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         return loaded
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.calls.append(("GET", self.path))
         query = parse_qs(urlparse(self.path).query)
         self._reply(self.comments if query.get("page") == ["1"] else [])
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.calls.append(("POST", self.path))
         comment = {"id": 41, "body": self._body()["body"], "user": {"login": "github-actions[bot]", "type": "Bot"}}
         self.comments.append(comment)
         self._reply(comment)
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self.calls.append(("PATCH", self.path))
         self.comments[0]["body"] = self._body()["body"]
         self._reply(self.comments[0])
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
 
 

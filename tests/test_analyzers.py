@@ -6,11 +6,11 @@ import textwrap
 
 import pytest
 
-from diffrisk.pyfile import source as pysource
-from diffrisk.pyfile.slicing import slice_source
 from diffrisk.analyzers import complexity, readability, security
 from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
 from diffrisk.model import Severity, UnitMetric
+from diffrisk.pyfile import source as pysource
+from diffrisk.pyfile.slicing import slice_source
 
 
 def source(text: str) -> pysource.PythonSource:

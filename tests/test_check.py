@@ -17,7 +17,6 @@ from testing.run import check_json
 from testing.samples import RISKY
 
 
-
 def rules_at(report: dict[str, Any]) -> list[tuple[str, str, int]]:
     return sorted((item["rule"], item["path"], item["line"]) for item in report["findings"] if not item["removed"])
 

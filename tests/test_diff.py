@@ -12,8 +12,7 @@ import pytest
 from diffrisk.diffsource import git
 from diffrisk.diffsource.parser import parse
 from diffrisk.errors import DiffParseError
-from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
-
+from diffrisk.model import ChangeKind, Diff, FileChange
 from testing.diffgen import apply, lines_of
 from testing.repo import Repo
 from tests.conftest import DATA

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from diffrisk.diffsource import git
 from diffrisk.diffsource.parser import parse
 from diffrisk.errors import DiffParseError
-from testing.diffgen import diff_like_text, format_diff
-from testing.diffgen import apply, lines_of
+from testing.diffgen import apply, diff_like_text, format_diff, lines_of
+from testing.repo import Repo
 
 PROPERTY = settings(derandomize=True, database=None, deadline=None, max_examples=300)
 
@@ -63,9 +63,8 @@ NAMES = st.sampled_from(["a.py", "dir/b c.py", "caf\u00e9.py", "-dash.py", 'q"uo
 @given(old=st.dictionaries(NAMES, LINES, max_size=3), new=st.dictionaries(NAMES, LINES, max_size=3), newline=st.booleans())
 def test_git_diffs_parse_to_exactly_the_changed_lines(old: dict[str, list[str]], new: dict[str, list[str]], newline: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        repo = Path(folder)
-        run = lambda *args: subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True).stdout  # noqa: E731
-        run("init", "-q")
+        made = Repo.create(Path(folder))
+        repo = made.path
         commits = []
         for files in (old, new):
             for path in repo.glob("**/*.py"):
@@ -74,9 +73,7 @@ def test_git_diffs_parse_to_exactly_the_changed_lines(old: dict[str, list[str]],
                 target = repo / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(("\n".join(lines) + ("\n" if newline and lines else "")).encode())
-            run("add", "-A")
-            run("commit", "-q", "--allow-empty", "-m", "c")
-            commits.append(run("rev-parse", "HEAD").decode().strip())
+            commits.append(made.commit("c"))
         raw = git.trees(commits[0], commits[1]).run(git.Repo(cwd=str(repo)))
         texts = {"old": _tree(repo, commits[0]), "new": _tree(repo, commits[1])}
     diff = parse(raw.decode("utf-8", "surrogateescape"))

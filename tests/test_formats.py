@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from diffrisk.scoring.report import build as build_report
 from diffrisk.config import Config
 from diffrisk.formats import FORMATS
 from diffrisk.formats.github import escape_data, escape_property
 from diffrisk.model import FileAnalysis, FileSummary, Finding, Report, Severity, UnitChange
+from diffrisk.scoring.report import build as build_report
 
 HOSTILE = "a,b:c%0A::error::x\x1b[2J\r\n[click](http://evil)<img src=x>|\u202e.py"
 SCHEMAS = Path(__file__).parent / "data" / "schemas"

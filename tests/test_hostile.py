@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from diffrisk.change import analyzed_version
 from diffrisk.analyzers import ANALYZERS
+from diffrisk.change import analyzed_version
 from diffrisk.main import main
 from testing.repo import Repo
 from testing.run import check_json

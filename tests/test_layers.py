@@ -41,7 +41,7 @@ def module_name(path: Path) -> str:
 def imported(path: Path) -> set[str]:
     """Every diffrisk module ``path`` imports, anywhere in it (inside functions too); ``from
     diffrisk import x`` names the module ``diffrisk.x`` when there is one."""
-    found = set()
+    found: set[str] = set()
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -138,7 +138,7 @@ def test_blob_cache_is_bounded_by_count_and_by_weight() -> None:
 
     cache: BlobCache[str] = BlobCache(size=3, weigh=len, max_weight=10)
     for key, value in (("a", "xxxx"), ("b", "yyyy"), ("c", "zz")):
-        assert cache.get(key, lambda value=value: value) == value
+        assert cache.get(key, functools.partial(str, value)) == value
     assert (list(cache.entries), cache.weight) == (["a", "b", "c"], 10)
     cache.get("a", lambda: "never computed")  # a hit makes "a" the most recent
     cache.get("d", lambda: "www")  # 13 > 10: the least recent ("b") goes

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
-from diffrisk.main import main
 from diffrisk.history.provenance import declared, of_commit, of_environment
+from diffrisk.main import main
 from testing.repo import Repo
 from testing.run import check_json
 

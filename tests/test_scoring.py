@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from diffrisk.scoring import components, levels, review_time
 from diffrisk.config import Config
 from diffrisk.model import Level, SizeMetrics, UnitChange
+from diffrisk.scoring import components, levels, review_time
 
 
 def size(code_added: int = 0, other_added: int = 0, files: int = 1, directories: int = 1) -> SizeMetrics:

@@ -10,7 +10,7 @@ import pytest
 
 from diffrisk.main import main
 from testing.repo import Repo
-from testing.run import check_json, staged_report
+from testing.run import staged_report
 
 
 def smells(report: dict[str, Any]) -> list[tuple[str, str, int]]:

@@ -44,7 +44,8 @@ _SUPPRESSION_COMMENTS = (
 _ELISION = re.compile(
     r"^\W{0,10}\.\.\.[ \t]*(?:existing|previous|rest|remaining|other|more|same)\b"
     r"|\b(?:rest|remainder)[ \t]+of[ \t]+(?:the[ \t]+)?(?:code|implementation|function|method|file|class|logic)"
-    r"(?:[ \t]+(?:here|unchanged|omitted|as[ \t]+before|goes[ \t]+here|remains(?:[ \t]+the[ \t]+same|[ \t]+unchanged)?|stays[ \t]+the[ \t]+same))?[ \t.:)\]]*$"
+    r"(?:[ \t]+(?:here|unchanged|omitted|as[ \t]+before|goes[ \t]+here"
+    r"|remains(?:[ \t]+the[ \t]+same|[ \t]+unchanged)?|stays[ \t]+the[ \t]+same))?[ \t.:)\]]*$"
     r"|\b(?:implementation|your[ \t]+code|code|logic)[ \t]+goes[ \t]+here[ \t.!:]*$"
     r"|^\W{0,10}(?:todo|fixme)\b\W{0,5}implement\b"
     r"|\b(?:existing|previous|original|remaining|other)[ \t]+(?:code|implementation|methods|logic)[ \t]+"
@@ -184,7 +185,8 @@ class _Visitor(ast.NodeVisitor):
         for decorator in decorators:
             name = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
             if name in _SKIP_NAMES:
-                self.issues.append(Issue("DR-S002", decorator.lineno, decorator.lineno, Severity.LOW, f"new suppression: test skipped or expected to fail (@{name})"))
+                message = f"new suppression: test skipped or expected to fail (@{name})"
+                self.issues.append(Issue("DR-S002", decorator.lineno, decorator.lineno, Severity.LOW, message))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         # pytestmark = pytest.mark.skip(...) skips a whole module or class.
@@ -196,9 +198,11 @@ class _Visitor(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = _dotted(node.func)
         if name in ("pytest.skip", "pytest.xfail") or name.endswith(".skipTest"):
-            self.issues.append(Issue("DR-S002", node.lineno, node.lineno, Severity.LOW, f"new suppression: test skipped at run time ({name})"))
+            message = f"new suppression: test skipped at run time ({name})"
+            self.issues.append(Issue("DR-S002", node.lineno, node.lineno, Severity.LOW, message))
         elif self.in_tests and _broad_raises(name, node):
-            self.issues.append(Issue("DR-S003", node.lineno, node.lineno, Severity.MEDIUM, f"weakened test: {name}({_catch_all(node.args[0])}) accepts any error"))
+            message = f"weakened test: {name}({_catch_all(node.args[0])}) accepts any error"
+            self.issues.append(Issue("DR-S003", node.lineno, node.lineno, Severity.MEDIUM, message))
         self.generic_visit(node)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:

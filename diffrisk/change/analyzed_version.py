@@ -101,7 +101,7 @@ def analyze(
             # A slice is keyed by its text (through a digest, so keys stay small): the same
             # statements of the same blob give the same text.
             key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text))
-            results[name] = _RESULTS.get(key, lambda: analyzer.analyze(scoped))
+            results[name] = _RESULTS.get(key, functools.partial(analyzer.analyze, scoped))
         except (RecursionError, MemoryError):
             problems += _too_deep(path, name, source)
         except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import textwrap
 
-from diffrisk.pyfile import source
 from diffrisk.model import FileChange, LineKind
+from diffrisk.pyfile import source
 
 
 def side_text(change: FileChange, side: LineKind) -> str | None:

@@ -13,7 +13,10 @@ _CI = Patterns((
     "azure-pipelines*.yml", "azure-pipelines*.yaml", "Jenkinsfile", ".buildkite/", "bitbucket-pipelines.yml",
     ".pre-commit-config.yaml", "/action.yml", "/action.yaml",
 ))
-_DOCKER = Patterns(("Dockerfile", "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml"))
+_DOCKER = Patterns((
+    "Dockerfile", "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.yml", "docker-compose*.yaml", "compose.yml",
+    "compose.yaml",
+))
 _LOCKS_AND_REQUIREMENTS = Patterns((
     "*requirements*.txt", "*requirements*.in", "requirements/*.txt", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock",
     "pdm.lock", "pylock.toml", "pylock.*.toml", "conda-lock.yml", "environment.yml", "package.json", "package-lock.json",

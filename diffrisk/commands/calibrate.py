@@ -36,7 +36,7 @@ def labelled_history(repo: git.Repo, config: Config, since: str | None, jobs: in
     found = [commit for commit in history if fixes.is_fix(commit.message)]
     inducing = szz.bug_inducing(repo, found)
     shas = [commit.sha for commit in mature]
-    baseline = replace(config, weights={name: 1.0 for name in COMPONENTS})
+    baseline = replace(config, weights=dict.fromkeys(COMPONENTS, 1.0))
     rows = log.score(repo, baseline, shas, commits.listed(repo, shas), jobs)
     scored = [row for row in rows if row.size is not None and row.size.python_files]
     return scored, [int(row.sha in inducing) for row in scored], len(found)

@@ -82,7 +82,8 @@ def _explain_unread(
     explained = dict(contents)
     for index in unread:
         size = sizes[index]
-        why = f"larger than max_file_bytes ({size:,} > {max_bytes:,} bytes)" if size is not None and size > max_bytes else "contents missing from the repository"
+        too_big = size is not None and size > max_bytes
+        why = f"larger than max_file_bytes ({size:,} > {max_bytes:,} bytes)" if too_big else "contents missing from the repository"
         explained[index] = replace(contents[index], unread=why)
     return explained
 

@@ -260,7 +260,7 @@ def read_blobs(repo: Repo, blob_ids: Iterable[str], max_bytes: int) -> dict[str,
         return {}
     sizes = blob_sizes(repo, wanted)
     readable = [blob for blob in wanted if _fits(sizes.get(blob), max_bytes)]
-    contents: dict[str, bytes | None] = {blob: None for blob in wanted}
+    contents: dict[str, bytes | None] = dict.fromkeys(wanted)
     if readable:
         out = run(repo, ["cat-file", "--batch"], stdin="".join(f"{blob}\n" for blob in readable).encode())
         position = 0

@@ -32,7 +32,7 @@ def escape_property(text: str) -> str:
 
 def format_report(report: Report, color: bool = False) -> str:
     lines = []
-    shown = {kind: 0 for kind in CAPS}
+    shown = dict.fromkeys(CAPS, 0)
     left_out = 0
     ordered = sorted(
         (finding for finding in report.findings if not finding.removed),

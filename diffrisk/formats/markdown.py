@@ -106,7 +106,8 @@ def _findings(report: Report) -> list[str]:
     if not findings:
         return []
     ordered = sorted(findings, key=lambda item: (-item.severity.rank, item.path, item.line, item.rule))
-    lines = ["", f"<details><summary>Findings ({len(findings)})</summary>", "", "| where | rule | severity | message |", "|---|---|---|---|"]
+    lines = ["", f"<details><summary>Findings ({len(findings)})</summary>", ""]
+    lines += ["| where | rule | severity | message |", "|---|---|---|---|"]
     for finding in ordered[:MAX_FINDINGS]:
         where = _link(report, finding.path, finding.line, finding.end_line, f"{finding.path}:{finding.line}")
         lines.append(f"| {where} | {text(finding.rule)} | {finding.severity.value} | {text(finding.message)} |")

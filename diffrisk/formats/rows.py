@@ -131,7 +131,7 @@ def summarize(rows: Iterable[CommitScore], by: str) -> list[SummaryRow]:
     table: dict[str, SummaryRow] = {}
     for row in rows:
         key = _week(row.timestamp) if by == "week" else f"{row.author} <{row.email}>"
-        entry = table.setdefault(key, SummaryRow(key, 0, {level: 0 for level in Level}, 0, 0))
+        entry = table.setdefault(key, SummaryRow(key, 0, dict.fromkeys(Level, 0), 0, 0))
         entry.commits += 1
         if row.level is None:
             entry.errors += 1
@@ -164,7 +164,8 @@ def summary_text(entries: list[SummaryRow], by: str) -> str:
 def summary_csv(entries: list[SummaryRow], by: str) -> str:
     lines = [_csv_line((by, "commits", "L0", "L1", "L2", "L3", "review_minutes", "errors"))]
     for entry in entries:
-        lines.append(_csv_line((show_bytes(entry.key), entry.commits, *(entry.levels[level] for level in Level), entry.review_minutes, entry.errors)))
+        counts = (entry.levels[level] for level in Level)
+        lines.append(_csv_line((show_bytes(entry.key), entry.commits, *counts, entry.review_minutes, entry.errors)))
     return "".join(lines)
 
 

@@ -26,7 +26,8 @@ def verdict(level: Level, policy: Config, authorship: Authorship | None = None) 
     if authorship is not None and authorship.lacking_trailer:
         missing = ", ".join(sha[:12] for sha in authorship.lacking_trailer[:3])
         more = f" and {len(authorship.lacking_trailer) - 3} more" if len(authorship.lacking_trailer) > 3 else ""
-        return Verdict(False, policy.fail_level, f"beyond policy: AI-authored commit {missing}{more} lacks the {policy.ai.require_trailer}: trailer (ai.require_trailer)")
+        message = f"beyond policy: AI-authored commit {missing}{more} lacks the {policy.ai.require_trailer}: trailer (ai.require_trailer)"
+        return Verdict(False, policy.fail_level, message)
     if level.rank >= policy.fail_level.rank:
         return Verdict(False, policy.fail_level, f"beyond policy: {level.value} reaches the fail level {policy.fail_level.value}")
     return Verdict(True, policy.fail_level, f"within policy: {level.value} is below the fail level {policy.fail_level.value}")
