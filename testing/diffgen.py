@@ -122,3 +122,17 @@ def apply(old: list[str], change: FileChange) -> list[str]:
                 assert line.new_lineno == len(result) + 1
                 result.append(line.text)
     return result + old[cursor:]
+
+
+def file_change(old: str, new: str, path: str = "m.py") -> FileChange:
+    """The FileChange of ``old`` -> ``new``, as a unified diff made by difflib and read by
+    diffrisk's own parser (no git: for fast unit tests of what consumes a change)."""
+    import difflib
+
+    from diffrisk.diffsource.parser import parse
+
+    patch = "".join(difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}",
+    ))
+    (change,) = parse(patch).files
+    return change

@@ -84,7 +84,8 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
 def github_api() -> Iterator[str]:
     _GitHub.comments, _GitHub.calls = [], []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop to look again (0.5 s by default, per test).
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -70,3 +70,25 @@ def test_write_replaces_only_the_weights_and_thresholds(tmp_path: pytest.TempPat
     assert loaded.fail_level.value == "L2"
     assert loaded.weights == {"size": 1.2, "complexity": 0.1, "security": 0.9, "readability": 0.02, "smells": 1.0, "history": 1.0}
     assert loaded.thresholds == (12, 30, 55)
+
+
+def test_fit_writes_only_scored_components_and_rising_thresholds() -> None:
+    from diffrisk.model import CommitScore, ComponentName
+    from diffrisk.scoring import calibration
+
+    def row(index: int, size: float, history: float) -> CommitScore:
+        parts = tuple((name, 0, {ComponentName.SIZE: size, ComponentName.HISTORY: history}.get(name, 0.0)) for name in ComponentName)
+        return CommitScore(f"{index:040x}", "a", "a@x", 0, components=parts)
+
+    # 300 commits: the bigger ones (size 1.0) and those with a history of fixes are more often
+    # bug-inducing; nothing else has points, so nothing else is fitted.
+    rows = [row(index, 1.0 if index % 2 else 0.2, 0.5 if index % 3 == 0 else 0.0) for index in range(300)]
+    labels = [int(index % 2 == 1 and index % 5 < 3 or index % 3 == 0 and index % 4 == 0) for index in range(300)]
+    result = calibration.fit(rows, labels, fixes=40)
+    assert (result.commits, result.bug_inducing, result.fixes) == (300, 115, 40)
+    assert result.weights == {"size": 0.658, "history": 0.932}
+    assert result.thresholds == (48, 49, 68)  # the 50%, 80% and 95% quantiles, made to rise
+    assert (round(result.auc_default or 0, 4), round(result.auc_calibrated_cv or 0, 4)) == (0.7879, 0.7522)
+    assert calibration.as_toml(result) == (
+        "[tool.diffrisk.weights]\nsize = 0.658\nhistory = 0.932\n\n[tool.diffrisk.thresholds]\nL1 = 48\nL2 = 49\nL3 = 68\n"
+    )

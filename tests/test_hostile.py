@@ -184,7 +184,8 @@ def test_lfs_pointer_is_not_parsed_as_python(project: Repo) -> None:
 
 
 def test_file_over_the_size_limit_says_how_big(project: Repo) -> None:
-    project.write("app/core.py", ("X = '" + "a" * 93 + "'\n") * 12_000)
+    # 1,200,000 bytes in one string: the size is the point, not the count of statements to analyse.
+    project.write("app/core.py", 'X = """\n' + ("a" * 99 + "\n") * 11_999 + "b" * 88 + '"""\n')
     too_big = [("app/core.py", "modified", "larger than max_file_bytes (1,200,000 > 1,000,000 bytes)")]
     assert files(check_json(project, "--worktree")[1]) == too_big
     project.stage()
