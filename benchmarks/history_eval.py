@@ -1,7 +1,7 @@
-"""Does diffrisk's score rank bug-inducing commits above the others?  The protocol of
-../shared/eval/README.md, run on the development repositories.
+"""Does diffrisk's score rank bug-inducing commits above the others?  The evaluation protocol
+(benchmarks/README.md), run on the labelled development repositories.
 
-    python benchmarks/history_eval.py --mirrors DIR [--labels ../shared/eval/dev] [--sample 400]
+    python benchmarks/history_eval.py --mirrors DIR [--labels DIR] [--sample 400]
         [--repos owner/name,...] [--jobs N] [--work DIR] [--write-readme]
 
 ``--mirrors`` holds bare clones named ``owner+name/repo`` (as the search tool's fetch lays them
@@ -37,7 +37,7 @@ from diffrisk.scoring.evaluation import auc, effort_recall, stratified_auc
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261126
-# The labeller's test-path rule (../shared/eval/README.md).
+# The labeller's test-path rule, the same as diffrisk.paths.TEST_PATH.
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 
 

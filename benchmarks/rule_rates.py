@@ -3,7 +3,7 @@
     python benchmarks/rule_rates.py [--work DIR] [--write-readme]
 
 Reads the scored, labelled commits that history_eval.py kept in ``--work`` (a fixed-seed sample
-of up to 400 mature commits per repository of ../shared/eval/dev) and prints, per rule: how many
+of up to 400 mature commits per development repository) and prints, per rule: how many
 commits it fired on (and per 1,000 commits), the share of those that were bug-inducing against the
 share of the commits where it did not fire, and the same comparison *within size*: the median,
 over quintiles of lines added to non-test Python, of (bug rate where it fires - where it does not).

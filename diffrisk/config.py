@@ -222,8 +222,8 @@ def _switches(table: Mapping[str, Any], origin: str, default: Mapping[str, bool]
     return switches
 
 
-#: The most max_file_bytes may allow: a parsed file takes about 37 bytes of memory per byte of
-#: source, so a configuration cannot make one file cost more than about 2 GB.
+#: The most max_file_bytes may allow: a parsed file takes many times its size in memory
+#: (benchmarks/README.md), so a configuration must not be able to make one file cost gigabytes.
 MAX_FILE_BYTES_LIMIT = 50_000_000
 
 

@@ -233,8 +233,10 @@ class Rule(NamedTuple):
     title: str
     #: Risk points one finding adds before the component weight (scoring.components).
     points: float
-    #: What ``diffrisk explain RULE`` prints: why it matters and what to do.
+    #: Why it matters and what to do (``diffrisk explain RULE``, the HTML report).
     explanation: str = ""
+    #: Exactly when it fires (``diffrisk explain RULE``, docs/rules.md).
+    fires_when: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,7 +352,7 @@ class FileSummary:
     is_test: bool
     #: Why the file was not analysed (binary, excluded, not UTF-8, ...); None when it was.
     skipped: str | None = None
-    #: Why the new version looks generated or minified (generated.py); None when it does not.
+    #: Why the new version looks generated or minified (pyfile.generated); None when it does not.
     #: Such files are skipped unless ``analyze_generated`` is on.
     generated: str | None = None
     #: True when only formatting and comments changed: the syntax tree is the same before and after.

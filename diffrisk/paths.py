@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pathspec
 
-#: A test file, by the same rule the evaluation labels use (../shared/eval/README.md), so that
+#: A test file, by the same rule the evaluation labels use (benchmarks/README.md), so that
 #: "lines added to non-test Python files" means the same thing here and there.
 TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 

@@ -510,7 +510,7 @@ def test_encoding_cookie_files_are_analysed(base_repo: Repo) -> None:
 
 
 def test_deep_but_valid_expression_does_not_crash(base_repo: Repo) -> None:
-    # One term a line: on one line it would be minified (generated.py), and not analysed at all.
+    # One term a line: on one line it would be minified (pyfile.generated), and not analysed at all.
     base_repo.write("a.py", "X = (\n" + "\n+ ".join(["1"] * 1500) + "\n)\n")
     base_repo.commit("deep")
     base_repo.write("a.py", "X = (\n" + "\n+ ".join(["2"] * 1500) + "\n)\n")

@@ -25,7 +25,7 @@ Z40 = "0" * 40
 
 
 def load(name: str) -> Diff:
-    # As diffrisk reads a patch (sources.py): bytes decoded as UTF-8 with surrogateescape.
+    # As diffrisk reads a patch (diffsource.request): bytes decoded as UTF-8 with surrogateescape.
     return parse((DIFFS / name).read_bytes().decode("utf-8", "surrogateescape"))
 
 

@@ -1,4 +1,4 @@
-"""Properties of the diff parser, checked by hypothesis (issue 7).
+"""Properties of the diff parser, checked by hypothesis.
 
 - Any text either parses or raises the parser's own DiffParseError (with a line number inside
   the input), never anything else.

@@ -1,4 +1,4 @@
-"""Hostile input and broken repositories (issue 7): every case gets a correct answer or a clear
+"""Hostile input and broken repositories: every case gets a correct answer or a clear
 one-line error with its exit code, on a real repository made by real git."""
 
 from __future__ import annotations

@@ -301,7 +301,8 @@ def test_diffrisk_ignore_silences_with_a_reason_and_reports_bad_ones(project: Re
 def test_explain_prints_each_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "dr-s001"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("DR-S001: undeclared import\n\nThe change imports a top-level module")
+    assert out.startswith("DR-S001: undeclared import\n\nFires when: An added import of a top-level module that is not standard library")
+    assert "\n\nThe change imports a top-level module" in out
     assert "# diffrisk: ignore[DR-S001] -- reason" in out
     assert main(["explain"]) == 0
     listed = capsys.readouterr().out.splitlines()

@@ -3,8 +3,8 @@ maintainability index.  Uses the shared ``ast`` tree; radon never parses the fil
 
 The maintainability index is radon's formula (``mi_compute``) over radon's Halstead volume and
 cyclomatic complexity.  Its line counts (logical lines, comment and docstring lines) come from the
-same tree instead of ``radon.raw.analyze``, which tokenizes the file piece by piece and cost 43 ms
-per 1,000 lines here, more than everything else in this module together.
+same tree instead of ``radon.raw.analyze``, which tokenizes the file piece by piece and cost more
+than everything else in this module together (benchmarks/README.md).
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 expressions, unclear names, public API without a docstring, magic numbers in comparisons and
 commented-out code per line.
 
-Everything walks the ``ast`` tree the pipeline already parsed: on a 1,200-line file that takes
-milliseconds, where libcst needed about 0.45 s (parse, positions, visit; measured with requests'
-models.py) and 0.3 s more to import.  Comments need no concrete syntax tree either: a line that
-starts with ``#`` is a comment unless the tree shows it inside a multi-line string.
+Everything walks the ``ast`` tree the pipeline already parsed, a small fraction of what libcst's
+concrete syntax tree cost to import, parse and visit (benchmarks/README.md).  Comments need no
+concrete syntax tree either: a line that starts with ``#`` is a comment unless the tree shows it
+inside a multi-line string.
 
 Thresholds follow pylint's defaults where pylint has one, so a team that knows pylint knows these.
 """

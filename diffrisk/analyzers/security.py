@@ -54,7 +54,8 @@ def prepare() -> None:
 
 @functools.lru_cache(maxsize=1)
 def _manager() -> Any:
-    """One BanditManager per process: making one loads every plugin (about 40 ms each time)."""
+    """One BanditManager per process: making one loads every plugin, which costs more than a
+    small file's scan (benchmarks/README.md)."""
     from bandit.core import config, manager
 
     # bandit logs through the root logger's last-resort handler; its messages are not ours to print.

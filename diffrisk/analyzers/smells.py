@@ -21,7 +21,8 @@ from diffrisk.pyfile.source import PythonSource
 
 NAME = "smells"
 #: The changed statements are enough: a slice keeps changed comment lines wherever they stand,
-#: and only issues on changed lines count (visiting whole files cost 12 ms per 1,000 lines a side).
+#: and only issues on changed lines count (visiting whole files was measurably slower:
+#: benchmarks/README.md, "Measurements behind the code").
 SCOPE = Scope.STATEMENTS
 
 #: bandit's own marker, as bandit reads it (the pipeline gives no removal credit where one is added).

@@ -20,9 +20,9 @@ DEFAULT_SIZE = 512
 class BlobCache(Generic[Value]):
     """Least-recently-used values by key; a key of None is never cached.
 
-    Bounded by count, and when ``weigh`` is given also by total weight (a parsed file's syntax
-    tree takes about 37 bytes of memory per byte of source, so counting files alone let
-    ``diffrisk log`` workers grow to 500 MB on histories with big files).
+    Bounded by count, and when ``weigh`` is given also by total weight: a parsed file's syntax
+    tree takes many times its source's size in memory, so counting files alone lets ``diffrisk
+    log`` workers grow without bound on histories with big files (benchmarks/README.md).
     """
 
     def __init__(self, size: int = DEFAULT_SIZE, weigh: Callable[[Value], int] | None = None, max_weight: int = 0) -> None:

@@ -22,7 +22,7 @@ from diffrisk.commands import arguments
 from diffrisk.diffsource import git
 from diffrisk.formats import markdown
 
-#: GitHub's step summary limit is 1 MiB per step (../shared/RESEARCH.md).
+#: GitHub's step summary limit is 1 MiB per step (GitHub Docs, "Adding a job summary").
 SUMMARY_LIMIT = 1024 * 1024
 
 

@@ -85,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="what a rule means (no RULE: list them)",
                                   description="Print a rule's explanation, e.g. diffrisk explain DR-S001.")
     explain.add_argument("rule", nargs="?", metavar="RULE")
+    explain.add_argument("--markdown", action="store_true", help="print every rule as a Markdown reference (docs/rules.md)")
     calibrate = commands.add_parser(
         "calibrate", parents=[common], help="fit weights and thresholds on this repository's history",
         description="Label the history with SZZ, fit the component weights and level thresholds, "

@@ -92,8 +92,8 @@ def _patch_description(value: str | None) -> str:
     return "patch from standard input" if value in (None, "-") else f"patch {value}"
 
 
-#: The largest patch read (a hostile or runaway patch must not exhaust memory: its parsed lines
-#: take about ten times its size).  A million-line diff is about 50 MB.
+#: The largest patch read: a hostile or runaway patch must not exhaust memory (its parsed lines take
+#: several times its size), and a real diff of a million lines is well under it.
 MAX_PATCH_BYTES = 64 * 1024 * 1024
 
 

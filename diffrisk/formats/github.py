@@ -1,7 +1,7 @@
 """``--format github``: GitHub Actions workflow commands that annotate the changed lines.
 
 GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job) and drops the
-rest silently (../shared/RESEARCH.md), so each kind is capped and a last notice says how many were
+rest silently (GitHub Docs, "Workflow commands for GitHub Actions"), so each kind is capped and a last notice says how many were
 left out.  Everything taken from the diff is escaped as the runner requires: ``%``, CR and LF in
 the message, and also ``:`` and ``,`` in properties, so a file named ``a,b:c%0A::error::x.py``
 cannot forge a command.

@@ -1,4 +1,4 @@
-"""``--format json``: the whole report, versioned (``schema_version``), documented in README.md.
+"""``--format json``: the whole report, versioned (``schema_version``), documented in docs/json.md.
 
 Deterministic: the same report gives the same bytes (no time stamps, fixed key order, ASCII-only
 output so that any byte from a hostile file name arrives escaped).

@@ -126,7 +126,7 @@ def _agent_email(email: str) -> str | None:
 
 #: Variables coding agents set in the shells they run commands in, with the value that marks them
 #: (None: any non-empty value).  Only markers the agent documents or sets in its own public source
-#: are listed; the README's provenance table gives each one's source.  Checked in this order.
+#: are listed; docs/ai-authored.md gives each one's source.  Checked in this order.
 ENVIRONMENT_MARKERS: tuple[tuple[str, str | None, str], ...] = (
     ("CLAUDECODE", "1", "claude"),  # docs: code.claude.com/docs/en/env-vars; Amp sets it too, see below
     ("GEMINI_CLI", "1", "gemini"),  # google-gemini/gemini-cli docs/tools/shell.md

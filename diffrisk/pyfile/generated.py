@@ -5,7 +5,8 @@ own detection), and their size says nothing about the review a change needs: a r
 protobuf module can add 5,000 lines that are all right.  diffrisk leaves their size, complexity
 and style out of the score by default (``analyze_generated = true`` or ``--analyze-generated``
 puts them back), keeps their security findings, parse errors and critical paths, and marks them
-in the report.  A change cannot declare its own code generated (pipeline.py, sources.py).
+in the report.  A change cannot declare its own code generated (change.file_analysis,
+diffsource.contents).
 
 What counts, in this order:
 - the ``linguist-generated`` git attribute: set or true marks a file, false or unset clears
@@ -17,10 +18,8 @@ What counts, in this order:
   so they are reviewed like any code;
 - minified code: most code lines (not comments, not inside multi-line strings) over 110
   characters (linguist's line length for minified files), in a file of at least 2,000
-  characters; formatted Python keeps lines under 80-100.  On the 5,757 Python files of the 18 development repositories (at
-  their newest commit), this and the banners mark 25, none of them written by hand: rich's 20
-  Unicode width tables, jinja's identifier pattern, two files an example generated, and a test
-  fixture holding one 27,000-character rendered line.
+  characters; formatted Python keeps lines under 80-100.  What this marks on real repositories
+  is in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -110,7 +109,7 @@ def may_be_minified(text: str) -> bool:
 
 def minified(text: str, string_lines: Set[int]) -> str | None:
     """Why ``text`` looks minified, or None: most of its code lines (not blank, not comments,
-    not inside multi-line strings, which pysource.string_lines gives) are long.  A share, not an
+    not inside multi-line strings, which pyfile.comments.string_lines gives) are long.  A share, not an
     average: one long line must not make a file minified, nor hide a short one."""
     code = [
         line for number, line in enumerate(text.split("\n"), start=1)

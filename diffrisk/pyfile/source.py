@@ -63,8 +63,8 @@ class PythonSource:
     def line_count(self) -> int:
         return line_count(self.text)
 
-    # Line lookups are indexed once per source: a scan per changed line took minutes on files
-    # of 100,000 lines (every line added, each scanning every function).
+    # Line lookups are indexed once per source: a scan per changed line is quadratic on a big
+    # added file (every line added, each scanning every function).
     @functools.cached_property
     def _unit_owners(self) -> dict[int, Unit]:
         return _owners(self.units)

@@ -67,7 +67,7 @@ def effort_recall(priority: Sequence[float], effort: Sequence[int], labels: Sequ
 def fit_hazard(rows: Sequence[Sequence[float]], labels: Sequence[int], sweeps: int = 60) -> tuple[float, list[float]]:
     """Maximum-likelihood (b, w) of P(y = 1) = 1 - exp(-(b + w.x)), with b > 0 and w >= 0.
 
-    That is the score's own form (scoring.py): points add up as independent risks, and none can
+    That is the score's own form (scoring.components): points add up as independent risks, and none can
     lower the risk.  The log-likelihood is concave, so cyclic coordinate ascent with one projected
     Newton step per coordinate (halved until the likelihood rises) reaches the maximum.
     """

@@ -8,13 +8,8 @@ from collections.abc import Sequence
 
 from diffrisk import rules
 from diffrisk.config import Config
-from diffrisk.model import FileAnalysis, Finding, Level, Severity
+from diffrisk.model import FileAnalysis, Finding, Level
 from diffrisk.paths import Patterns
-
-#: Changed Python that does not parse cannot be reviewed by reading the diff alone.
-UNPARSABLE_FLOOR = Level.L2
-#: The least review a new security issue asks for, by bandit's severity (confidence medium or high).
-SECURITY_FLOORS = {Severity.HIGH: Level.L2, Severity.MEDIUM: Level.L1}
 
 
 def level_for(score: int, config: Config) -> Level:
@@ -65,13 +60,13 @@ def _security_floor(analyses: Sequence[FileAnalysis]) -> tuple[Level, str] | Non
     for analysis in analyses:
         for finding in analysis.findings:
             sure = finding.confidence in ("high", "medium")
-            if finding.analyzer == "security" and not finding.removed and sure and finding.severity in SECURITY_FLOORS:
+            if finding.analyzer == "security" and not finding.removed and sure and finding.severity in rules.SECURITY_FLOORS:
                 if worst is None or finding.severity.rank > worst.severity.rank:
                     worst = finding
     if worst is None:
         return None
     why = f"{worst.severity.value}-severity security issue {worst.rule} at {worst.path}:{worst.line}"
-    return SECURITY_FLOORS[worst.severity], why
+    return rules.SECURITY_FLOORS[worst.severity], why
 
 
 def _smell_floor(analyses: Sequence[FileAnalysis]) -> tuple[Level, str] | None:
@@ -86,5 +81,5 @@ def _smell_floor(analyses: Sequence[FileAnalysis]) -> tuple[Level, str] | None:
 
 def _unreadable_floor(analyses: Sequence[FileAnalysis]) -> tuple[Level, str] | None:
     if any(finding.rule in rules.UNREADABLE for analysis in analyses for finding in analysis.findings):
-        return UNPARSABLE_FLOOR, "changed Python cannot be read as the diff shows it"
+        return rules.UNREADABLE_FLOOR, "changed Python cannot be read as the diff shows it"
     return None
