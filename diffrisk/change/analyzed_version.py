@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from diffrisk.analyzers import ANALYZERS
@@ -84,7 +84,7 @@ class AnalyzedVersion:
 
 
 def analyze(
-    path: str, source: PythonSource, wanted: set[int], blob_id: str | None, config: Config
+    path: str, source: PythonSource, wanted: Set[int], blob_id: str | None, config: Config
 ) -> tuple[AnalyzedVersion, Problems]:
     """Run the enabled analyzers on ``source`` for the ``wanted`` lines (``blob_id``: the version's
     git blob id, the cache key; None: not cached)."""
@@ -135,7 +135,7 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _scoped(source: PythonSource, wanted: set[int], scope: Scope) -> PythonSource:
+def _scoped(source: PythonSource, wanted: Set[int], scope: Scope) -> PythonSource:
     """What an analyzer of ``scope`` needs to see of ``source`` to answer for ``wanted`` lines."""
     if scope is Scope.FILE:
         return source

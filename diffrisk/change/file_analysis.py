@@ -7,7 +7,7 @@ Functions over values: each step returns what it found, and ``_finish`` makes th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 
 from diffrisk import rules
@@ -111,28 +111,25 @@ def analyze(file: ChangedFile, old_text: str | None, new_text: str | None, gener
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return _unparsable(file, error, new_text)
     why_generated, problems = _generated(file, (old_text, old_source), (new_text, new_source), generated_attribute)
-    if old_source is not None and is_mechanical(old_source, new_source, set(file.deleted), set(file.added)):
+    if old_source is not None and is_mechanical(old_source, new_source, file.deleted, file.added):
         return _finish(file, _Outcome(lines_before=lines_before, generated=why_generated, mechanical=True, problems=problems))
     outcome = _both_versions(file, old_source, new_source)
-    return _finish(file, _Outcome(
-        outcome.findings, outcome.units, outcome.maintainability, lines_before, why_generated, False,
-        outcome.new_imports, outcome.ignores, problems + outcome.problems,
-    ))
+    return _finish(file, replace(outcome, lines_before=lines_before, generated=why_generated, problems=problems + outcome.problems))
 
 
 def _both_versions(file: ChangedFile, old_source: PythonSource | None, new_source: PythonSource) -> _Outcome:
-    pairs = touched.pair_functions(old_source, new_source, set(file.added), set(file.deleted))
+    pairs = touched.pair_functions(old_source, new_source, file.added, file.deleted)
     old_wanted, new_wanted = _wanted_lines(file, old_source, new_source, pairs)
     old, old_problems = (None, Problems()) if old_source is None else analyzed_version.analyze(
         file.path, old_source, old_wanted, file.old_id, file.config
     )
     new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config)
-    units = _unit_changes(file, touched.touched(file.change, old_source, new_source, set(file.added), set(file.deleted), pairs), old, new)
+    units = _unit_changes(file, touched.touched(file.change, old_source, new_source, file.added, file.deleted, pairs), old, new)
     findings = _issue_findings(file, old, new, pairs) + _limit_findings(file, units)
     if file.is_test and old_source is not None:
         findings += _weakened_tests(file, old_source, new_source, pairs)
-    new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, set(file.added)))
-    found_ignores = ignores.find(file.path, enumerate(new.lines, start=1), set(file.added), new_source.tree)
+    new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, file.added))
+    found_ignores = ignores.find(file.path, enumerate(new.lines, start=1), file.added, new_source.tree)
     maintainability = (old.file_metric(MAINTAINABILITY_INDEX) if old else None, new.file_metric(MAINTAINABILITY_INDEX))
     return _Outcome(
         tuple(findings), tuple(units), maintainability, new_imports=new_imports, ignores=found_ignores,
@@ -194,8 +191,8 @@ def _deleted(file: ChangedFile, old_source: PythonSource | None, lines_before: i
     """A deleted file: the issues it took away count in the change's favour."""
     if old_source is None:
         return _Outcome(lines_before=lines_before)
-    old, problems = analyzed_version.analyze(file.path, old_source, set(file.deleted), file.old_id, file.config)
-    removed = issue_matching.touching(old.issues(), set(file.deleted), lambda analyzer, issue: _keep_old(file, issue))
+    old, problems = analyzed_version.analyze(file.path, old_source, file.deleted, file.old_id, file.config)
+    removed = issue_matching.touching(old.issues(), file.deleted, lambda analyzer, issue: _keep_old(file, issue))
     findings = [_finding(file, analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
     if file.is_test:
         findings += _weakened_tests(file, old_source, None, {})
@@ -253,13 +250,13 @@ def _generated_by_contents(text: str, source: PythonSource | None) -> str | None
 
 def _wanted_lines(
     file: ChangedFile, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]
-) -> tuple[set[int], set[int]]:
+) -> tuple[Set[int], Set[int]]:
     """The lines each version's analysis must cover: the changed lines, and on the old side the
     functions the change touched (for their "before" measurements)."""
-    new_wanted = set(file.added) | set(touched.deleted_anchors(file.change).values())
+    new_wanted = file.added | set(touched.deleted_anchors(file.change).values())
     targets = sorted(new_wanted)
     touched_keys = {unit.key for unit in new.units if pysource.touches(targets, unit.start, unit.end)}
-    old_wanted = set(file.deleted)
+    old_wanted = file.deleted
     if old is not None:
         old_wanted |= {unit.def_line for unit in old.units if pairs.get(unit.key) in touched_keys}
     return old_wanted, new_wanted
@@ -278,7 +275,7 @@ def _issue_findings(file: ChangedFile, old: AnalyzedVersion | None, new: Analyze
             return False
         return _keep_old(file, issue)
 
-    new_side = issue_matching.Side(issue_matching.touching(new.issues(), set(file.added), keep_new), new.issue_text, new.owner)
+    new_side = issue_matching.Side(issue_matching.touching(new.issues(), file.added, keep_new), new.issue_text, new.owner)
     if old is None:
         return [_finding(file, analyzer, issue, removed=False) for analyzer, issue in new_side.issues]
 
@@ -286,7 +283,7 @@ def _issue_findings(file: ChangedFile, old: AnalyzedVersion | None, new: Analyze
         owner = old.owner(issue)
         return pairs.get(owner, f"<deleted {owner}>") if owner is not None else None
 
-    kept_old = issue_matching.touching(old.issues(), set(file.deleted), lambda analyzer, issue: _keep_old(file, issue))
+    kept_old = issue_matching.touching(old.issues(), file.deleted, lambda analyzer, issue: _keep_old(file, issue))
     introduced, removed = issue_matching.match(issue_matching.Side(kept_old, old.issue_text, old_owner), new_side)
     findings = [_finding(file, analyzer, issue, removed=False) for analyzer, issue in introduced]
     if not _adds_nosec(file, new):  # a "# nosec" hides an issue; it does not remove it
@@ -319,7 +316,7 @@ def _weakened_tests(file: ChangedFile, old: PythonSource, new: PythonSource | No
     return [
         Finding("DR-S003", "smells", file.path, found.line, found.end_line, Severity.MEDIUM,
                 f"weakened test: {found.message}", subject=found.test_name if found.removed else None)
-        for found in weakened_tests.weakened(old, new, pairs, set(file.deleted), anchors)
+        for found in weakened_tests.weakened(old, new, pairs, file.deleted, anchors)
     ]
 
 

@@ -11,7 +11,7 @@ Whatever is left over on the old side, on deleted lines, is an issue the change 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from diffrisk.model import Issue
@@ -32,7 +32,7 @@ class Side:
     owner: Callable[[Issue], str | None]
 
 
-def touching(results: Mapping[str, Iterable[Issue]], lines: set[int], keep: Callable[[str, Issue], bool]) -> list[Found]:
+def touching(results: Mapping[str, Iterable[Issue]], lines: Set[int], keep: Callable[[str, Issue], bool]) -> list[Found]:
     """The issues with a line in ``lines`` that ``keep`` accepts."""
     return [
         (analyzer, issue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Set
 
 from diffrisk.analyzers.readability import looks_like_code
 from diffrisk.analyzers.smells import MAX_LINE, SUPPRESSION_MARKER
@@ -11,7 +12,7 @@ from diffrisk.pyfile.source import CODING_COOKIE, PythonSource, first_line, touc
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def is_mechanical(old: PythonSource, new: PythonSource, deleted: set[int], added: set[int]) -> bool:
+def is_mechanical(old: PythonSource, new: PythonSource, deleted: Set[int], added: Set[int]) -> bool:
     """True when every statement holding a changed line has the same syntax tree (``ast.dump``
     omits positions) as its counterpart, the encoding declaration is the same, and no added
     comment suppresses a check."""

@@ -8,7 +8,7 @@ old self by the similarity of its body, so a rename is an edit and not a new fun
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from diffrisk.model import FileChange
@@ -39,7 +39,7 @@ class Touched:
     blocks: Mapping[tuple[int, int, str | None], Touch]
 
 
-def pair_functions(old: PythonSource | None, new: PythonSource, added: set[int], deleted: set[int]) -> dict[str, str]:
+def pair_functions(old: PythonSource | None, new: PythonSource, added: Set[int], deleted: Set[int]) -> dict[str, str]:
     """Map old function keys to the new keys that continue them.
 
     Functions the change did not touch keep their key.  The touched ones (and every function whose
@@ -112,7 +112,7 @@ def _similarity(before: list[str], after: list[str]) -> float:
 
 
 def touched(
-    change: FileChange, old: PythonSource | None, new: PythonSource, added: set[int], deleted: set[int], pairs: Mapping[str, str]
+    change: FileChange, old: PythonSource | None, new: PythonSource, added: Set[int], deleted: Set[int], pairs: Mapping[str, str]
 ) -> Touched:
     """Count each changed line against the innermost function (or block) that holds it."""
     new_by_key = {unit.key: unit for unit in new.units}

@@ -10,7 +10,7 @@ to another file, removed here and added there under its name, is not weakened (`
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from diffrisk.model import FileAnalysis
@@ -57,7 +57,7 @@ def weakened(
     old: PythonSource,
     new: PythonSource | None,
     pairs: Mapping[str, str],
-    deleted: set[int],
+    deleted: Set[int],
     anchors: Mapping[int, int],
 ) -> list[Weakened]:
     """What the change took away from the old side's tests that its deleted lines touch."""
@@ -95,7 +95,7 @@ def _what_weakened(old: _Function, before: Assertions, new: _Function, after: As
     return None
 
 
-def _removed_place(unit: Unit, deleted: set[int], anchors: Mapping[int, int], file_deleted: bool) -> int:
+def _removed_place(unit: Unit, deleted: Set[int], anchors: Mapping[int, int], file_deleted: bool) -> int:
     if file_deleted:
         return unit.def_line
     first = min(line for line in deleted if unit.start <= line <= unit.end)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from diffrisk.model import Ignore
 from diffrisk.pyfile.comments import comment_of, string_lines
@@ -21,7 +21,7 @@ _IGNORE = re.compile(r"(?<![^ \t])#[ \t]*diffrisk:[ \t]*ignore\[(?P<rules>[^\]\n
 MAX_LINE = 10_000
 
 
-def find(path: str, lines: Iterable[tuple[int, str]], added: set[int], tree: ast.Module | None = None) -> tuple[Ignore, ...]:
+def find(path: str, lines: Iterable[tuple[int, str]], added: Set[int], tree: ast.Module | None = None) -> tuple[Ignore, ...]:
     """The ignore comments among ``(line number, text)`` pairs.  With the file's syntax ``tree``
     (Python), only real comments count: not the same text inside a string."""
     found = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 from diffrisk.pyfile.source import PythonSource
@@ -88,7 +88,7 @@ def _name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
-def new_imports(old: PythonSource | None, new: PythonSource, added: set[int]) -> tuple[NewImport, ...]:
+def new_imports(old: PythonSource | None, new: PythonSource, added: Set[int]) -> tuple[NewImport, ...]:
     """Third-party modules the new side imports unguarded on an added line, that the old side did not import."""
     before = set(imported(old.tree)) if old is not None else set()
     result = []
