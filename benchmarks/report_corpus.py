@@ -4,7 +4,7 @@ A refactoring must not change what users see.  This records, for each commit of 
 the bytes of every ``diffrisk check --commit`` format and the ``diffrisk log`` rows, so that a
 recording made before a change and one made after can be compared file by file.
 
-    python benchmarks/report_corpus.py record --mirrors DIR --out DIR [--per-repo 90] [--repos a/b,...]
+    python benchmarks/report_corpus.py record --mirrors DIR --out DIR [--per-repo 90] [--repos a/b,...] [--jobs 1]
     python benchmarks/report_corpus.py compare BEFORE AFTER
 
 ``--mirrors`` holds bare clones named ``owner+name/repo`` (as the search tool's fetch lays them
@@ -48,7 +48,7 @@ def run(args: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def record(mirrors: Path, out: Path, repos: list[str], per_repo: int) -> None:
+def record(mirrors: Path, out: Path, repos: list[str], per_repo: int, jobs: int) -> None:
     for name in repos:
         git_dir = mirrors / name.replace("/", "+") / "repo"
         folder = out / name.replace("/", "+")
@@ -57,13 +57,13 @@ def record(mirrors: Path, out: Path, repos: list[str], per_repo: int) -> None:
         (folder / "commits.txt").write_text("".join(f"{sha}\n" for sha in shas))
         for number, sha in enumerate(shas, start=1):
             outputs = [f"{fmt}={folder / f'{sha[:12]}.{fmt}'}" for fmt in FORMATS]
-            code, _, err = run(["--git-dir", str(git_dir), "check", "--commit", sha, "--jobs", "1", "--format", "json",
+            code, _, err = run(["--git-dir", str(git_dir), "check", "--commit", sha, "--jobs", str(jobs), "--format", "json",
                                 *(arg for value in outputs for arg in ("-o", value))])
             (folder / f"{sha[:12]}.exit").write_text(f"{code}\n{err}")
             print(f"\r{name}: {number}/{len(shas)}", end="", file=sys.stderr)
         for fmt in ("jsonl", "csv", "text"):
             code, text, err = run(["--git-dir", str(git_dir), "log", "--commits", str(folder / "commits.txt"),
-                                   "--jobs", "1", "--format", fmt])
+                                   "--jobs", str(jobs), "--format", fmt])
             (folder / f"log.{fmt}").write_text(f"{code}\n{err}{text}")
         print(file=sys.stderr)
 
@@ -89,6 +89,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     recording.add_argument("--out", type=Path, required=True)
     recording.add_argument("--repos", default=",".join(DEFAULT_REPOS))
     recording.add_argument("--per-repo", type=int, default=90)
+    # More than one job takes the process pools' paths (big diffs' files, log's commits): the
+    # bytes must be the same.
+    recording.add_argument("--jobs", type=int, default=1)
     comparing = verbs.add_parser("compare")
     comparing.add_argument("before", type=Path)
     comparing.add_argument("after", type=Path)
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     if args.verb == "compare":
         return compare(args.before, args.after)
-    record(args.mirrors, args.out, args.repos.split(","), args.per_repo)
+    record(args.mirrors, args.out, args.repos.split(","), args.per_repo, args.jobs)
     return 0
 
 

@@ -16,7 +16,7 @@ import re
 from diffrisk import paths
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
-from diffrisk.pyfile.comments import comment_of, string_lines
+from diffrisk.pyfile.comments import MAX_LINE, comment_of, string_lines
 from diffrisk.pyfile.source import PythonSource
 
 NAME = "smells"
@@ -54,8 +54,6 @@ _ELISION = re.compile(
     re.I,
 )
 MAX_COMMENT = 500
-#: Lines longer than this are data (minified code, embedded blobs), not code with a comment.
-MAX_LINE = 10_000
 SUPPRESSION_MARKER = re.compile("|".join(pattern.pattern for pattern, _ in _SUPPRESSION_COMMENTS), re.I)
 _ELISION_HINT = re.compile(r"\.\.\.|rest|remainder|goes[ \t]+here|implement|existing|previous|original|remaining|other", re.I)
 #: Decorators and calls that skip a test or expect it to fail.

@@ -6,7 +6,8 @@ import ast
 from collections.abc import Set
 
 from diffrisk.analyzers.readability import looks_like_code
-from diffrisk.analyzers.smells import MAX_LINE, SUPPRESSION_MARKER
+from diffrisk.analyzers.smells import SUPPRESSION_MARKER
+from diffrisk.pyfile.comments import MAX_LINE
 from diffrisk.pyfile.source import CODING_COOKIE, PythonSource, first_line, touches
 
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)

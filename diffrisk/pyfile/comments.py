@@ -6,6 +6,10 @@ import ast
 import io
 import tokenize
 
+#: Longer lines are data (minified code, embedded blobs), not code a person wrote a comment on;
+#: they are not searched for comments, which also bounds the work a hostile line can cause.
+MAX_LINE = 10_000
+
 
 def comment_of(line: str) -> str | None:
     """The comment on one line of code, read by Python's tokenizer (None: no comment), so a
