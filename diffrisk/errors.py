@@ -1,5 +1,5 @@
 """Errors that stop a run, and the exit codes they map to.  Library code raises them; only
-``main`` turns them into exit codes."""
+``commands.run`` turns them into exit codes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import enum
 class ExitCode(enum.IntEnum):
     """What ``diffrisk`` exits with."""
 
-    WITHIN_POLICY = 0
+    #: Success; for a check, the change is within policy.
+    OK = 0
     BEYOND_POLICY = 1
     #: Usage, configuration, git or input error (a DiffriskError).
     ERROR = 2

@@ -17,6 +17,8 @@ Side = Literal["old", "new"]
 #: What a hotspot or touched unit is: a function or method, a class body's own statements,
 #: module-level statements, or a whole file that could not be analysed unit by unit.
 UnitKind = Literal["function", "class", "module", "file"]
+#: What a definition in a Python file is (pyfile.source.Unit).
+DefinitionKind = Literal["function", "class"]
 
 
 # --------------------------------------------------------------------------------------------

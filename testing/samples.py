@@ -1,7 +1,7 @@
 """Sample code shared by tests: what a risky change looks like."""
 
 #: A module with a shell call (B602), eval (B307), the subprocess import (B404) and a function
-#: of cyclomatic complexity 14 (DR-C001).
+#: of cyclomatic complexity 15 (DR-C001).
 RISKY = '''\
 import subprocess
 

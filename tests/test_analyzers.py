@@ -9,12 +9,12 @@ import pytest
 from diffrisk.analyzers import complexity, readability, security
 from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
 from diffrisk.model import Severity, UnitMetric
-from diffrisk.pyfile import source as pysource
 from diffrisk.pyfile.slicing import slice_source
+from diffrisk.pyfile.source import PythonSource, UndecodableSource, decode, parse
 
 
-def source(text: str) -> pysource.PythonSource:
-    return pysource.parse("example.py", textwrap.dedent(text))
+def source(text: str) -> PythonSource:
+    return parse("example.py", textwrap.dedent(text))
 
 
 def issues(result_issues: object) -> list[tuple[str, int, int]]:
@@ -216,10 +216,10 @@ def test_units_include_decorators_and_nesting() -> None:
 
 
 def test_decode_honours_bom_and_encoding_cookie() -> None:
-    assert pysource.decode(b"\xef\xbb\xbfx = 1\n") == "x = 1\n"
-    assert pysource.decode(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n") == "# -*- coding: latin-1 -*-\nname = '\xe9'\n"
-    with pytest.raises(pysource.UndecodableSource):
-        pysource.decode(b"name = '\xff'\n")
+    assert decode(b"\xef\xbb\xbfx = 1\n") == "x = 1\n"
+    assert decode(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n") == "# -*- coding: latin-1 -*-\nname = '\xe9'\n"
+    with pytest.raises(UndecodableSource):
+        decode(b"name = '\xff'\n")
 
 
 def test_slice_keeps_touched_statements_and_line_numbers() -> None:

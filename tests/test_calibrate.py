@@ -56,6 +56,7 @@ def test_write_replaces_only_the_weights_and_thresholds(tmp_path: pytest.TempPat
     from pathlib import Path
 
     from diffrisk import config
+    from diffrisk.commands.calibrate import write
     from diffrisk.scoring import calibration
 
     path = Path(str(tmp_path)) / "pyproject.toml"
@@ -63,7 +64,7 @@ def test_write_replaces_only_the_weights_and_thresholds(tmp_path: pytest.TempPat
     result = calibration.Calibration(
         300, 40, 90, {"size": 1.2, "complexity": 0.1, "security": 0.9, "readability": 0.02}, (12, 30, 55), 0.7, 0.75, 0.74,
     )
-    calibration.write(str(path), result)
+    write(str(path), result)
     text = path.read_text()
     assert 'name = "demo"  # keep me' in text
     loaded = config.load(None, str(path.parent))

@@ -56,5 +56,15 @@ def test_touching_lists_which_of_the_paths_each_commit_changed(repo: Repo) -> No
 
 def test_tokens_that_do_not_start_a_record_are_skipped() -> None:
     sha = "a" * 40
-    tokens = ["junk", sha, "", "A", "a@x", "A", "a@x", "1", "message\n", ""]
+    tokens = [b"junk", sha.encode(), b"", b"A", b"a@x", b"A", b"a@x", b"1", b"message\n", b""]
     assert [record.sha for record in commits._parse(tokens, ())] == [sha]
+
+
+def test_a_name_that_is_not_utf8_keeps_its_history_and_its_neighbours(repo: Repo) -> None:
+    odd = b"caf\xe9.py".decode("utf-8", "surrogateescape")  # as the diff's parser decodes it
+    for message in ("add", "Fix crash"):
+        (repo.path / odd).write_bytes(message.encode())
+        repo.write("z.py", message)
+        head = repo.commit(message)
+    records = commits.touching(git.Repo(cwd=str(repo.path)), head, ["z.py", odd], max_age=0)
+    assert [(record.message, record.paths) for record in records] == [("Fix crash\n", (odd, "z.py")), ("add\n", (odd, "z.py"))]

@@ -13,7 +13,7 @@ from diffrisk import config
 from diffrisk.commands.explain import reference
 from diffrisk.config import Config
 from diffrisk.formats import FORMATS
-from diffrisk.model import FileAnalysis, FileSummary
+from diffrisk.model import Authorship, FileAnalysis, FileSummary, Finding, Ignore, Severity, UnitChange
 from diffrisk.scoring.report import build
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -54,8 +54,24 @@ def test_the_configuration_page_names_every_key() -> None:
     assert [key for key in config._KEYS if f"| `{key}` |" not in page] == []
 
 
+def _keys(value: object) -> set[str]:
+    """Every key of every object in a JSON document."""
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
 def test_the_json_page_names_every_field_of_the_report() -> None:
-    summary = FileSummary("a.py", None, "added", 1, 0, True, False)
-    document = json.loads(FORMATS["json"](build([FileAnalysis(summary)], "commit 0", True, Config()), False))
+    summary = FileSummary("a.py", None, "added", 2, 0, True, False)
+    shell = Finding("B602", "security", "a.py", 1, 1, Severity.HIGH, "shell=True", "high", 78)
+    silenced = Finding("DR-S004", "smells", "a.py", 2, 2, Severity.LOW, "swallowed error")
+    unit = UnitChange("a.py", "run", "function", 1, 2, "new", 2, 0, True, False, {}, {"cyclomatic_complexity": 2.0})
+    ignore = Ignore("a.py", 2, ("DR-S004",), "cleanup must not raise", True)
+    analysis = FileAnalysis(summary, (shell, silenced), (unit,), ignores=(ignore,))
+    report = build([analysis], "commit 0", True, Config(), Authorship(True, "--ai"))
+    document = json.loads(FORMATS["json"](report, False))
+    assert document["suppressed"] and document["hotspots"] and document["findings"]  # every kind of object is there
     page = (PROJECT / "docs" / "json.md").read_text()
-    assert [key for key in document if f"`{key}`" not in page] == []
+    assert sorted(key for key in _keys(document) if f"`{key}`" not in page) == []

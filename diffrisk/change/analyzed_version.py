@@ -17,9 +17,9 @@ from diffrisk.analyzers.scope import Scope
 from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
 from diffrisk.config import Config
 from diffrisk.model import FileResult, Issue
-from diffrisk.pyfile import source as pysource
 from diffrisk.pyfile.slicing import slice_source
-from diffrisk.pyfile.source import PythonSource
+from diffrisk.pyfile.source import PythonSource, depth
+from diffrisk.pyfile.source import parse as parse_source
 
 #: The analyzers (ours, radon's and bandit's) walk the syntax tree recursively, one or two Python
 #: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
@@ -106,7 +106,7 @@ def analyze(
             problems += _too_deep(path, name, source)
         except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
             # bandit reports its own RecursionError as a generic failure: tell the two apart.
-            if pysource.depth(source.tree) <= MAX_TREE_DEPTH:
+            if depth(source.tree) <= MAX_TREE_DEPTH:
                 problems += Problems(failures=(f"{name} failed on {path}: {type(error).__name__}: {error}",))
             else:
                 problems += _too_deep(path, name, source)
@@ -114,8 +114,7 @@ def analyze(
 
 
 def _too_deep(path: str, analyzer: str, source: PythonSource) -> Problems:
-    depth = pysource.depth(source.tree)
-    return Problems(notes=(f"{path}: {analyzer} skipped: the syntax tree nests {depth} levels deep",))
+    return Problems(notes=(f"{path}: {analyzer} skipped: the syntax tree nests {depth(source.tree)} levels deep",))
 
 
 #: Parsed file versions and analyzer results by blob id, for ``diffrisk log``, whose neighbouring
@@ -128,7 +127,7 @@ _RESULTS: BlobCache[FileResult] = BlobCache(size=2 * DEFAULT_SIZE)
 
 def parse(path: str, text: str, blob_id: str | None) -> PythonSource:
     """``pyfile.source.parse``, kept by blob id; raises what it raises."""
-    return _PARSED.get(None if blob_id is None else (blob_id, path), lambda: pysource.parse(path, text))
+    return _PARSED.get(None if blob_id is None else (blob_id, path), lambda: parse_source(path, text))
 
 
 def _digest(text: str) -> bytes:

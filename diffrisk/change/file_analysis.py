@@ -30,10 +30,9 @@ from diffrisk.model import (
 )
 from diffrisk.paths import is_python, is_test
 from diffrisk.pyfile import generated, ignores, imports
-from diffrisk.pyfile import source as pysource
 from diffrisk.pyfile.comments import string_lines
 from diffrisk.pyfile.python2 import python2_syntax
-from diffrisk.pyfile.source import PythonSource
+from diffrisk.pyfile.source import PythonSource, line_count, touches
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class ChangedFile:
         return is_test(self.change.path)
 
 
-def of(change: FileChange, config: Config, old_id: str | None = None, new_id: str | None = None) -> ChangedFile:
+def changed_file(change: FileChange, config: Config, old_id: str | None = None, new_id: str | None = None) -> ChangedFile:
     """The file with the lines its hunks add and delete."""
     return ChangedFile(change, config, frozenset(change.added_lines), frozenset(change.deleted_lines), old_id, new_id)
 
@@ -98,14 +97,14 @@ def analyze(file: ChangedFile, old_text: str | None, new_text: str | None, gener
     """Analyse both versions (None: the side does not exist); ``generated_attribute`` is what
     ``linguist-generated`` says of the file (None: not set)."""
     old_source = _parse_old(file, old_text)
-    lines_before = pysource.line_count(old_text) if old_text is not None else 0
+    lines_before = line_count(old_text) if old_text is not None else 0
     if new_text is None:
         return _finish(file, _deleted(file, old_source, lines_before))
     if _has_lone_carriage_return(new_text):
         # Python ends a line at a lone CR; git does not: the diff would not show the code Python runs.
-        line = pysource.line_count(new_text.split("\r")[0] + "x")
+        line = line_count(new_text.split("\r")[0] + "x")
         message = "lone CR line endings: git and Python see different lines"
-        return whole_file_finding(file, "DR-E002", line, message, pysource.line_count(new_text))
+        return whole_file_finding(file, "DR-E002", line, message, line_count(new_text))
     try:
         new_source = analyzed_version.parse(file.path, new_text, file.new_id)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
@@ -163,28 +162,28 @@ def _finish(file: ChangedFile, outcome: _Outcome) -> FileAnalysis:
 # -- files that cannot be analysed function by function -----------------------------------------
 
 
-def whole_file_finding(file: ChangedFile, rule: str, line: int, message: str, line_count: int) -> FileAnalysis:
+def whole_file_finding(file: ChangedFile, rule: str, line: int, message: str, lines: int) -> FileAnalysis:
     """A file that cannot be analysed: one high-risk finding, and the whole file as its hotspot."""
     finding = Finding(rule, "parser", file.path, line, line, Severity.HIGH, message)
     whole = UnitChange(
-        file.path, file.path, "file", 1, max(line_count, 1), "new", len(file.added), len(file.deleted),
+        file.path, file.path, "file", 1, max(lines, 1), "new", len(file.added), len(file.deleted),
         False, file.is_test, {}, {},
     )
     return _finish(file, _Outcome(findings=(finding,), units=(whole,)))
 
 
 def _unparsable(file: ChangedFile, error: Exception, text: str) -> FileAnalysis:
-    line_count = pysource.line_count(text)
+    lines = line_count(text)
     if isinstance(error, SyntaxError):
-        line = min(max(error.lineno or 1, 1), line_count)
+        line = min(max(error.lineno or 1, 1), lines)
         python2 = python2_syntax(error)
         if python2 is not None:
             message = f"does not parse as Python 3: Python 2 syntax ({python2}, line {error.lineno}); diffrisk analyses Python 3 only"
         else:
             message = f"does not parse: {error.msg} (line {error.lineno})"
-        return whole_file_finding(file, "DR-E001", line, message, line_count)
+        return whole_file_finding(file, "DR-E001", line, message, lines)
     line = min(file.added) if file.added else 1
-    return whole_file_finding(file, "DR-E001", line, "does not parse: nested too deeply for Python's parser", line_count)
+    return whole_file_finding(file, "DR-E001", line, "does not parse: nested too deeply for Python's parser", lines)
 
 
 def _deleted(file: ChangedFile, old_source: PythonSource | None, lines_before: int) -> _Outcome:
@@ -255,7 +254,7 @@ def _wanted_lines(
     functions the change touched (for their "before" measurements)."""
     new_wanted = file.added | set(touched.deleted_anchors(file.change).values())
     targets = sorted(new_wanted)
-    touched_keys = {unit.key for unit in new.units if pysource.touches(targets, unit.start, unit.end)}
+    touched_keys = {unit.key for unit in new.units if touches(targets, unit.start, unit.end)}
     old_wanted = file.deleted
     if old is not None:
         old_wanted |= {unit.def_line for unit in old.units if pairs.get(unit.key) in touched_keys}

@@ -17,7 +17,7 @@ from diffrisk.config import Config
 from diffrisk.diffsource.contents import FileContents
 from diffrisk.model import ChangeKind, Diff, FileAnalysis, FileChange, LineKind
 from diffrisk.paths import Patterns, is_python
-from diffrisk.pyfile import source as pysource
+from diffrisk.pyfile.source import UndecodableSource, decode, line_count
 
 _SYMLINK, _SUBMODULE = "120000", "160000"
 _NOT_PYTHON = "not Python"
@@ -51,15 +51,15 @@ def analyze(
     work: list[_Work] = [(change, None if contents is None else contents.get(index)) for index, change in enumerate(diff.files)]
     heavy = [index for index, (_, found) in enumerate(work) if found is not None and found.new is not None]
     lines = sum(len(work[index][0].added_lines) + len(work[index][0].deleted_lines) for index in heavy)
+    state = (config, Patterns(config.exclude), work)
     if jobs <= 1 or len(heavy) < 2 or lines < PARALLEL_MIN_LINES or not parallel.CAN_FORK:
-        state = (config, Patterns(config.exclude))
-        return tuple(_isolated(state, item) for item in work)
+        return tuple(_isolated(state, index) for index in range(len(work)))
     if config.analyzers.get("security", True):
         security.prepare()  # import bandit and load its plugins once, before the fork shares them
     # Biggest files first, so the workers finish together; the results come back in diff order.
+    # Workers are handed indexes: the files' contents reach them with the fork, not a copy each.
     order = sorted(range(len(work)), key=lambda index: -_weight(work[index]))
-    results = parallel.imap(_isolated, (config, Patterns(config.exclude)), [work[index] for index in order], jobs)
-    by_index = dict(zip(order, results))
+    by_index = dict(zip(order, parallel.imap(_isolated, state, order, jobs)))
     return tuple(by_index[index] for index in range(len(work)))
 
 
@@ -70,9 +70,9 @@ def _weight(item: _Work) -> int:
     return len(found.new or b"") + len(found.old or b"")
 
 
-def _isolated(state: tuple[Config, Patterns], item: _Work) -> FileAnalysis:
-    config, excluded = state
-    change, contents = item
+def _isolated(state: tuple[Config, Patterns, list[_Work]], index: int) -> FileAnalysis:
+    config, excluded, work = state
+    change, contents = work[index]
     try:
         return _analyze_file(change, contents, config, excluded)
     except (RecursionError, MemoryError):
@@ -105,7 +105,7 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
     if skipped == "binary file" and is_python(change.path):
         # git diffs are re-made as text for Python (diffsource.request); only a patch can still hide code so.
         message = "shown as binary in the patch, so the change cannot be read; Python source should be text"
-        return file_analysis.whole_file_finding(file_analysis.of(change, config), "DR-E001", 1, message, 1)
+        return file_analysis.whole_file_finding(file_analysis.changed_file(change, config), "DR-E001", 1, message, 1)
     if skipped is not None or not change.hunks:
         return FileAnalysis(file_analysis.summary(change, None if skipped == _NOT_PYTHON else skipped))
     if contents is None:
@@ -119,19 +119,20 @@ def _analyze_contents(change: FileChange, contents: FileContents, config: Config
         return FileAnalysis(file_analysis.summary(change, "git LFS pointer: the contents are stored outside git"))
     if contents.new is None:
         if change.kind is ChangeKind.DELETED:
-            return file_analysis.analyze(file_analysis.of(change, config, old_id=contents.old_id), old_text, None, None)
+            return file_analysis.analyze(file_analysis.changed_file(change, config, old_id=contents.old_id), old_text, None, None)
         return FileAnalysis(file_analysis.summary(change, contents.unread or "contents missing from the repository"))
     try:
-        new_text = pysource.decode(contents.new)
-    except pysource.UndecodableSource as error:
+        new_text = decode(contents.new)
+    except UndecodableSource as error:
         lines = contents.new.count(b"\n") + 1
-        return file_analysis.whole_file_finding(file_analysis.of(change, config), "DR-E001", 1, f"does not decode: {error}", lines)
+        file = file_analysis.changed_file(change, config)
+        return file_analysis.whole_file_finding(file, "DR-E001", 1, f"does not decode: {error}", lines)
     if change.kind is ChangeKind.COPIED:
         # A copy is new code wherever it came from: review it as an added file.
-        every_line = frozenset(range(1, pysource.line_count(new_text) + 1))
+        every_line = frozenset(range(1, line_count(new_text) + 1))
         file = ChangedFile(change, config, every_line, frozenset(), new_id=contents.new_id)
     else:
-        file = file_analysis.of(change, config, contents.old_id, contents.new_id)
+        file = file_analysis.changed_file(change, config, contents.old_id, contents.new_id)
     return file_analysis.analyze(file, old_text, new_text, contents.generated)
 
 
@@ -141,8 +142,8 @@ def _old_text(change: FileChange, contents: FileContents) -> str | None:
     if contents.old is None or change.kind is ChangeKind.COPIED or _is_lfs_pointer(contents.old):
         return None
     try:
-        return pysource.decode(contents.old)
-    except pysource.UndecodableSource:
+        return decode(contents.old)
+    except UndecodableSource:
         return None
 
 
@@ -163,5 +164,5 @@ def _analyze_fragments(change: FileChange, config: Config) -> FileAnalysis:
     if change.kind is not ChangeKind.DELETED and new_text is None:
         note = f"{change.path}: only a fragment of this file is available and it does not parse alone"
         return FileAnalysis(file_analysis.summary(change, "fragment does not parse on its own"), notes=(note,))
-    return file_analysis.analyze(file_analysis.of(change, config), old_text, new_text, None)
+    return file_analysis.analyze(file_analysis.changed_file(change, config), old_text, new_text, None)
 

@@ -37,7 +37,7 @@ def labelled_history(repo: git.Repo, config: Config, since: str | None, jobs: in
     inducing = szz.bug_inducing(repo, found)
     shas = [commit.sha for commit in mature]
     baseline = replace(config, weights=dict.fromkeys(COMPONENTS, 1.0))
-    rows = log.score(repo, baseline, shas, commits.listed(repo, shas), jobs)
+    rows = log.score(repo, baseline, shas, {commit.sha: commit for commit in mature}, jobs)
     scored = [row for row in rows if row.size is not None and row.size.python_files]
     return scored, [int(row.sha in inducing) for row in scored], len(found)
 
@@ -59,10 +59,35 @@ def command(args: argparse.Namespace) -> int:
         if root is None:
             raise UsageError("--write needs a work tree with a pyproject.toml; paste the tables instead")
         target = os.path.join(root, "pyproject.toml")
-        calibration.write(target, result)
+        write(target, result)
         print(f"\nwritten to {target}")
-    return ExitCode.WITHIN_POLICY
+    return ExitCode.OK
 
 
 def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def write(pyproject: str, result: Calibration) -> None:
+    """Set ``[tool.diffrisk] weights`` and ``thresholds`` in ``pyproject``, keeping everything else."""
+    import tomlkit
+
+    try:
+        with open(pyproject, encoding="utf-8") as handle:
+            document = tomlkit.parse(handle.read())
+    except FileNotFoundError:
+        document = tomlkit.document()
+    except (OSError, tomlkit.exceptions.TOMLKitError) as error:
+        raise CalibrationRefused(f"cannot update {pyproject}: {error}") from None
+    tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
+    section = tool.setdefault("diffrisk", tomlkit.table())
+    weights = tomlkit.table()
+    for name, value in result.weights.items():
+        weights[name] = value
+    thresholds = tomlkit.table()
+    for name, value in zip(("L1", "L2", "L3"), result.thresholds):
+        thresholds[name] = value
+    section["weights"] = weights
+    section["thresholds"] = thresholds
+    with open(pyproject, "w", encoding="utf-8") as handle:
+        handle.write(tomlkit.dumps(document))

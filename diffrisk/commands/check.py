@@ -108,7 +108,7 @@ def command(args: argparse.Namespace) -> int:
     if request.kind is SourceKind.STAGED and git.merge_in_progress(repo):
         # The index holds everything the other branch brought; those commits were checked there.
         print("diffrisk: a merge is in progress: not scored (check the merged branch on its own)")
-        return ExitCode.WITHIN_POLICY
+        return ExitCode.OK
     settings = _settings(args, repo)
     # Read one byte past the limit, so that the diff source can refuse an oversized patch.
     stdin = sys.stdin.buffer.read(MAX_PATCH_BYTES + 1) if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
@@ -127,7 +127,7 @@ def command(args: argparse.Namespace) -> int:
         output.write(FORMATS[args.format](report, output.use_color(args.color)), None)
     if report.failures:
         return ExitCode.INTERNAL
-    return ExitCode.WITHIN_POLICY if report.verdict.within_policy else ExitCode.BEYOND_POLICY
+    return ExitCode.OK if report.verdict.within_policy else ExitCode.BEYOND_POLICY
 
 
 def _settings(args: argparse.Namespace, repo: git.Repo) -> Config:

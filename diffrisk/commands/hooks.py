@@ -15,7 +15,6 @@ import sys
 from dataclasses import dataclass
 
 from diffrisk import config as configuration
-from diffrisk.commands import check
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, SourceKind
 from diffrisk.errors import DiffriskError, ExitCode, GitError, UsageError
@@ -144,7 +143,7 @@ def trailer_command(args: argparse.Namespace) -> int:
     source = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE")
     sha = args.sha or os.environ.get("PRE_COMMIT_COMMIT_OBJECT_NAME")
     if source in UNTOUCHED_SOURCES:
-        return ExitCode.WITHIN_POLICY
+        return ExitCode.OK
     if not os.path.isfile(args.message_file):
         raise UsageError(f"no commit message file at {args.message_file!r}")
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
@@ -153,13 +152,15 @@ def trailer_command(args: argparse.Namespace) -> int:
         # --amend: the commit being written replaces HEAD, so its change is the index against HEAD's parent.
         head = git.resolve_commit(repo, "HEAD")
         base = git.first_parent(repo, head) or git.empty_tree(repo)
+    from diffrisk.commands import check  # the whole pipeline: only the hooks that score pay for it
+
     try:
         settings = configuration.load(args.config, git.toplevel(repo))
         report = check.run(DiffRequest(SourceKind.STAGED, base), repo, settings)
     except DiffriskError as error:
         # A hook that cannot annotate must not stop the commit: say why and let it through.
         print(f"diffrisk trailer: skipped: {error}", file=sys.stderr)
-        return ExitCode.WITHIN_POLICY
+        return ExitCode.OK
     trailers = {TRAILER: trailer_value(report)}
     accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
     if accepted:
@@ -168,11 +169,12 @@ def trailer_command(args: argparse.Namespace) -> int:
         add_trailers(repo, args.message_file, trailers)
     except (OSError, DiffriskError) as error:
         print(f"diffrisk trailer: skipped: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
-    return ExitCode.WITHIN_POLICY
+    return ExitCode.OK
 
 
 def note_command(args: argparse.Namespace) -> int:
     """post-commit: keep the commit's JSON report as a git note."""
+    from diffrisk.commands import check
     from diffrisk.formats import FORMATS
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
@@ -180,7 +182,7 @@ def note_command(args: argparse.Namespace) -> int:
     commit = git.resolve_commit(repo, args.commit)
     report = check.run(DiffRequest(SourceKind.COMMIT, commit), repo, configuration.load(args.config, git.toplevel(repo)))
     add_note(repo, commit, FORMATS["json"](report, False))
-    return ExitCode.WITHIN_POLICY
+    return ExitCode.OK
 
 
 def install_command(args: argparse.Namespace) -> int:
@@ -191,4 +193,4 @@ def install_command(args: argparse.Namespace) -> int:
         print(f"installed {path}")
     for path in installed.kept:
         print(f"kept the existing {path} (add `diffrisk` to it by hand, see hooks/ in diffrisk's repository)")
-    return ExitCode.WITHIN_POLICY
+    return ExitCode.OK

@@ -119,10 +119,10 @@ def command(args: argparse.Namespace) -> int:
             entries = rows.summarize(collected, args.summary)
             render = {"text": rows.summary_text, "csv": rows.summary_csv, "jsonl": rows.summary_jsonl}[args.format]
             out.write(render(entries, args.summary))
-            return ExitCode.INTERNAL if failed else ExitCode.WITHIN_POLICY
+            return ExitCode.INTERNAL if failed else ExitCode.OK
         out.write({"text": rows.text_header(), "csv": rows.csv_header(), "jsonl": ""}[args.format])
         line = {"text": rows.text_row, "csv": rows.csv_row, "jsonl": rows.jsonl}[args.format]
         for row in scored:
             out.write(line(row))
             failed = failed or bool(row.failures)
-    return ExitCode.INTERNAL if failed else ExitCode.WITHIN_POLICY
+    return ExitCode.INTERNAL if failed else ExitCode.OK

@@ -84,7 +84,7 @@ class Lines:
             self.handle.flush()
         except BrokenPipeError:
             _silence_stdout()
-            raise SystemExit(ExitCode.WITHIN_POLICY) from None
+            raise SystemExit(ExitCode.OK) from None
 
     def __exit__(self, *exc: object) -> None:
         if self.handle is not sys.stdout:

@@ -1,6 +1,6 @@
 """Formats for ``diffrisk log``: one row per commit (jsonl, csv, text) and a summary table.
 
-Each function is pure; ``main`` writes rows as they arrive.  Rows carry text from commits
+Each function is pure; ``commands.log`` writes rows as they arrive.  Rows carry text from commits
 (author names), so csv escapes through the csv module and text through ``escape``.
 """
 

@@ -99,26 +99,32 @@ def touching(repo: git.Repo, base: str, paths: Sequence[str], max_age: int) -> l
 
 def _read(repo: git.Repo, args: Sequence[str], stdin: bytes | None = None, names: Collection[str] = ()) -> list[CommitRecord]:
     out = git.run(repo, ["log", "-z", _FORMAT, *args], stdin=stdin)
-    return _parse(out.decode("utf-8", "replace").split("\x00"), names)
+    return _parse(out.split(b"\x00"), names)
 
 
-def _parse(tokens: list[str], names: Collection[str]) -> list[CommitRecord]:
+def _parse(tokens: list[bytes], names: Collection[str]) -> list[CommitRecord]:
     """Records from the NUL-separated tokens: each record's fields, then (with ``--name-only``)
-    its paths, the first of them after a newline.  Paths are known to be among ``names``."""
+    the paths it changed, the first after a newline, up to the next record; of those, the ones
+    among ``names`` are kept.  Paths are decoded as the diff's are (undecodable bytes kept as
+    surrogates), so that they compare equal; the other fields are text for people."""
     records = []
     width = len(_FIELDS)
     index = 0
     while index + width <= len(tokens):
-        fields = tokens[index:index + width]
+        fields = [token.decode("utf-8", "replace") for token in tokens[index:index + width]]
         if not _SHA.match(fields[0]):
             index += 1  # not a record's start (git's own output always is one): resynchronise
             continue
         index += width
         sha, parents, author, email, committer, committer_email, timestamp, message = fields
         paths: list[str] = []
-        while index < len(tokens) and names and (tokens[index] if paths else tokens[index].lstrip("\n")) in names:
-            paths.append(tokens[index].lstrip("\n"))
-            index += 1
+        first = True
+        while names and index < len(tokens) and tokens[index] and not _SHA.match(tokens[index].decode("ascii", "replace")):
+            token = tokens[index][1:] if first and tokens[index].startswith(b"\n") else tokens[index]
+            path = token.decode("utf-8", "surrogateescape")
+            if path in names:
+                paths.append(path)
+            first, index = False, index + 1
         records.append(CommitRecord(
             sha, tuple(parents.split()), author, email, committer, committer_email, int(timestamp or 0), message, tuple(paths),
         ))

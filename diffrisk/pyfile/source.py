@@ -15,7 +15,8 @@ import tokenize
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+
+from diffrisk.model import DefinitionKind
 
 #: PEP 263: an encoding declaration, valid on one of the first two lines.
 CODING_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -23,10 +24,6 @@ CODING_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 class UndecodableSource(Exception):
     """The bytes are not text in the encoding the file declares (UTF-8 unless a cookie says)."""
-
-
-#: What a unit is.
-UnitKind = Literal["function", "class"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class Unit:
     #: 1-based first line, decorators included, and last line, inclusive.
     start: int
     end: int
-    kind: UnitKind = "function"
+    kind: DefinitionKind = "function"
     #: The qualname, made unique for a name defined again in the same scope (a property's setter,
     #: a function defined in both branches of an ``if``): "C.x", then "C.x#2", "C.x#3"...
     key: str = ""
@@ -179,7 +176,7 @@ def _definitions(tree: ast.Module) -> tuple[Unit, ...]:
     units: list[Unit] = []
     seen: dict[str, int] = {}
 
-    def add(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, qualname: str, kind: UnitKind) -> None:
+    def add(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, qualname: str, kind: DefinitionKind) -> None:
         seen[qualname] = seen.get(qualname, 0) + 1
         key = qualname if seen[qualname] == 1 else f"{qualname}#{seen[qualname]}"
         units.append(Unit(qualname, node.lineno, first_line(node), node.end_lineno or node.lineno, kind, key))

@@ -107,28 +107,3 @@ def as_toml(result: Calibration) -> str:
     weights = "\n".join(f"{name} = {value}" for name, value in result.weights.items())
     low, middle, high = result.thresholds
     return f"[tool.diffrisk.weights]\n{weights}\n\n[tool.diffrisk.thresholds]\nL1 = {low}\nL2 = {middle}\nL3 = {high}\n"
-
-
-def write(pyproject: str, result: Calibration) -> None:
-    """Set ``[tool.diffrisk] weights`` and ``thresholds`` in ``pyproject``, keeping everything else."""
-    import tomlkit
-
-    try:
-        with open(pyproject, encoding="utf-8") as handle:
-            document = tomlkit.parse(handle.read())
-    except FileNotFoundError:
-        document = tomlkit.document()
-    except (OSError, tomlkit.exceptions.TOMLKitError) as error:
-        raise CalibrationRefused(f"cannot update {pyproject}: {error}") from None
-    tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
-    section = tool.setdefault("diffrisk", tomlkit.table())
-    weights = tomlkit.table()
-    for name, value in result.weights.items():
-        weights[name] = value
-    thresholds = tomlkit.table()
-    for name, value in zip(("L1", "L2", "L3"), result.thresholds):
-        thresholds[name] = value
-    section["weights"] = weights
-    section["thresholds"] = thresholds
-    with open(pyproject, "w", encoding="utf-8") as handle:
-        handle.write(tomlkit.dumps(document))
