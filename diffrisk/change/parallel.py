@@ -10,7 +10,6 @@ to do (it stops the workers and exits 130).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -61,6 +60,8 @@ def imap(
     if jobs <= 1 or len(items) < 2:
         yield from (work(state, item) for item in items)
         return
+    import multiprocessing  # only runs that split their work pay for it
+
     context = multiprocessing.get_context("fork" if CAN_FORK else "spawn")
     task: _Task[State, Item, Result] = _Task(work, state)
     pool = context.Pool(min(jobs, len(items)), initializer=_start, initargs=(task,))
