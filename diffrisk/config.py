@@ -34,7 +34,10 @@ DEFAULT_EXCLUDE = (
 )
 COMPONENTS = tuple(name.value for name in ComponentName)
 #: "history" reads the touched files' past commits (history.fixes); the others are file analyzers.
-ANALYZER_NAMES = ("complexity", "security", "readability", "smells", "history")
+ANALYZER_NAMES = ("complexity", "security", "weaknesses", "readability", "smells", "history")
+#: The weakness classes (rules.WEAKNESSES), each a floor of L2 unless the policy says otherwise.
+WEAKNESS_NAMES = ("code-execution", "deserialization", "shell", "tls-verification-off", "hardcoded-credentials",
+                  "sql-built-from-strings")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,25 @@ class AiPolicy:
     thresholds: tuple[int, int, int] | None = None
     fail_level: Level | None = None
     #: A trailer every AI-authored commit must carry (e.g. "Reviewed-by"); missing: beyond policy.
+    #: A trailer is the change's own claim: in the GitHub Action it must be backed by an approval
+    #: from a trusted reviewer.
     require_trailer: str | None = None
+    #: In the GitHub Action, an AI-authored change needs an approval from a trusted reviewer,
+    #: whatever its level.
+    require_approval: bool = False
+
+
+@dataclass(frozen=True)
+class AcceptPolicy:
+    """``[tool.diffrisk.accept]``: whose approval of a pull request accepts a change beyond policy
+    (read by the GitHub Action from the code host, never from the change itself)."""
+
+    #: Code-host logins, e.g. "alice".
+    reviewers: tuple[str, ...] = ()
+    #: Teams, as "org/team-slug".
+    teams: tuple[str, ...] = ()
+    #: Whether the CODEOWNERS owners of the changed paths (as of the base) are trusted too.
+    codeowners: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,14 +91,20 @@ class Config:
     #: Where the configuration came from, for the report ("defaults" when nowhere).
     origin: str = "defaults"
     ai: AiPolicy = field(default_factory=AiPolicy)
+    accept: AcceptPolicy = field(default_factory=AcceptPolicy)
+    #: The least level a finding that shows each weakness asks for (L0: no floor).
+    weaknesses: Mapping[str, Level] = field(default_factory=lambda: dict.fromkeys(WEAKNESS_NAMES, Level.L2))
 
 
 _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
-    "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai",
+    "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai", "accept", "weaknesses",
 )
-_AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer")
+_AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval")
+_ACCEPT_KEYS = ("reviewers", "teams", "codeowners")
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+#: A code-host login or "org/team" (GitHub's: letters, digits, single hyphens; teams add a slash).
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$")
 
 
 def load(explicit_path: str | None, project_root: str | None) -> Config:
@@ -91,19 +118,37 @@ def load(explicit_path: str | None, project_root: str | None) -> Config:
     return Config()
 
 
+def from_text(text: str, path: str, origin: str) -> Config:
+    """The configuration in ``text``, the contents of the file at ``path``: a pyproject.toml or a
+    TOML file whose top level is the table (``origin`` names it: "pyproject.toml at 1a2b3c4")."""
+    return from_table(table_in(text, path, origin), origin)
+
+
 def _read_table(path: str) -> Mapping[str, Any]:
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+            data = handle.read()
     except OSError as error:
         raise ConfigError(f"cannot read config file {path!r}: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return table_in(text, path, path)
+
+
+def table_in(text: str, path: str, origin: str) -> Mapping[str, Any]:
+    """The diffrisk table in the text of the file at ``path``: ``[tool.diffrisk]`` of a
+    pyproject.toml (or of any file with a ``[tool]`` table), else the file's top level."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{origin}: not valid TOML: {error}") from None
     if os.path.basename(path) == "pyproject.toml" or "tool" in document:
         tool = document.get("tool", {})
         table = tool.get("diffrisk", {}) if isinstance(tool, dict) else None
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool] and [tool.diffrisk] must be tables")
+            raise ConfigError(f"{origin}: [tool] and [tool.diffrisk] must be tables")
         return table
     return document
 
@@ -130,6 +175,8 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         max_file_bytes=_positive_int(table, "max_file_bytes", origin, config.max_file_bytes),
         analyze_generated=_bool(table, "analyze_generated", origin, config.analyze_generated),
         ai=_ai_policy(table, origin, thresholds),
+        accept=_accept_policy(table, origin),
+        weaknesses=_weaknesses(table, origin, config.weaknesses),
     )
 
 
@@ -147,7 +194,35 @@ def _ai_policy(table: Mapping[str, Any], origin: str, project_thresholds: tuple[
         raise ConfigError(f"{where}.require_trailer must be a trailer name such as \"Reviewed-by\", not {trailer!r}")
     thresholds = _thresholds(value, where, project_thresholds) if "thresholds" in value else None
     fail_level = _level(value, "fail_level", where, Level.L3) if "fail_level" in value else None
-    return AiPolicy(steps, thresholds, fail_level, trailer)
+    return AiPolicy(steps, thresholds, fail_level, trailer, _bool(value, "require_approval", where, False))
+
+
+def _accept_policy(table: Mapping[str, Any], origin: str) -> AcceptPolicy:
+    value = _subtable(table, "accept", origin, _ACCEPT_KEYS, 'reviewers = ["alice"], teams = ["org/security"]')
+    if value is None:
+        return AcceptPolicy()
+    where = f"{origin}: accept"
+    names = {}
+    for key in ("reviewers", "teams"):
+        found = value.get(key, [])
+        if not isinstance(found, list) or not all(isinstance(item, str) and _LOGIN.match(item.removeprefix("@")) for item in found):
+            example = '["alice"]' if key == "reviewers" else '["org/team-slug"]'
+            raise ConfigError(f"{where}.{key} must be a list of code-host names such as {example}, not {found!r}")
+        names[key] = tuple(item.removeprefix("@") for item in found)
+    for team in names["teams"]:
+        if "/" not in team:
+            raise ConfigError(f"{where}.teams: {team!r} must be \"org/team-slug\"")
+    return AcceptPolicy(names["reviewers"], names["teams"], _bool(value, "codeowners", where, True))
+
+
+def _weaknesses(table: Mapping[str, Any], origin: str, default: Mapping[str, Level]) -> Mapping[str, Level]:
+    value = _subtable(table, "weaknesses", origin, WEAKNESS_NAMES, 'shell = "L2", hardcoded-credentials = "L1"')
+    if value is None:
+        return default
+    floors = dict(default)
+    for key in value:
+        floors[key] = _level(value, key, f"{origin}: weaknesses", default[key])
+    return floors
 
 
 def _level(table: Mapping[str, Any], key: str, origin: str, default: Level) -> Level:
@@ -241,3 +316,64 @@ def _bool(table: Mapping[str, Any], key: str, origin: str, default: bool) -> boo
     if not isinstance(value, bool):
         raise ConfigError(f"{origin}: {key} must be true or false, not {value!r}")
     return value
+
+
+def stricter(old: Config, new: Config) -> Config:
+    """The stricter of two policies, setting by setting: a change that edits the policy that judges
+    it is held to whatever the old and the new policy would each demand, never to the looser."""
+    return Config(
+        fail_level=_lower(old.fail_level, new.fail_level),
+        report_level=_lower(old.report_level, new.report_level),
+        thresholds=_lowest(old.thresholds, new.thresholds),
+        weights={name: max(old.weights.get(name, 1.0), new.weights.get(name, 1.0)) for name in COMPONENTS},
+        # Only what both leave out stays out; a path only the new policy excludes is analysed.
+        exclude=tuple(pattern for pattern in old.exclude if pattern in new.exclude),
+        critical_paths=tuple(dict.fromkeys(old.critical_paths + new.critical_paths)),
+        analyzers={name: old.analyzers.get(name, True) or new.analyzers.get(name, True) for name in ANALYZER_NAMES},
+        # A lower limit leaves more files unread, and an unread file is at least L2.
+        max_file_bytes=min(old.max_file_bytes, new.max_file_bytes),
+        analyze_generated=old.analyze_generated or new.analyze_generated,
+        origin=f"the stricter of {old.origin} and {new.origin}",
+        ai=AiPolicy(
+            raise_level=max(old.ai.raise_level, new.ai.raise_level),
+            thresholds=_lowest(old.ai.thresholds or old.thresholds, new.ai.thresholds or new.thresholds)
+            if old.ai.thresholds or new.ai.thresholds else None,
+            fail_level=_lower(old.ai.fail_level or old.fail_level, new.ai.fail_level or new.fail_level)
+            if old.ai.fail_level or new.ai.fail_level else None,
+            require_trailer=old.ai.require_trailer or new.ai.require_trailer,
+            require_approval=old.ai.require_approval or new.ai.require_approval,
+        ),
+        # Fewer trusted reviewers is stricter: only those both policies trust.
+        accept=AcceptPolicy(
+            tuple(name for name in old.accept.reviewers if name in new.accept.reviewers),
+            tuple(name for name in old.accept.teams if name in new.accept.teams),
+            old.accept.codeowners and new.accept.codeowners,
+        ),
+        weaknesses={name: max(old.weaknesses[name], new.weaknesses[name], key=lambda level: level.rank) for name in WEAKNESS_NAMES},
+    )
+
+
+def only_tightens(old: Config, new: Config) -> bool:
+    """Whether ``new`` demands at least what ``old`` does in every setting: the stricter of the
+    two is ``new`` itself (pattern and name lists compared as sets)."""
+    return _comparable(stricter(old, new)) == _comparable(new)
+
+
+def _comparable(policy: Config) -> Config:
+    def ordered(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(set(names)))
+
+    accept = AcceptPolicy(ordered(policy.accept.reviewers), ordered(policy.accept.teams), policy.accept.codeowners)
+    return replace(
+        policy, origin="", exclude=ordered(policy.exclude), critical_paths=ordered(policy.critical_paths),
+        accept=accept, weights=dict(policy.weights), analyzers=dict(policy.analyzers), weaknesses=dict(policy.weaknesses),
+    )
+
+
+def _lower(first: Level, second: Level) -> Level:
+    return first if first.rank <= second.rank else second
+
+
+def _lowest(first: tuple[int, int, int], second: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Each threshold at the lower of the two (the pairwise minimum of two rising triples rises)."""
+    return (min(first[0], second[0]), min(first[1], second[1]), min(first[2], second[2]))

@@ -160,6 +160,8 @@ class Issue:
     #: How sure the tool is ("low", "medium", "high"); bandit gives one.
     confidence: str | None = None
     cwe: int | None = None
+    #: What the issue is about when its rule names one thing (the skip of DR-S002).
+    subject: str | None = None
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.line, self.end_line, self.rule, self.message)
@@ -299,6 +301,26 @@ class Finding:
     #: What the finding is about, when rules need it beyond the message (an imported module,
     #: a removed test's name).
     subject: str | None = None
+    #: The suppression comment that covers it ("# nosec", "# diffrisk: ignore[...] -- reason"),
+    #: when the change added it or edited what it covers: it is reported, and it still counts.
+    suppression: str | None = None
+    #: The weakness it shows (rules.WEAKNESSES: "shell", "code-execution"...), which sets a floor.
+    weakness: str | None = None
+    #: The names its statement reads that the change gave new values (change.rebound): why a
+    #: finding on a line the change did not touch, or that matches an old one, is still new.
+    new_input: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Floor:
+    """A rule that sets a lowest level for the change, whether or not it raised the level."""
+
+    #: What kind: "security:severity", "security:<weakness>", "smell:<rule>", "unreadable",
+    #: "tests-weakened", "critical-path".
+    kind: str
+    level: Level
+    #: Why, for the reader ("high-severity security issue B602 at app/run.py:6").
+    why: str
 
 
 @dataclass(frozen=True)
@@ -429,10 +451,13 @@ class Ignore:
 
 @dataclass(frozen=True)
 class Suppressed:
-    """A finding silenced by an ignore comment, kept in the report with who said why."""
+    """A finding under a suppression comment, with the reason given."""
 
     finding: Finding
     reason: str
+    #: True when it still counts: the change added the comment or edited what it covers (also
+    #: in ``findings``); False when an older comment on unchanged code silences it.
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -459,9 +484,13 @@ class Verdict:
     within_policy: bool
     fail_level: Level
     message: str
-    #: Who accepted a change beyond policy ("Name <email>"), from a Risk-Accepted-By trailer,
-    #: --accept or DIFFRISK_ACCEPT; the level they accepted is the report's level.
+    #: Who accepted a change beyond policy: a reviewer the policy trusts who approved the pull
+    #: request, or (locally only) "Name <email>" from --accept or DIFFRISK_ACCEPT; the level they
+    #: accepted is the report's level.
     accepted_by: str | None = None
+    #: How: "review" (an approval the code host reports), "flag" (--accept) or "environment"
+    #: (DIFFRISK_ACCEPT).
+    accepted_via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -506,11 +535,15 @@ class Report:
     #: Where a file's lines can be viewed, e.g. "https://github.com/o/r/blob/<sha>" (--link-base);
     #: the Markdown format links hotspots and findings to it.
     link_base: str | None = None
-    #: Findings silenced by ``# diffrisk: ignore[...]`` comments, with their reasons.
+    #: Findings under a suppression comment the change added or edited (``# nosec``,
+    #: ``# diffrisk: ignore[...] -- reason``), with the reason: they are in ``findings`` too, and
+    #: count there.
     suppressed: tuple[Suppressed, ...] = field(default=())
     authorship: Authorship | None = None
     #: The diff itself, for formats that show it (html); None where it was not kept.
     diff: Diff | None = None
+    #: Every floor that applied to the change, whether or not it raised the level.
+    floors: tuple[Floor, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -534,5 +567,7 @@ class CommitScore:
     #: Whether a coding agent wrote the commit, by its metadata (reason None: no marker);
     #: None: not known.
     authorship: Authorship | None = None
+    #: The kinds of the floors that applied to it (Floor.kind).
+    floors: tuple[str, ...] = ()
     #: Why the commit could not be scored (a git error), or None.
     error: str | None = None

@@ -13,7 +13,9 @@ TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py
 
 
 def is_python(path: str) -> bool:
-    return path.endswith(".py")
+    """Python source by its name (``.pyw`` is a Windows script without a console).  A script with
+    a ``#!...python`` line and no such name is Python too, but that takes its contents to tell."""
+    return path.endswith((".py", ".pyw"))
 
 
 def is_test(path: str) -> bool:

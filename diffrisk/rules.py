@@ -15,12 +15,14 @@ from diffrisk.model import (
     NESTING_DEPTH,
     PARAMETER_COUNT,
     ComponentName,
+    Finding,
     Level,
     Rule,
     Severity,
 )
 
 _COMPLEXITY, _READABILITY, _SMELLS = ComponentName.COMPLEXITY, ComponentName.READABILITY, ComponentName.SMELLS
+_SECURITY = ComponentName.SECURITY
 
 RULES = {
     rule.id: rule
@@ -41,6 +43,25 @@ RULES = {
              fires_when=(
                  "Changed Python has lone CR line endings: Python ends lines there and git does not, so the diff "
                  "does not show the lines Python runs."
+             )),
+        Rule("DR-E003", _COMPLEXITY, "Python runs other code than the diff shows", 0.0,
+             "The file declares a source encoding (a coding cookie or a byte-order mark) under which its bytes "
+             "decode to a different program than the UTF-8 a diff viewer shows: an encoding that is not "
+             "ASCII-compatible, such as UTF-7 or UTF-16, can hide code a reviewer never sees. Sets the level to at "
+             "least L2.",
+             fires_when=(
+                 "Changed Python whose declared encoding is not ASCII-compatible, or decodes the file to different "
+                 "code (not only different non-ASCII characters) than UTF-8 does."
+             )),
+        Rule("DR-E004", _COMPLEXITY, "Python that runs but was not read", 0.0,
+             "A changed file that Python runs, which diffrisk could not analyse: a .py symbolic link to a file "
+             "outside the repository, a Python file over max_file_bytes, a .pth file (run at every interpreter "
+             "start), compiled Python (.pyc, .pyo, .pyd, .so: an import runs it instead of, or without, its source), "
+             "a notebook whose code cells do not parse as a whole, or a git LFS pointer where Python source should "
+             "be. Its risk is unknown, so it is not low: a person must read it. Sets the level to at least L2.",
+             fires_when=(
+                 "A changed `.py`/`.pyw`/`.pth`/`.ipynb` file, compiled Python file or executable Python script "
+                 "that diffrisk could not analyse, with the reason."
              )),
         Rule("DR-C001", _COMPLEXITY, "function over the cyclomatic complexity limit", 0.0,
              "A changed function has more than 10 independent paths (McCabe's limit; radon's rank C and "
@@ -111,7 +132,9 @@ RULES = {
              "The change switches a check off: # nosec, # noqa, # type: ignore, # pyright: ignore, "
              "# pylint: disable, # pragma: no cover, or skips a test (pytest.mark.skip/skipif/xfail, "
              "unittest.skip, pytest.skip()). Generated code often silences the tool that objected instead "
-             "of fixing what it found. Read the line the suppression covers as if the check had fired.",
+             "of fixing what it found. Read the line the suppression covers as if the check had fired. A skipped "
+             "test sets the level to at least L1, L2 for an AI-authored change, which may have switched off the "
+             "test its own code fails.",
              fires_when=(
                  "The change adds `# nosec`, `# noqa`, `# type: ignore`, `# pyright: ignore`, `# pylint: "
                  "disable`, `# pragma: no cover`, or skips a test (`pytest.mark.skip`/`skipif`/`xfail`, "
@@ -121,7 +144,8 @@ RULES = {
              "The change took something from the tests: a test function removed, a test body emptied, "
              "fewer assertions than before, assertions that pinned a value replaced by ones that only check "
              "truth or type (assert x == 3 became assert x), or an expected error broadened to any "
-             "Exception. A change that makes failing tests pass by weakening them passes CI and ships the bug.",
+             "Exception. A change that makes failing tests pass by weakening them passes CI and ships the bug. Sets "
+             "the level to at least L1, L2 for an AI-authored change.",
              fires_when=(
                  "In a test file: a `test*` function removed (not re-added elsewhere in the change), a test body "
                  "emptied, fewer assertions than before, assertions that pinned a value replaced by ones that "
@@ -154,13 +178,19 @@ RULES = {
                  "elsewhere; reported at each further copy."
              )),
         Rule("DR-S007", _SMELLS, "sensitive file changed", 0.0,
-             "The change touches what runs with privileges or decides what gets installed: CI workflows "
-             "(.github/workflows, .gitlab-ci.yml and others), dependency manifests and lock files, "
-             "Dockerfiles and compose files. These are read by a code owner whoever wrote the change.",
+             "The change touches what runs with the repository's credentials or decides what gets installed: CI "
+             "workflows and the files CI executes (tox, nox, make, the scripts workflows call, conftest.py code that "
+             "runs when pytest starts), dependency declarations of every kind (requirements and constraints files, "
+             "locks, the requirements of pyproject.toml, setup.cfg and setup.py, URL and unpinned ones included), "
+             "Dockerfiles and compose files. These are read by a code owner whoever wrote the change. Sets the level "
+             "to at least L1.",
              fires_when=(
                  "A changed CI workflow (`.github/workflows/`, `.gitlab-ci.yml`, `.circleci/`, Jenkinsfile, "
-                 "`.pre-commit-config.yaml`...), Dockerfile or compose file, requirements or lock file, a "
-                 "requirement line in pyproject.toml/setup.cfg/setup.py, or a `critical_paths` file."
+                 "`.pre-commit-config.yaml`...), `tox.ini`, `noxfile.py`, Makefile or justfile, a file the base's "
+                 "workflows name, a conftest.py whose module-level code, class bodies, decorators or defaults that call "
+                 "something, or `pytest_*` hooks the change edits, a Dockerfile or compose file, a requirements, "
+                 "constraints or lock file, or a change to the set of requirements pyproject.toml, setup.cfg or "
+                 "setup.py declares."
              )),
         Rule("DR-S008", _SMELLS, "large code change without tests", 0.0,
              "The change adds 100 or more lines of non-test Python code and changes no test file. Ask for "
@@ -169,12 +199,100 @@ RULES = {
                  "100 or more lines added to non-test Python and no test file changed."
              )),
         Rule("DR-S009", _SMELLS, "invalid diffrisk ignore", 0.0,
-             "A # diffrisk: ignore[RULE] -- reason comment that has no reason (so it silences nothing), "
-             "names a rule that does not exist, or silences nothing on its line. Suppressions must stay "
-             "accountable and must not outlive what they silenced.",
+             "A # diffrisk: ignore[RULE] -- reason comment that has no reason, names a rule that does not exist, "
+             "or covers no finding on its line. Suppressions must stay accountable and must not outlive what they "
+             "covered.",
              fires_when=(
                  "A `# diffrisk: ignore[...]` without a reason, naming an unknown rule, or (when added by the "
-                 "change) silencing nothing."
+                 "change) covering no finding on its line."
+             )),
+        Rule("DR-S010", _SMELLS, "the change edits the policy that judges it", 0.0,
+             "The change edits what decides how diffrisk judges changes: the [tool.diffrisk] table of "
+             "pyproject.toml or the --config file, .gitattributes, CODEOWNERS, the pre-commit configuration or a CI "
+             "workflow that runs diffrisk. The change is judged by the stricter of the old and the new policy, and a "
+             "person must read the policy change itself. Sets the level to at least L2.",
+             fires_when=(
+                 "The change edits the `[tool.diffrisk]` table (or the `--config` file), `.gitattributes`, a "
+                 "`CODEOWNERS` file, or a `.pre-commit-config.yaml` or CI workflow that runs diffrisk before or after."
+             )),
+        Rule("DR-S011", _SMELLS, "import of a name one typo away from a known package", 0.0,
+             "A module name that is a near miss of a declared dependency or a popular package (reqeusts, "
+             "dateutils for dateutil) is how typosquatting packages get installed: an attacker registers the misspelling "
+             "on PyPI. Check the name is the one meant. Sets the level to at least L1.",
+             fires_when=(
+                 "An added import of a top-level module that is not the project's own, not the standard library and "
+                 "not declared, whose name is one or two edits (or a swapped pair of letters) from a declared "
+                 "dependency or a popular package."
+             )),
+        Rule("DR-S012", _SMELLS, "the change tightens the policy that judges it", 0.0,
+             "The change edits the [tool.diffrisk] table (or the --config file) so that it demands at least what it did "
+             "before in every setting: a lower fail level or thresholds, more critical paths, fewer exclusions or "
+             "trusted reviewers, or diffrisk adopted where there was no table. It can relax nothing, but a person "
+             "should still see the policy change. Sets the level to at least L1.",
+             fires_when=(
+                 "DR-S010 would fire on the diffrisk table, and the stricter of the old and the new table "
+                 "(config.stricter) is the new one; any other policy edit is DR-S010."
+             )),
+        Rule("DR-W001", _SECURITY, "code execution on computed input", 0.0,
+             "eval, exec or compile of something that is not a constant (or of a literal that itself calls or "
+             "imports: an obfuscated payload), or a module or attribute chosen at run time (__import__, "
+             "importlib.import_module, getattr on a module or builtins with a computed name): whoever controls that "
+             "input controls what runs (CWE-94, CWE-95). Aliases count: `E = eval`, `__builtins__['eval']`, "
+             "`sys.modules['builtins'].eval`. Sets the level to at least L2 (weaknesses.code-execution).",
+             fires_when=(
+                 "An added call of `eval`, `exec`, `compile`, `__import__`, `importlib.import_module`, or `getattr` "
+                 "on a module or `builtins`, whose code or name argument is not a constant, or whose code is a "
+                 "literal that calls or imports; reached directly or through a name the file binds to it."
+             )),
+        Rule("DR-W002", _SECURITY, "shell execution bandit does not see", 0.0,
+             "A command run through a shell by a spelling bandit does not read: a function that always uses a shell "
+             "(asyncio.create_subprocess_shell, os.system through an alias, IPython's system), shell=True in a ** "
+             "mapping or a dict bound to a name, a shell started with -c and a computed command "
+             "(['sh', '-c', cmd], os.execl('/bin/sh', 'sh', '-c', cmd), pty.spawn), or a notebook's ! line or "
+             "shell cell that hands values or downloaded text to a shell. A shell interprets its command line, so "
+             "input in it runs as commands (CWE-78). Sets the level to at least L2 (weaknesses.shell).",
+             fires_when=(
+                 "An added call of a shell-running function with a computed command, of a process function with "
+                 "`shell` set through a `**` mapping, or of a process or exec function given a shell, `-c` and a "
+                 "computed command; in a notebook, a shell command with `$name`/`{expr}` or a pipe into a shell."
+             )),
+        Rule("DR-W003", _SECURITY, "TLS verification turned off", 0.0,
+             "Certificate or host-name checks switched off by a spelling bandit does not read: verify= a falsy "
+             "constant or a name bound to one (annotated too), verify=False through a ** mapping, a session's "
+             "verify attribute set falsy directly or with setattr, check_hostname falsy, CERT_NONE (or 0) as a "
+             "verify mode or cert_reqs. A connection without them talks to whoever answers (CWE-295). Sets the "
+             "level to at least L2 (weaknesses.tls-verification-off).",
+             fires_when=(
+                 "An added `verify=` falsy value or name bound to one, `**{'verify': False}`, `X.verify = False`, "
+                 "`setattr(X, 'verify', False)`, `X.check_hostname = False`, `verify_mode`/`cert_reqs` `CERT_NONE`."
+             )),
+        Rule("DR-W004", _SECURITY, "unsafe deserialization bandit does not see", 0.0,
+             "pickle, marshal, shelve, dill, jsonpickle or a YAML loader that builds any object, reached through "
+             "an alias bandit does not follow (`load = pickle.loads`, `__import__('pickle').loads`). Loading such "
+             "data runs whatever code its author put in it (CWE-502). Sets the level to at least L2 "
+             "(weaknesses.deserialization).",
+             fires_when=(
+                 "An added call that resolves to `pickle.load(s)`, `marshal.load(s)`, `shelve.open`, `dill.load(s)`, "
+                 "`jsonpickle.decode`, `yaml.unsafe_load`, or `yaml.load` without a safe or base loader, where "
+                 "bandit does not report the same line."
+             )),
+        Rule("DR-W005", _SECURITY, "hard-coded credential", 0.0,
+             "A string in a format a service issues as a credential: an AWS access key id, a GitHub, Slack, Stripe, "
+             "Google, OpenAI or Anthropic token, or a private key. Committed, it is readable by everyone with the "
+             "repository and stays in its history (CWE-798). Not reported in test files, nor when it reads as a "
+             "placeholder (EXAMPLE, xxxx, dummy, fake). Sets the level to at least L2 "
+             "(weaknesses.hardcoded-credentials).",
+             fires_when=(
+                 "An added string literal matching `AKIA...`, `ghp_...`/`github_pat_...`, `xox?-...`, `sk_live_...`, "
+                 "`AIza...`, `sk-...` (32+ characters) or `-----BEGIN ... PRIVATE KEY-----`."
+             )),
+        Rule("DR-W006", _SECURITY, "SQL built from strings", 0.0,
+             "A query built by formatting or concatenating SQL with values and run with execute (or executemany, "
+             "executescript, raw, exec_driver_sql): whoever controls a value can change the query (CWE-89). Pass "
+             "the values as parameters instead. Sets the level to at least L2 (weaknesses.sql-built-from-strings).",
+             fires_when=(
+                 "An added `.execute(...)`-like call whose query is an f-string, `%`, `+`, `.format` or `.join` of "
+                 "text that reads as SQL and values, directly or through a name bound to one in the same scope."
              )),
     )
 }
@@ -236,21 +354,71 @@ NEW_UNITS_ONLY = frozenset({"DR-R006"})
 #: Rules for what is normal practice in test code: assert (B101), fixed passwords and temporary
 #: paths in fixtures (B105-B108), non-cryptographic random numbers (B311), test functions
 #: without docstrings (DR-R006: a test's name is its documentation, and tests are not API).
-NOT_IN_TESTS = frozenset({"B101", "B105", "B106", "B107", "B108", "B311", "DR-R006"})
+NOT_IN_TESTS = frozenset({"B101", "B105", "B106", "B107", "B108", "B311", "DR-R006", "DR-W005"})
 #: Analyzers whose removed issues count in the change's favour.
-CREDIT_REMOVALS = frozenset({"security"})
+CREDIT_REMOVALS = frozenset({"security", "weaknesses"})
 
 
 #: Smells whose risk is not a later bug fix but what gets installed or runs with the repository's
 #: credentials (they predict no bugs: benchmarks/README.md): a person must look, so at least L1.
-SMELL_FLOORS = {"DR-S001": Level.L1, "DR-S007": Level.L1}
+#: A change to the policy that judges it must be read with care (L2).
+SMELL_FLOORS = {"DR-S001": Level.L1, "DR-S007": Level.L1, "DR-S011": Level.L1, "DR-S010": Level.L2, "DR-S012": Level.L1}
+#: Tests weakened or switched off (skips, deleted assertions): at least L1, L2 for an AI-authored
+#: change, which may have weakened the test to make its own code pass.
+TESTS_WEAKENED = frozenset({"DR-S002", "DR-S003"})
 
-#: Rules about code that cannot be read as the diff shows it: such a change cannot be reviewed
-#: by reading the diff alone, so at least L2.
-UNREADABLE = frozenset({"DR-E001", "DR-E002"})
+
+def weakens_tests(finding: Finding) -> bool:
+    """A weakened test (DR-S003), or a test switched off (a DR-S002 skip, which names the skip as
+    its subject); a ``# noqa`` or ``# type: ignore`` is a suppression, but switches no test off."""
+    return finding.rule == "DR-S003" or finding.rule == "DR-S002" and finding.subject is not None
+TESTS_WEAKENED_FLOOR = Level.L1
+TESTS_WEAKENED_AI_FLOOR = Level.L2
+
+#: Rules about code that cannot be read as the diff shows it, or was not read at all: such a change
+#: cannot be reviewed by reading the diff alone, so at least L2.
+UNREADABLE = frozenset({"DR-E001", "DR-E002", "DR-E003", "DR-E004"})
 UNREADABLE_FLOOR = Level.L2
 #: The least review a new security issue asks for, by bandit's severity (confidence medium or high).
 SECURITY_FLOORS = {Severity.HIGH: Level.L2, Severity.MEDIUM: Level.L1}
+
+
+class Weakness(NamedTuple):
+    name: str
+    #: The CWE ids it covers.
+    cwe: tuple[int, ...]
+    description: str
+
+
+#: Weaknesses a reviewer must read line by line whatever bandit's severity says: each finding that
+#: shows one sets the level to at least its floor (``[tool.diffrisk.weaknesses]``, L2 by default).
+WEAKNESSES = {
+    weakness.name: weakness
+    for weakness in (
+        Weakness("code-execution", (94, 95), "eval, exec, compile, dynamic imports or getattr of computed names on computed input"),
+        Weakness("deserialization", (502,), "pickle, marshal, shelve or an unsafe YAML loader on data"),
+        Weakness("shell", (78,), "a command line run through a shell"),
+        Weakness("tls-verification-off", (295,), "certificate or host-name verification turned off"),
+        Weakness("hardcoded-credentials", (798,), "a password, key or token written into the code"),
+        Weakness("sql-built-from-strings", (89,), "SQL built by formatting or concatenating strings"),
+    )
+}
+#: bandit's rules by the weakness they show.  eval (B307) and exec (B102) count only when DR-W001
+#: confirms that what they run is not a constant (an eval of a literal runs nothing new).
+BANDIT_WEAKNESSES = {
+    "B102": "code-execution", "B307": "code-execution",
+    "B301": "deserialization", "B302": "deserialization", "B506": "deserialization", "B614": "deserialization",
+    "B602": "shell", "B604": "shell", "B605": "shell", "B609": "shell",
+    "B501": "tls-verification-off", "B323": "tls-verification-off", "B507": "tls-verification-off",
+    "B105": "hardcoded-credentials", "B106": "hardcoded-credentials", "B107": "hardcoded-credentials",
+    "B608": "sql-built-from-strings",
+}
+NEEDS_CONFIRMATION = frozenset({"B102", "B307"})
+#: diffrisk's own weakness rules, for what bandit does not read.
+OWN_WEAKNESSES = {
+    "DR-W001": "code-execution", "DR-W002": "shell", "DR-W003": "tls-verification-off", "DR-W004": "deserialization",
+    "DR-W005": "hardcoded-credentials", "DR-W006": "sql-built-from-strings",
+}
 
 
 def component_of(rule: str, analyzer: str) -> ComponentName:

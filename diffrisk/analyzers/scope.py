@@ -12,5 +12,8 @@ class Scope(enum.Enum):
     FILE = "file"
     #: The top-level statements holding those lines, and the imports (to resolve names).
     STATEMENTS_AND_IMPORTS = "statements and imports"
+    #: The top-level statements holding those lines, the imports and the top-level assignments
+    #: (to resolve names bound to what they call: ``run = os.system``).
+    STATEMENTS_AND_NAMES = "statements and names"
     #: The top-level statements holding those lines.
     STATEMENTS = "statements"

@@ -7,6 +7,7 @@ syntax tree too deep for the analyzers to walk is a note.  Neither stops the oth
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 from collections.abc import Mapping, Set
@@ -75,6 +76,19 @@ class AnalyzedVersion:
         """The stripped code of all the issue's lines."""
         return "\n".join(line.strip() for line in self.lines[max(issue.line - 1, 0): issue.end_line])
 
+    def signature(self, issue: Issue) -> str:
+        """The parameters of the innermost function holding the issue ("" at module level): code
+        that moved, or stayed, is the same code only if what it is given is the same."""
+        unit = self.source.unit_at(issue.line)
+        return "" if unit is None else self._signatures.get(unit.def_line, "")
+
+    @functools.cached_property
+    def _signatures(self) -> dict[int, str]:
+        return {
+            node.lineno: ast.unparse(node.args)
+            for node in ast.walk(self.source.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
     def owner(self, issue: Issue) -> str | None:
         """The key of the innermost function, else class, holding the issue; None at module level."""
         unit = self.source.unit_at(issue.line)
@@ -138,4 +152,7 @@ def _scoped(source: PythonSource, wanted: Set[int], scope: Scope) -> PythonSourc
     """What an analyzer of ``scope`` needs to see of ``source`` to answer for ``wanted`` lines."""
     if scope is Scope.FILE:
         return source
-    return slice_source(source, wanted, keep_imports=scope is Scope.STATEMENTS_AND_IMPORTS)
+    return slice_source(
+        source, wanted, keep_imports=scope in (Scope.STATEMENTS_AND_IMPORTS, Scope.STATEMENTS_AND_NAMES),
+        keep_assignments=scope is Scope.STATEMENTS_AND_NAMES,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from diffrisk import rules
+from diffrisk.config import Config
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.model import Level, Rule
 from diffrisk.paths import TEST_PATH
@@ -63,17 +64,38 @@ def reference() -> str:
         "## bandit's rules",
         "",
         f"B101 ... B703, as bandit names them ({_BANDIT}), on the changed lines, with bandit's severity, "
-        "confidence and CWE. `# nosec` is honoured, and a change that adds one earns no credit for the issue it "
-        f"hides. {not_in_tests} are not reported in test files, where they are normal practice. A new issue of "
-        f"high severity (medium or high confidence) makes the level at least {_security_floor('high')}, one of "
-        f"medium severity at least {_security_floor('medium')}.",
+        "confidence and CWE. bandit runs with `# nosec` ignored: an issue under a `# nosec` the change added or "
+        "edited is reported as suppressed and still counts (a change cannot write away its own risk); only an "
+        "older `# nosec` on a line the change did not touch keeps its issue out, and a change that adds one earns "
+        f"no credit for the issues it hides. {not_in_tests} are not reported in test files, where they are normal "
+        f"practice. A new issue of high severity (medium or high confidence) makes the level at least "
+        f"{_security_floor('high')}, one of medium severity at least {_security_floor('medium')}; the weakness "
+        "floors below apply whatever bandit's severity.",
+        "",
+        "## Weaknesses",
+        "",
+        "A new finding that shows one of these weaknesses sets the level to at least the level "
+        "`[tool.diffrisk.weaknesses]` gives it (defaults below; `\"L0\"` turns a floor off). eval and exec (B307, "
+        "B102) count only when DR-W001 confirms that what they run is computed.",
+        "",
+        "| weakness | default | CWE | what | rules |",
+        "|---|---|---|---|---|",
+    ]
+    defaults = Config().weaknesses
+    for name, weakness in rules.WEAKNESSES.items():
+        shown_by = sorted(rule for rule, found in {**rules.BANDIT_WEAKNESSES, **rules.OWN_WEAKNESSES}.items() if found == name)
+        cwes = ", ".join(f"CWE-{cwe}" for cwe in weakness.cwe)
+        lines.append(f"| `{name}` | {defaults[name].value} | {cwes} | {weakness.description} | {', '.join(shown_by)} |")
+    lines += [
         "",
         "## Silencing one line",
         "",
-        "`# diffrisk: ignore[DR-S004] -- cleanup must never raise` silences those rules (comma-separated, bandit's "
-        "ids too) on that line. The reason is required: an ignore without one silences nothing and is reported "
-        "(DR-S009), as is one naming an unknown rule or, when the change added it, one that silences nothing. "
-        "Silenced findings stay in the report under `suppressed`, with their reason.",
+        "`# diffrisk: ignore[DR-S004] -- cleanup must never raise` names rules (comma-separated, bandit's ids too) on "
+        "that line, with a required reason. An ignore the change adds, or an older one over a statement the change "
+        "edited, does not lower anything: its findings keep their points and floors and are reported as "
+        "suppressed, with the reason, in every format. Only an older ignore on unchanged code silences what it "
+        "names. An ignore without a reason, naming an unknown rule or, when the change added it, covering no "
+        "finding is reported (DR-S009).",
         "",
         f"A test file is one whose path matches `{TEST_PATH.pattern}`.",
         "",
@@ -89,6 +111,12 @@ def _floor(rule: Rule) -> str | None:
     floor: Level | None = rules.SMELL_FLOORS.get(rule.id)
     if rule.id in rules.UNREADABLE:
         floor = rules.UNREADABLE_FLOOR
+    if rule.id in rules.TESTS_WEAKENED:
+        which = " for a skip" if rule.id == "DR-S002" else ""
+        return f"{rules.TESTS_WEAKENED_FLOOR.value}{which} ({rules.TESTS_WEAKENED_AI_FLOOR.value} if AI-authored)"
+    weakness = rules.OWN_WEAKNESSES.get(rule.id)
+    if weakness is not None:
+        return f"{Config().weaknesses[weakness].value} ([{weakness}](#weaknesses))"
     return floor.value if floor is not None else None
 
 

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from diffrisk.pyfile.source import PythonSource, first_line, from_tree, touches
 
 
-def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool) -> PythonSource:
+def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool, keep_assignments: bool = False) -> PythonSource:
     """The same file with only the top-level statements holding ``wanted`` lines left in place.
 
     Everything else becomes blank lines, so line numbers stay true and the text still parses.
     Inside a class only the touched body statements are kept (with the class header).  With
-    ``keep_imports`` top-level imports stay too, for tools that resolve names through them.
+    ``keep_imports`` top-level imports stay too, for tools that resolve names through them, and
+    with ``keep_assignments`` the top-level assignments (``run = os.system``).
     Comment lines among ``wanted`` stay wherever they are (a comment is valid anywhere).  The tree
     is the original tree pruned the same way, so nothing is parsed again.
     """
@@ -24,7 +25,7 @@ def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool
     body: list[ast.stmt] = []
     for node in source.tree.body:
         start, end = first_line(node), node.end_lineno or node.lineno
-        if keep_imports and _is_import_block(node):
+        if keep_imports and _is_import_block(node) or keep_assignments and isinstance(node, (ast.Assign, ast.AnnAssign)):
             keep.update(range(start, end + 1))
             body.append(node)
         elif touches(targets, start, end):
