@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from diffrisk.analyzers import complexity, readability, security, smells
+from diffrisk.analyzers import complexity, readability, security, smells, weaknesses
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult
 from diffrisk.pyfile.source import PythonSource
@@ -25,6 +25,7 @@ class Analyzer(Protocol):
 ANALYZERS: dict[str, Analyzer] = {
     complexity.NAME: complexity,
     security.NAME: security,
+    weaknesses.NAME: weaknesses,
     readability.NAME: readability,
     smells.NAME: smells,
 }

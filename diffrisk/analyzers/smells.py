@@ -185,7 +185,7 @@ class _Visitor(ast.NodeVisitor):
             name = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
             if name in _SKIP_NAMES:
                 message = f"new suppression: test skipped or expected to fail (@{name})"
-                self.issues.append(Issue("DR-S002", decorator.lineno, decorator.lineno, Severity.LOW, message))
+                self.issues.append(Issue("DR-S002", decorator.lineno, decorator.lineno, Severity.LOW, message, subject=name))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         # pytestmark = pytest.mark.skip(...) skips a whole module or class.
@@ -198,7 +198,7 @@ class _Visitor(ast.NodeVisitor):
         name = _dotted(node.func)
         if name in ("pytest.skip", "pytest.xfail") or name.endswith(".skipTest"):
             message = f"new suppression: test skipped at run time ({name})"
-            self.issues.append(Issue("DR-S002", node.lineno, node.lineno, Severity.LOW, message))
+            self.issues.append(Issue("DR-S002", node.lineno, node.lineno, Severity.LOW, message, subject=name))
         elif self.in_tests and _broad_raises(name, node):
             message = f"weakened test: {name}({_catch_all(node.args[0])}) accepts any error"
             self.issues.append(Issue("DR-S003", node.lineno, node.lineno, Severity.MEDIUM, message))

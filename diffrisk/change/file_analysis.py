@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 
 from diffrisk import rules
-from diffrisk.analyzers.smells import NOSEC
+from diffrisk.analyzers.smells import NOSEC as NOSEC_COMMENT
 from diffrisk.change import analyzed_version, issue_matching, touched, weakened_tests
 from diffrisk.change.analyzed_version import AnalyzedVersion, Problems
 from diffrisk.change.mechanical import is_mechanical
+from diffrisk.change.rebound import readers_of_rebound_names, rebound_issues
 from diffrisk.config import Config
 from diffrisk.model import (
     MAINTAINABILITY_INDEX,
@@ -124,7 +125,7 @@ def _both_versions(file: ChangedFile, old_source: PythonSource | None, new_sourc
     )
     new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config)
     units = _unit_changes(file, touched.touched(file.change, old_source, new_source, file.added, file.deleted, pairs), old, new)
-    findings = _issue_findings(file, old, new, pairs) + _limit_findings(file, units)
+    findings = _under_nosec(_with_weaknesses(_issue_findings(file, old, new, pairs)), new) + _limit_findings(file, units)
     if file.is_test and old_source is not None:
         findings += _weakened_tests(file, old_source, new_source, pairs)
     new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, file.added))
@@ -141,7 +142,7 @@ def _finish(file: ChangedFile, outcome: _Outcome) -> FileAnalysis:
     if outcome.generated is not None and not file.config.analyze_generated:
         # Of a generated file, only what no generator excuses: security issues and code that does
         # not parse.  Its size, complexity and style are the generator's.
-        findings, units = tuple(finding for finding in findings if finding.analyzer in ("security", "parser")), ()
+        findings, units = tuple(finding for finding in findings if finding.analyzer in ("security", "weaknesses", "parser")), ()
     before, after = outcome.maintainability
     file_summary = replace(
         summary(file.change, None, added=len(file.added)), generated=outcome.generated, mechanical=outcome.mechanical,
@@ -162,14 +163,18 @@ def _finish(file: ChangedFile, outcome: _Outcome) -> FileAnalysis:
 # -- files that cannot be analysed function by function -----------------------------------------
 
 
-def whole_file_finding(file: ChangedFile, rule: str, line: int, message: str, lines: int) -> FileAnalysis:
-    """A file that cannot be analysed: one high-risk finding, and the whole file as its hotspot."""
+def whole_file_finding(
+    file: ChangedFile, rule: str, line: int, message: str, lines: int, skipped: str | None = None,
+) -> FileAnalysis:
+    """A file that cannot be analysed: one high-risk finding, and the whole file as its hotspot;
+    ``skipped`` says why it was not read at all, when it was not."""
     finding = Finding(rule, "parser", file.path, line, line, Severity.HIGH, message)
     whole = UnitChange(
         file.path, file.path, "file", 1, max(lines, 1), "new", len(file.added), len(file.deleted),
         False, file.is_test, {}, {},
     )
-    return _finish(file, _Outcome(findings=(finding,), units=(whole,)))
+    analysis = _finish(file, _Outcome(findings=(finding,), units=(whole,)))
+    return replace(analysis, summary=replace(analysis.summary, skipped=skipped)) if skipped else analysis
 
 
 def _unparsable(file: ChangedFile, error: Exception, text: str) -> FileAnalysis:
@@ -180,7 +185,7 @@ def _unparsable(file: ChangedFile, error: Exception, text: str) -> FileAnalysis:
         if python2 is not None:
             message = f"does not parse as Python 3: Python 2 syntax ({python2}, line {error.lineno}); diffrisk analyses Python 3 only"
         else:
-            message = f"does not parse: {error.msg} (line {error.lineno})"
+            message = f"does not parse: {error.msg} (line {error.lineno})" if error.lineno else f"does not parse: {error.msg}"
         return whole_file_finding(file, "DR-E001", line, message, lines)
     line = min(file.added) if file.added else 1
     return whole_file_finding(file, "DR-E001", line, "does not parse: nested too deeply for Python's parser", lines)
@@ -192,7 +197,9 @@ def _deleted(file: ChangedFile, old_source: PythonSource | None, lines_before: i
         return _Outcome(lines_before=lines_before)
     old, problems = analyzed_version.analyze(file.path, old_source, file.deleted, file.old_id, file.config)
     removed = issue_matching.touching(old.issues(), file.deleted, lambda analyzer, issue: _keep_old(file, issue))
-    findings = [_finding(file, analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
+    findings = _with_weaknesses(
+        [_finding(file, analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
+    )
     if file.is_test:
         findings += _weakened_tests(file, old_source, None, {})
     whole = UnitChange(
@@ -250,9 +257,10 @@ def _generated_by_contents(text: str, source: PythonSource | None) -> str | None
 def _wanted_lines(
     file: ChangedFile, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]
 ) -> tuple[Set[int], Set[int]]:
-    """The lines each version's analysis must cover: the changed lines, and on the old side the
-    functions the change touched (for their "before" measurements)."""
-    new_wanted = file.added | set(touched.deleted_anchors(file.change).values())
+    """The lines each version's analysis must cover: the changed lines, the statements that read a
+    module-level name the change rebinds (change.rebound), and on the old side the functions the
+    change touched (for their "before" measurements)."""
+    new_wanted = file.added | set(touched.deleted_anchors(file.change).values()) | readers_of_rebound_names(new, old)
     targets = sorted(new_wanted)
     touched_keys = {unit.key for unit in new.units if touches(targets, unit.start, unit.end)}
     old_wanted = file.deleted
@@ -274,31 +282,111 @@ def _issue_findings(file: ChangedFile, old: AnalyzedVersion | None, new: Analyze
             return False
         return _keep_old(file, issue)
 
-    new_side = issue_matching.Side(issue_matching.touching(new.issues(), file.added, keep_new), new.issue_text, new.owner)
+    candidates = issue_matching.touching(new.issues(), file.added, keep_new)
     if old is None:
-        return [_finding(file, analyzer, issue, removed=False) for analyzer, issue in new_side.issues]
+        return [_finding(file, analyzer, issue, removed=False) for analyzer, issue in candidates]
+    # An issue under a # nosec on lines the change touched is the change's: it matches nothing old;
+    # so is one on an untouched line that reads a name the change gave a new value (change.rebound).
+    sticky = {id(issue) for analyzer, issue in candidates if analyzer == "security" and _nosec_on(new, issue)}
+    rebound = {
+        id(issue): (analyzer, issue, names)
+        for analyzer, issue, names in rebound_issues(new.issues(), new.source, old.source, pairs) if _keep_old(file, issue)
+    }
+    touching = {id(issue) for _, issue in candidates}
+    candidates += [(analyzer, issue) for key, (analyzer, issue, _) in rebound.items() if key not in touching]
+    sticky |= set(rebound)
+
+    def new_text(issue: Issue) -> str | None:
+        return None if id(issue) in sticky else f"{new.signature(issue)}\n{new.issue_text(issue)}"
+
+    def new_owner(issue: Issue) -> str | None:
+        owner = new.owner(issue)
+        return None if owner is None or id(issue) in sticky else f"{owner}({new.signature(issue)})"
 
     def old_owner(issue: Issue) -> str | None:
         owner = old.owner(issue)
-        return pairs.get(owner, f"<deleted {owner}>") if owner is not None else None
+        return f"{pairs.get(owner, f'<deleted {owner}>')}({old.signature(issue)})" if owner is not None else None
+
+    def old_text(issue: Issue) -> str | None:
+        return f"{old.signature(issue)}\n{old.issue_text(issue)}"
 
     kept_old = issue_matching.touching(old.issues(), file.deleted, lambda analyzer, issue: _keep_old(file, issue))
-    introduced, removed = issue_matching.match(issue_matching.Side(kept_old, old.issue_text, old_owner), new_side)
-    findings = [_finding(file, analyzer, issue, removed=False) for analyzer, issue in introduced]
+    introduced, removed = issue_matching.match(
+        issue_matching.Side(kept_old, old_text, old_owner), issue_matching.Side(candidates, new_text, new_owner)
+    )
+    findings = [
+        _with_new_input(_finding(file, analyzer, issue, removed=False), rebound[id(issue)][2])
+        if id(issue) in rebound else _finding(file, analyzer, issue, removed=False)
+        for analyzer, issue in introduced
+    ]
     if not _adds_nosec(file, new):  # a "# nosec" hides an issue; it does not remove it
         findings += [_finding(file, analyzer, issue, removed=True) for analyzer, issue in removed if analyzer in rules.CREDIT_REMOVALS]
     return findings
 
 
+def _with_new_input(finding: Finding, names: frozenset[str]) -> Finding:
+    """A finding whose statement reads names the change rebound, saying so: the reviewer must see
+    why an untouched line is new."""
+    shown = ", ".join(f"`{name}`" for name in sorted(names))
+    message = f"{finding.message} (it reads {shown}, which this change gives a new value)"
+    return replace(finding, new_input=tuple(sorted(names)), message=message)
+
+
+#: What marks a finding under a bandit ``# nosec`` the change added or edited.
+NOSEC = "# nosec"
+
+
+def _nosec_on(version: AnalyzedVersion, issue: Issue) -> bool:
+    return any(NOSEC_COMMENT.search(line) for line in version.lines[max(issue.line - 1, 0): issue.end_line])
+
+
+def _under_nosec(findings: list[Finding], new: AnalyzedVersion) -> list[Finding]:
+    """bandit's findings on lines that carry a ``# nosec``: they count, and say so.  (Every
+    finding here is one the change introduced, so its lines, and the nosec, are the change's.)"""
+    marked = []
+    for finding in findings:
+        lines = new.lines[max(finding.line - 1, 0): finding.end_line]
+        if finding.analyzer == "security" and not finding.removed and any(NOSEC_COMMENT.search(line) for line in lines):
+            finding = replace(finding, suppression=NOSEC)
+        marked.append(finding)
+    return marked
+
+
+def _with_weaknesses(findings: list[Finding]) -> list[Finding]:
+    """Each finding with the weakness it shows (rules.WEAKNESSES), one finding per weakness and
+    line: where bandit reports a weakness that diffrisk's own rules also see, bandit's finding
+    stays.  bandit's eval and exec (B307, B102) are a weakness only where DR-W001 confirms that
+    what they run is computed."""
+    # Keyed by side too: a removed eval is confirmed by the DR-W001 of the old code.
+    confirmed = {(finding.line, finding.removed) for finding in findings if finding.rule == "DR-W001"}
+    tagged = []
+    for finding in findings:
+        if finding.analyzer == "security":
+            weakness = rules.BANDIT_WEAKNESSES.get(finding.rule)
+            if finding.rule in rules.NEEDS_CONFIRMATION and (finding.line, finding.removed) not in confirmed:
+                weakness = None
+        else:
+            weakness = rules.OWN_WEAKNESSES.get(finding.rule)
+        if weakness is not None:
+            cwe = finding.cwe if finding.cwe is not None else rules.WEAKNESSES[weakness].cwe[0]
+            finding = replace(finding, weakness=weakness, cwe=cwe)
+        tagged.append(finding)
+    by_bandit = {(finding.line, finding.removed, finding.weakness) for finding in tagged if finding.analyzer == "security"}
+    return [
+        finding for finding in tagged
+        if finding.analyzer == "security" or finding.weakness is None or (finding.line, finding.removed, finding.weakness) not in by_bandit
+    ]
+
+
 def _adds_nosec(file: ChangedFile, new: AnalyzedVersion) -> bool:
-    return any(NOSEC.search(new.lines[line - 1]) for line in file.added if 0 < line <= len(new.lines))
+    return any(NOSEC_COMMENT.search(new.lines[line - 1]) for line in file.added if 0 < line <= len(new.lines))
 
 
 def _finding(file: ChangedFile, analyzer: str, issue: Issue, removed: bool) -> Finding:
     return Finding(
         rule=issue.rule, analyzer=analyzer, path=file.path, line=issue.line, end_line=issue.end_line,
         severity=issue.severity, message=issue.message, confidence=issue.confidence, cwe=issue.cwe,
-        removed=removed, column=issue.column,
+        removed=removed, column=issue.column, subject=issue.subject,
     )
 
 

@@ -25,8 +25,8 @@ class Side:
     """The issues of one side that touch its changed lines, and how to describe where each is."""
 
     issues: list[Found]
-    #: The stripped code of an issue's lines.
-    text: Callable[[Issue], str]
+    #: The stripped code of an issue's lines, with what it depends on (None: it matches nothing).
+    text: Callable[[Issue], str | None]
     #: The key of the function or class holding an issue, in new-side terms (None: module level,
     #: where "the same place" cannot be told, so only the code text can match).
     owner: Callable[[Issue], str | None]
@@ -58,8 +58,8 @@ def match(old: Side, new: Side) -> tuple[list[Found], list[Found]]:
 
 def _both(side: Side) -> Callable[[Issue], str | None]:
     def describe(issue: Issue) -> str | None:
-        owner = side.owner(issue)
-        return None if owner is None else f"{owner}\n{side.text(issue)}"
+        owner, text = side.owner(issue), side.text(issue)
+        return None if owner is None or text is None else f"{owner}\n{text}"
 
     return describe
 
