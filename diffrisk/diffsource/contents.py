@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 from dataclasses import dataclass, replace
 
 from diffrisk.diffsource import git
@@ -28,15 +29,21 @@ class FileContents:
     new_id: str | None = None
     #: Why ``new`` is None although the file has a new side (too big, missing object).
     unread: str | None = None
-    #: The ``linguist-generated`` attribute: True or False when set either way, else None.
+    #: The ``linguist-generated`` attribute at the change's base: True or False when set either
+    #: way, else None.
     generated: bool | None = None
+    #: For a symbolic link: the repository path it points to, whose contents ``new`` holds.
+    link_to: str | None = None
 
 
 def load_contents(
     request: DiffRequest, repo: git.Repo, diff: Diff, wanted: frozenset[int], in_repo: bool, max_bytes: int,
-    target: str | None = None,
+    target: str | None = None, base: str | None = None,
 ) -> tuple[dict[int, FileContents], bool]:
-    """Read both sides of the files whose index is in ``wanted``.
+    """Read both sides of the files whose index is in ``wanted`` (``target``: the commit the change
+    ends at, None for the index, the work tree or a patch; ``base``: the commit it starts from,
+    whose attributes are trusted).  A symbolic link to a Python file in the repository holds that
+    file's contents as its new side.
 
     Returns (contents, available).  For a patch file, contents are used only when every wanted
     file's blobs are in the repository and agree with the patch's lines; otherwise none are, and
@@ -53,13 +60,17 @@ def load_contents(
     for index, change in changes.items():
         old = blobs.get(change.old_blob) if change.old_blob else None
         new_id = _full_id(change.new_blob)
-        if request.kind is SourceKind.WORKTREE and change.new_path is not None:
+        if request.kind is SourceKind.WORKTREE and change.new_path is not None and change.new_mode == _SYMLINK:
+            new, new_id = _read_worktree_link(_work_tree(repo), change.new_path), None
+        elif request.kind is SourceKind.WORKTREE and change.new_path is not None:
             new, new_id = _read_worktree(_work_tree(repo), change.new_path, max_bytes), None
         else:
             new = blobs.get(change.new_blob) if change.new_blob else None
         contents[index] = FileContents(old, new, _full_id(change.old_blob), new_id)
+        if change.new_mode == _SYMLINK and new is not None and request.kind is not SourceKind.DIFF_FILE:
+            contents[index] = _link_target(repo, request, change, new, target, max_bytes)
     contents = _explain_unread(repo, request, changes, contents, max_bytes)
-    contents = _with_generated_attribute(repo, request, diff, changes, contents, target)
+    contents = _with_generated_attribute(repo, changes, contents, base)
     if request.kind is SourceKind.DIFF_FILE:
         if not all(_agrees(diff.files[index], found) for index, found in contents.items()):
             return {}, False
@@ -70,7 +81,10 @@ def _explain_unread(
     repo: git.Repo, request: DiffRequest, changes: dict[int, FileChange], contents: dict[int, FileContents], max_bytes: int
 ) -> dict[int, FileContents]:
     """Say why a file's new side could not be read: the report must not just call it unavailable."""
-    unread = [index for index, found in contents.items() if found.new is None and changes[index].new_path is not None]
+    unread = [
+        index for index, found in contents.items()
+        if found.new is None and found.unread is None and changes[index].new_path is not None
+    ]
     if not unread:
         return contents
     if request.kind is SourceKind.WORKTREE:
@@ -88,16 +102,41 @@ def _explain_unread(
     return explained
 
 
+_SYMLINK = "120000"
+
+
+def _link_target(
+    repo: git.Repo, request: DiffRequest, change: FileChange, link: bytes, target: str | None, max_bytes: int
+) -> FileContents:
+    """A symbolic link's new side: the contents of the repository file it points to, read where
+    the change ends (a link out of the repository, or to nothing, cannot be read)."""
+    pointed = link.decode("utf-8", "surrogateescape")
+    folder = posixpath.dirname(change.new_path or "")
+    resolved = posixpath.normpath(posixpath.join(folder, pointed))
+    if pointed.startswith("/") or resolved == ".." or resolved.startswith("../"):
+        return FileContents(None, None, unread=f"a symbolic link to {pointed}, outside the repository")
+    if target is not None:
+        data = git.try_run(repo, ["cat-file", "blob", f"{target}:{resolved}"])
+    elif request.kind is SourceKind.WORKTREE:
+        data = _read_worktree(_work_tree(repo), resolved, max_bytes)
+    else:
+        data = git.try_run(repo, ["cat-file", "blob", f":{resolved}"])
+    if data is None:
+        return FileContents(None, None, unread=f"a symbolic link to {resolved}, which the repository does not hold")
+    if len(data) > max_bytes:
+        return FileContents(None, None, unread=f"a symbolic link to {resolved}, larger than max_file_bytes")
+    return FileContents(None, data, link_to=resolved)
+
+
 def _with_generated_attribute(
-    repo: git.Repo, request: DiffRequest, diff: Diff, changes: dict[int, FileChange], contents: dict[int, FileContents],
-    target: str | None,
+    repo: git.Repo, changes: dict[int, FileChange], contents: dict[int, FileContents], base: str | None,
 ) -> dict[int, FileContents]:
-    """Add what ``linguist-generated`` says of each file, as of the change's new side, unless
-    the change edits a .gitattributes file: a change must not mark its own code generated."""
-    if any(os.path.basename(change.path) == ".gitattributes" for change in diff.files):
+    """Add what ``linguist-generated`` says of each file as of the change's base: the change's
+    own attributes (it may edit .gitattributes) cannot mark its code generated."""
+    if base is None:
         return contents
     paths = {index: change.new_path for index, change in changes.items() if change.new_path is not None}
-    values = git.attribute(repo, "linguist-generated", sorted(set(paths.values())), target, request.kind is SourceKind.WORKTREE)
+    values = git.attribute(repo, "linguist-generated", sorted(set(paths.values())), base)
     marked = dict(contents)
     for index, path in paths.items():
         flag = _linguist_generated(values.get(path, "unspecified"))
@@ -169,6 +208,17 @@ def _work_tree(repo: git.Repo) -> str:
 def _outside(root: str, path: str) -> bool:
     """True for a path that would leave the work tree (absolute, ``..``, or through a symlink)."""
     return os.path.isabs(path) or not os.path.realpath(os.path.join(root, path)).startswith(root + os.sep)
+
+
+def _read_worktree_link(root: str, path: str) -> bytes | None:
+    """What a work-tree symbolic link says it points to (the link is read, never followed)."""
+    full = os.path.join(root, path)
+    if os.path.isabs(path) or not os.path.realpath(os.path.dirname(full)).startswith(root):
+        return None
+    try:
+        return os.fsencode(os.readlink(full))
+    except OSError:
+        return None
 
 
 def _read_worktree(root: str, path: str, max_bytes: int) -> bytes | None:
