@@ -8,7 +8,7 @@ project's declared dependencies, are added by change.undeclared_imports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from diffrisk.change import copy_paste, sensitive_files, untested, weakened_tests
@@ -17,10 +17,29 @@ from diffrisk.paths import is_python
 from diffrisk.pyfile import ignores
 
 
-def add_findings(diff: Diff, analyses: Sequence[FileAnalysis]) -> tuple[FileAnalysis, ...]:
-    """The analyses with the change-level findings added to the file each is about."""
+def attach(analyses: Sequence[FileAnalysis], findings: Sequence[Finding]) -> tuple[FileAnalysis, ...]:
+    """The analyses with ``findings`` added to the file each is about."""
+    if not findings:
+        return tuple(analyses)
     extra: dict[str, list[Finding]] = {}
-    for finding in [*copy_paste.find(diff, analyses), *sensitive_files.find(diff), *untested.find(diff, analyses)]:
+    for finding in findings:
+        extra.setdefault(finding.path, []).append(finding)
+    return tuple(
+        replace(analysis, findings=analysis.findings + tuple(extra[analysis.summary.path]))
+        if analysis.summary.path in extra else analysis
+        for analysis in analyses
+    )
+
+
+def add_findings(
+    diff: Diff, analyses: Sequence[FileAnalysis], texts: Mapping[str, sensitive_files.Sides] | None = None,
+    ci_scripts: Collection[str] = (),
+) -> tuple[FileAnalysis, ...]:
+    """The analyses with the change-level findings added to the file each is about (``texts``:
+    both sides of the manifests by path; ``ci_scripts``: the paths CI's workflows run)."""
+    extra: dict[str, list[Finding]] = {}
+    sensitive = sensitive_files.find(diff, texts, ci_scripts)
+    for finding in [*copy_paste.find(diff, analyses), *sensitive, *untested.find(diff, analyses)]:
         extra.setdefault(finding.path, []).append(finding)
     moved_tests = weakened_tests.moved(analyses)
     updated = []

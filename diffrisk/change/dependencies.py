@@ -11,6 +11,7 @@ The repository's own modules are the names of its Python files and of folders ho
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -162,16 +163,52 @@ def declared_in(path: str, text: str) -> Iterator[str]:
     """The distribution names one manifest declares (the project's own name included)."""
     name = path.rsplit("/", 1)[-1]
     if name == "pyproject.toml" or name == "Pipfile":
+        yield from _own_names(text)
+    elif name == "setup.cfg":
+        yield from _ini_own_name(text)
+    for requirement in _requirements(path, text):
+        if requirement.name is not None:
+            yield requirement.name
+
+
+def requirements_in(path: str, text: str) -> frozenset[str]:
+    """Every requirement one manifest declares, as written (so an added URL, a removed pin or a
+    new entry in a multi-line list all make a difference).  Of a setup.py, only what ``setup()``'s
+    requirement arguments hold: its version or description is no dependency."""
+    if path.rsplit("/", 1)[-1] == "setup.py":
+        return frozenset(_setup_py_requirements(text))
+    return frozenset(" ".join(requirement.raw.split()) for requirement in _requirements(path, text))
+
+
+@dataclass(frozen=True)
+class _Requirement:
+    #: As written: "requests>=2.0", or for a table entry "requests = {'version': '^2'}".
+    raw: str
+    #: The distribution it names, when one can be read from it.
+    name: str | None
+
+
+def _requirements(path: str, text: str) -> Iterator[_Requirement]:
+    name = path.rsplit("/", 1)[-1]
+    if name == "pyproject.toml" or name == "Pipfile":
         yield from _from_toml(text)
     elif name == "setup.cfg" or name == "tox.ini":
-        yield from _from_ini(text)
+        yield from _listed(_from_ini(text))
     elif name == "setup.py":
-        yield from _from_setup_py(text)
+        yield from _listed(_from_setup_py(text))
     elif name.startswith("environment."):
         # conda: "  - numpy=1.26" and, under "- pip:", "    - requests>=2".
-        yield from _requirement_names(line.strip().lstrip("-").strip() for line in text.splitlines() if line.strip().startswith("-"))
+        yield from _listed(line.strip().lstrip("-").strip() for line in text.splitlines() if line.strip().startswith("-"))
     else:
-        yield from _requirement_names(text.splitlines())
+        yield from _listed(text.splitlines())
+
+
+def _listed(lines: Iterable[str]) -> Iterator[_Requirement]:
+    """Requirement strings ("requests>=2.0"), each with the name it reads as (the lines that read
+    as none are not requirements)."""
+    for line in lines:
+        for name in _requirement_names([line]):
+            yield _Requirement(line.strip().strip("\"',"), name)
 
 
 def _requirement_names(lines: Iterable[str]) -> Iterator[str]:
@@ -190,42 +227,58 @@ def _requirement_names(lines: Iterable[str]) -> Iterator[str]:
             yield match.group(1)
 
 
-def _from_toml(text: str) -> Iterator[str]:
+def _load_toml(text: str) -> dict[str, Any]:
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError):
-        return
+        return {}
+
+
+def _own_names(text: str) -> Iterator[str]:
+    """The names a pyproject.toml gives the project itself (PEP 621, Poetry, flit's module)."""
+    document = _load_toml(text)
+    tool = _table(document.get("tool"))
+    for value in (
+        _table(document.get("project")).get("name"), _table(tool.get("poetry")).get("name"),
+        _table(_table(tool.get("flit")).get("metadata")).get("module"),
+    ):
+        if isinstance(value, str):
+            yield value
+
+
+def _from_toml(text: str) -> Iterator[_Requirement]:
+    document = _load_toml(text)
     project = _table(document.get("project"))
-    if isinstance(project.get("name"), str):
-        yield project["name"]
-    yield from _requirement_names(_strings(project.get("dependencies")))
+    yield from _listed(_strings(project.get("dependencies")))
     for extra in _table(project.get("optional-dependencies")).values():
-        yield from _requirement_names(_strings(extra))
+        yield from _listed(_strings(extra))
     for group in _table(document.get("dependency-groups")).values():
-        yield from _requirement_names(_strings(group))
-    yield from _requirement_names(_strings(_table(document.get("build-system")).get("requires")))
+        yield from _listed(_strings(group))
+    yield from _listed(_strings(_table(document.get("build-system")).get("requires")))
     tool = _table(document.get("tool"))
     poetry = _table(tool.get("poetry"))
-    if isinstance(poetry.get("name"), str):
-        yield poetry["name"]
-    yield from _table(poetry.get("dependencies"))
-    yield from _table(poetry.get("dev-dependencies"))
+    yield from _entries(_table(poetry.get("dependencies")))
+    yield from _entries(_table(poetry.get("dev-dependencies")))
     for group in _table(poetry.get("group")).values():
-        yield from _table(_table(group).get("dependencies"))
+        yield from _entries(_table(_table(group).get("dependencies")))
     flit = _table(_table(tool.get("flit")).get("metadata"))  # flit's pre-PEP 621 metadata
-    if isinstance(flit.get("module"), str):
-        yield flit["module"]
-    yield from _requirement_names(_strings(flit.get("requires")))
+    yield from _listed(_strings(flit.get("requires")))
     for extra in _table(flit.get("requires-extra")).values():
-        yield from _requirement_names(_strings(extra))
+        yield from _listed(_strings(extra))
     for group in _table(_table(tool.get("pdm")).get("dev-dependencies")).values():
-        yield from _requirement_names(_strings(group))
-    yield from _requirement_names(_strings(_table(tool.get("uv")).get("dev-dependencies")))
+        yield from _listed(_strings(group))
+    yield from _listed(_strings(_table(tool.get("uv")).get("dev-dependencies")))
     for env in _table(_table(_table(tool.get("hatch")).get("envs"))).values():
         for key in ("dependencies", "extra-dependencies"):
-            yield from _requirement_names(_strings(_table(env).get(key)))
+            yield from _listed(_strings(_table(env).get(key)))
     for key in ("packages", "dev-packages"):  # Pipfile
-        yield from _table(document.get(key))
+        yield from _entries(_table(document.get(key)))
+
+
+def _entries(table: dict[str, Any]) -> Iterator[_Requirement]:
+    """Poetry's and Pipfile's ``name = spec`` tables."""
+    for name, spec in table.items():
+        yield _Requirement(f"{name} = {json.dumps(spec, sort_keys=True)}", name)
 
 
 def _table(value: Any) -> dict[str, Any]:
@@ -236,29 +289,80 @@ def _strings(value: Any) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def _from_ini(text: str) -> Iterator[str]:
+def _ini(text: str) -> Any:
     import configparser  # only projects with a setup.cfg or tox.ini pay for it
 
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     try:
         parser.read_string(text)
     except configparser.Error:
+        return None
+    return parser
+
+
+def _ini_own_name(text: str) -> Iterator[str]:
+    parser = _ini(text)
+    if parser is not None and parser.has_option("metadata", "name"):
+        yield parser.get("metadata", "name").strip()
+
+
+def _from_ini(text: str) -> Iterator[str]:
+    """The requirement lines of setup.cfg's and tox.ini's requirement keys."""
+    parser = _ini(text)
+    if parser is None:
         return
     for section in parser.sections():
         for key, value in parser.items(section):
-            if key == "name" and section == "metadata":
-                yield value.strip()
-            elif key in ("install_requires", "tests_require", "setup_requires", "deps") or section == "options.extras_require":
-                yield from _requirement_names(value.splitlines())
+            if key in ("install_requires", "tests_require", "setup_requires", "deps") or section == "options.extras_require":
+                yield from value.splitlines()
+
+
+#: setup()'s arguments that decide what gets installed.
+_SETUP_REQUIREMENTS = frozenset({"install_requires", "extras_require", "setup_requires", "tests_require", "dependency_links"})
+
+
+def _setup_py_requirements(text: str) -> Iterator[str]:
+    """What setup()'s requirement arguments hold: their strings (through names assigned in the
+    file) and the text of any call that computes them (reading a requirements file, say).  A
+    setup.py that does not parse yields its text: any edit of it counts."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        yield text
+        return
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).rsplit(".", 1)[-1] == "setup":
+            for keyword in node.keywords:
+                if keyword.arg in _SETUP_REQUIREMENTS or keyword.arg is None:
+                    yield from (f"{keyword.arg}: {value}" for value in _values(keyword.value, assigned, 3))
+
+
+def _values(node: ast.expr, assigned: dict[str, list[ast.expr]], depth: int) -> Iterator[str]:
+    """The strings in an expression, names followed to what the file assigns them, and calls as
+    their text."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            yield part.value
+        elif isinstance(part, ast.Call):
+            yield ast.unparse(part)
+        elif isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load) and depth > 0:
+            for value in assigned.get(part.id, []):
+                yield from _values(value, assigned, depth - 1)
 
 
 def _from_setup_py(text: str) -> Iterator[str]:
-    """Every string literal of setup.py that reads as a requirement: lenient, so a real
-    declaration is never missed (a stray word only makes an import look declared)."""
+    """Every string literal of setup.py: lenient, so a real declaration is never missed (a stray
+    word that reads as a requirement only makes an import look declared)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
-            yield from _requirement_names([node.value])
+            yield node.value
