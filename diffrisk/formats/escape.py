@@ -1,6 +1,8 @@
-"""Escaping shared by the formats."""
+"""Escaping, and the wording of what every format must list, shared by the formats."""
 
 from __future__ import annotations
+
+from diffrisk.model import Finding, Report
 
 # Paths and contents are decoded with "surrogateescape": a byte that is not UTF-8 becomes a lone
 # surrogate U+DC80..U+DCFF, which no strict JSON or terminal accepts.
@@ -10,3 +12,33 @@ _UNDECODABLE_BYTES = {code: f"\\x{code - 0xDC00:02x}" for code in range(0xDC80, 
 def show_bytes(text: str) -> str:
     """Write each byte that was not UTF-8 as the four characters ``\\xNN``."""
     return text.translate(_UNDECODABLE_BYTES)
+
+
+#: Between the two characters of a workflow command's marker: invisible, and it breaks the marker.
+_ZERO_WIDTH = "\u200b"
+
+
+def neutralise_ci(text: str, json_text: bool = False) -> str:
+    """Output that reaches a CI log cannot steer it.  GitHub reads a line that starts (after any
+    whitespace) with ``::`` as a workflow command, and ``##[`` anywhere as an older one; a file
+    name or message in a report must be neither.  Text gets a zero-width space between the two
+    marks; JSON writes the second ``#`` as ``\\u0023``, which decodes to the same string."""
+    if json_text:
+        return text.replace("##[", "#\\u0023[")
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("::"):
+            indent = len(line) - len(stripped)
+            lines[index] = f"{line[:indent]}:{_ZERO_WIDTH}{stripped[1:]}"
+    return "\n".join(lines).replace("##[", f"#{_ZERO_WIDTH}#[")
+
+
+def not_analysed(report: Report) -> list[tuple[str, str]]:
+    """(path, why) of each changed file diffrisk did not analyse: every format lists them."""
+    return [(summary.path, summary.skipped) for summary in report.files if summary.skipped]
+
+
+def suppression_note(finding: Finding) -> str:
+    """What a finding under a suppression the change added or edited says in a one-line format."""
+    return f" [under {finding.suppression}, which this change added or edited: still counted]" if finding.suppression else ""

@@ -9,7 +9,7 @@ cannot forge a command.
 
 from __future__ import annotations
 
-from diffrisk.formats.escape import show_bytes
+from diffrisk.formats.escape import neutralise_ci, not_analysed, show_bytes, suppression_note
 from diffrisk.model import Finding, Report, Severity
 
 #: GitHub's per-step limits per annotation kind; one notice is kept for the summary line.
@@ -23,7 +23,7 @@ def escape_data(text: str) -> str:
         char if char.isprintable() or char in "\r\n" else char.encode("unicode_escape").decode("ascii")
         for char in show_bytes(text)
     )
-    return visible.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return neutralise_ci(visible.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -51,6 +51,13 @@ def format_report(report: Report, color: bool = False) -> str:
     )
     if left_out:
         summary += f" ({left_out} more findings were not annotated: GitHub shows 10 per kind and step)"
+    skipped = not_analysed(report)
+    if skipped:
+        named = "; ".join(f"{path} ({why})" for path, why in skipped[:5])
+        summary += f" Not analysed: {named}" + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "") + "."
+    silenced = [item for item in report.suppressed if not item.counted]
+    if silenced:
+        summary += f" {len(silenced)} finding(s) silenced by older diffrisk ignores on unchanged lines."
     lines.append(f"::notice title={escape_property('diffrisk')}::{escape_data(summary)}")
     return "\n".join(lines) + "\n"
 
@@ -61,4 +68,4 @@ def _annotation(kind: str, finding: Finding) -> str:
         properties["col"] = str(finding.column + 1)  # GitHub counts columns from 1
     properties["title"] = f"{finding.rule} ({finding.severity.value})"
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{kind} {joined}::{escape_data(finding.message)}"
+    return f"::{kind} {joined}::{escape_data(finding.message + suppression_note(finding))}"

@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from diffrisk.formats.escape import show_bytes
+from diffrisk.formats.escape import show_bytes, suppression_note
 from diffrisk.model import FileChange, FileSummary, Finding, Hotspot, LineKind, Report, Rule
 
 #: Risk (0-100) bands, as the level thresholds cut the score: each has a word shown next to it.
@@ -362,7 +362,7 @@ def _finding_note(finding: Finding, known_rules: Mapping[str, Rule]) -> str:
     return (
         f'<div class="note sev-{finding.severity.value}" role="note">'
         f'<span class="rule">{_text(finding.rule)}</span> <span class="sev">{finding.severity.value}</span> '
-        f'line {finding.line}: {_text(finding.message)}{removed}'
+        f'line {finding.line}: {_text(finding.message + suppression_note(finding))}{removed}'
         + (f'<p class="why">{_text(explanation)}</p>' if explanation else "")
         + "</div>\n"
     )
@@ -379,9 +379,10 @@ def _footer(report: Report) -> str:
         out += [f"<li>{_text(note)}</li>\n" for note in report.notes]
         out.append("</ul></section>\n")
     if report.suppressed:
-        out.append('<section id="suppressed"><h2>Silenced by diffrisk ignores</h2><ul>\n')
+        out.append('<section id="suppressed"><h2>Under a suppression comment</h2><ul>\n')
         out += [
-            f"<li>{_text(item.finding.path)}:{item.finding.line} {_text(item.finding.rule)}: {_text(item.reason)}</li>\n"
+            f"<li>{_text(item.finding.path)}:{item.finding.line} {_text(item.finding.rule)}: {_text(item.reason)} "
+            f"({'added or edited by this change: still counted' if item.counted else 'an older ignore on unchanged code: silenced'})</li>\n"
             for item in report.suppressed
         ]
         out.append("</ul></section>\n")

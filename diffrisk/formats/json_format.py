@@ -41,6 +41,7 @@ def format_report(report: Report, color: bool = False) -> str:
         "failures": [show_bytes(failure) for failure in report.failures],
         "suppressed": [_plain(item) for item in report.suppressed],
         "authorship": _plain(report.authorship),
+        "floors": [_plain(floor) for floor in report.floors],
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 

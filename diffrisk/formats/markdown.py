@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from diffrisk.formats.escape import show_bytes
+from diffrisk.formats.escape import not_analysed, show_bytes, suppression_note
 from diffrisk.model import Report
 
 MARKER = "<!-- diffrisk -->"
@@ -45,14 +45,15 @@ def format_report(report: Report, color: bool = False) -> str:
     if report.authorship is not None and report.authorship.ai_authored:
         lines.append(f"- Treated as AI-authored: {text(report.authorship.reason or '')}")
     if report.verdict.accepted_by:
-        lines.append(f"- Risk accepted by {text(report.verdict.accepted_by)}")
+        how = {"review": " (an approval the code host reports)", "flag": " (--accept)", "environment": " (DIFFRISK_ACCEPT)"}
+        lines.append(f"- Risk accepted by {text(report.verdict.accepted_by)}{how.get(report.verdict.accepted_via or '', '')}")
     lines += ["", "| component | score | why |", "|---|---:|---|"]
     for component in sorted(report.components, key=lambda item: (-item.points, not item.reasons, item.name)):
         why = "; ".join(text(reason.message) for reason in component.reasons[:3]) or "nothing found"
         more = f" (+{len(component.reasons) - 3} more)" if len(component.reasons) > 3 else ""
         score = str(component.score) if component.weight > 0 else "not scored"
         lines.append(f"| {component.name.label} | {score} | {why}{more} |")
-    lines += _hotspots(report) + _findings(report) + _suppressed(report)
+    lines += _hotspots(report) + _findings(report) + _suppressed(report) + _not_analysed(report)
     body = "\n".join(lines) + "\n"
     if len(body) > MAX_CHARS:
         body = body[:MAX_CHARS].rsplit("\n", 1)[0]
@@ -65,10 +66,20 @@ def format_report(report: Report, color: bool = False) -> str:
 def _suppressed(report: Report) -> list[str]:
     if not report.suppressed:
         return []
-    lines = ["", f"<details><summary>{len(report.suppressed)} silenced by <code>diffrisk: ignore</code></summary>", ""]
+    lines = ["", f"<details><summary>{len(report.suppressed)} under a suppression comment</summary>", ""]
     for item in report.suppressed[:MAX_FINDINGS]:
         where = text(f"{item.finding.path}:{item.finding.line}")
-        lines.append(f"- {where} {text(item.finding.rule)} {text(item.finding.message)}: {text(item.reason)}")
+        how = "added or edited by this change, still counted" if item.counted else "an older ignore on unchanged code"
+        lines.append(f"- {where} {text(item.finding.rule)} {text(item.finding.message)}: {text(item.reason)} ({how})")
+    return lines + ["", "</details>"]
+
+
+def _not_analysed(report: Report) -> list[str]:
+    skipped = not_analysed(report)
+    if not skipped:
+        return []
+    lines = ["", f"<details><summary>{len(skipped)} not analysed</summary>", ""]
+    lines += [f"- {text(path)}: {text(why)}" for path, why in skipped[:MAX_FINDINGS]]
     return lines + ["", "</details>"]
 
 
@@ -110,7 +121,7 @@ def _findings(report: Report) -> list[str]:
     lines += ["| where | rule | severity | message |", "|---|---|---|---|"]
     for finding in ordered[:MAX_FINDINGS]:
         where = _link(report, finding.path, finding.line, finding.end_line, f"{finding.path}:{finding.line}")
-        lines.append(f"| {where} | {text(finding.rule)} | {finding.severity.value} | {text(finding.message)} |")
+        lines.append(f"| {where} | {text(finding.rule)} | {finding.severity.value} | {text(finding.message + suppression_note(finding))} |")
     if len(findings) > MAX_FINDINGS:
         lines.append(f"\n*{len(findings) - MAX_FINDINGS} more findings in the JSON report.*")
     lines += ["", "</details>"]

@@ -46,6 +46,7 @@ def as_dict(row: CommitScore) -> dict[str, object]:
         "rules": dict(row.rules),
         "ai_authored": None if row.authorship is None else row.authorship.ai_authored,
         "ai_reason": None if row.authorship is None else row.authorship.reason,
+        "floors": list(row.floors),
         "failures": [show_bytes(failure) for failure in row.failures],
         "error": show_bytes(row.error) if row.error else None,
     }

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from diffrisk import __version__
-from diffrisk.formats.escape import show_bytes
+from diffrisk.formats.escape import not_analysed, show_bytes, suppression_note
 from diffrisk.formats.fingerprint import fingerprinted
 from diffrisk.model import Finding, Report, Rule, Severity
 
@@ -23,7 +23,8 @@ _BANDIT_DOCS = "https://bandit.readthedocs.io/en/latest/plugins/index.html"
 
 def format_report(report: Report, color: bool = False) -> str:
     findings = [finding for finding in report.findings if not finding.removed]
-    rule_ids = sorted({finding.rule for finding in findings})
+    silenced = [(item.finding, item.reason) for item in report.suppressed if not item.counted]
+    rule_ids = sorted({finding.rule for finding in findings} | {finding.rule for finding, _ in silenced})
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -32,10 +33,14 @@ def format_report(report: Report, color: bool = False) -> str:
                 "name": "diffrisk",
                 "version": __version__,
                 "informationUri": "https://pypi.org/project/diffrisk/",
-                "rules": [_rule(rule_id, findings, {rule.id: rule for rule in report.rules}) for rule_id in rule_ids],
+                "rules": [
+                    _rule(rule_id, findings + [finding for finding, _ in silenced], {rule.id: rule for rule in report.rules})
+                    for rule_id in rule_ids
+                ],
             }},
             "automationDetails": {"id": "diffrisk/"},
-            "results": _results(findings, rule_ids),
+            "invocations": [{"executionSuccessful": not report.failures, "toolExecutionNotifications": _not_analysed(report)}],
+            "results": _results(findings, rule_ids) + _silenced(silenced, rule_ids),
             "properties": {
                 "level": report.level.value,
                 "score": report.score,
@@ -73,14 +78,47 @@ def _results(findings: list[Finding], rule_ids: list[str]) -> list[dict[str, obj
             "ruleId": finding.rule,
             "ruleIndex": rule_ids.index(finding.rule),
             "level": _LEVELS[finding.severity],
-            "message": {"text": show_bytes(finding.message)},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": finding.line, "endLine": max(finding.end_line, finding.line)},
-            }}],
+            "message": {"text": show_bytes(finding.message + suppression_note(finding))},
+            "locations": [_location(finding)],
             "partialFingerprints": {"diffrisk/v1": fingerprint[:32]},
         })
     return results
+
+
+def _silenced(silenced: list[tuple[Finding, str]], rule_ids: list[str]) -> list[dict[str, object]]:
+    """Findings an older ignore on unchanged code silences: results code scanning shows as
+    suppressed in the source, with the reason."""
+    results = []
+    for (finding, fingerprint), (_, reason) in zip(fingerprinted([item for item, _ in silenced]), silenced):
+        results.append({
+            "ruleId": finding.rule,
+            "ruleIndex": rule_ids.index(finding.rule),
+            "level": _LEVELS[finding.severity],
+            "message": {"text": show_bytes(finding.message)},
+            "locations": [_location(finding)],
+            "partialFingerprints": {"diffrisk/v1": fingerprint[:32]},
+            "suppressions": [{"kind": "inSource", "justification": show_bytes(reason)}],
+        })
+    return results
+
+
+def _not_analysed(report: Report) -> list[dict[str, object]]:
+    """The changed files diffrisk did not analyse, as notifications of the run."""
+    return [
+        {
+            "level": "warning",
+            "message": {"text": show_bytes(f"not analysed: {why}")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"}}}],
+        }
+        for path, why in not_analysed(report)
+    ]
+
+
+def _location(finding: Finding) -> dict[str, object]:
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": finding.line, "endLine": max(finding.end_line, finding.line)},
+    }}
 
 
 def _uri(path: str) -> str:

@@ -6,7 +6,7 @@ cannot move the cursor, recolour the terminal or forge lines.
 
 from __future__ import annotations
 
-from diffrisk.formats.escape import show_bytes
+from diffrisk.formats.escape import show_bytes, suppression_note
 from diffrisk.model import Component, Finding, Hotspot, Level, Report
 
 MAX_REASONS = 4
@@ -35,10 +35,11 @@ def format_report(report: Report, color: bool = False) -> str:
 def _suppressed(report: Report) -> list[str]:
     if not report.suppressed:
         return []
-    lines = ["", "Silenced by # diffrisk: ignore (with the reason given):"]
+    lines = ["", "Under a suppression comment (the reason given):"]
     for item in report.suppressed[:MAX_FINDINGS]:
         finding = item.finding
-        lines.append(f"  {_safe(finding.path)}:{finding.line}  {finding.rule} {_safe(finding.message)} -- {_safe(item.reason)}")
+        how = "added or edited by this change: still counted" if item.counted else "an older ignore on unchanged code: silenced"
+        lines.append(f"  {_safe(finding.path)}:{finding.line}  {finding.rule} {_safe(finding.message)} -- {_safe(item.reason)} ({how})")
     if len(report.suppressed) > MAX_FINDINGS:
         lines.append(f"  ... and {len(report.suppressed) - MAX_FINDINGS} more")
     return lines
@@ -74,7 +75,7 @@ def _one_line(report: Report, paint: _Painter) -> str:
         f"{verdict} ({_safe(report.source)})"
     )
     # Python that was not read must never pass unmentioned, even in the quiet form.
-    unread = [item for item in report.files if item.is_python and item.skipped and not item.skipped.startswith("excluded")]
+    unread = [item for item in report.files if item.skipped and not item.skipped.startswith("excluded")]
     if unread:
         names = ", ".join(f"{_safe(item.path)} ({_safe(item.skipped or '')})" for item in unread[:3])
         line += f"; not analysed: {names}" + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")
@@ -96,8 +97,9 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
     lines.append(paint(verdict_color, f"Verdict: {_safe(report.verdict.message)}"))
     if not report.verdict.within_policy:
         lines += [
-            "How to proceed: split the change into smaller ones, get the review this level asks for,",
-            '  or accept the risk by name: DIFFRISK_ACCEPT="Name <email>" git commit ... (kept as a Risk-Accepted-By trailer)',
+            "How to proceed: split the change into smaller ones, or get the review this level asks for: in CI, an",
+            "  approval from a reviewer the base branch's policy trusts; locally, a person accepts the risk by name",
+            '  with DIFFRISK_ACCEPT="Name <email>" git commit ... (recorded as a Risk-Accepted-By trailer; not for agents)',
         ]
     return lines
 
@@ -145,7 +147,8 @@ def _findings(findings: tuple[Finding, ...], paint: _Painter) -> list[str]:
     for finding in ordered[:MAX_FINDINGS]:
         where = f"{finding.path}:{finding.line}"
         removed = "removed: " if finding.removed else ""
-        lines.append(f"  {_safe(where)}  {finding.rule}  {finding.severity.value}  {removed}{_safe(finding.message)}")
+        message = _safe(finding.message + suppression_note(finding))
+        lines.append(f"  {_safe(where)}  {finding.rule}  {finding.severity.value}  {removed}{message}")
     if len(findings) > MAX_FINDINGS:
         lines.append(f"  (+{len(findings) - MAX_FINDINGS} more; --format json lists all)")
     return lines

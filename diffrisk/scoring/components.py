@@ -166,7 +166,7 @@ def _complexity_message(unit: UnitChange) -> str:
 
 def finding_points(finding: Finding) -> float:
     """Points one finding adds (negative for a security issue the change removed)."""
-    if finding.analyzer == "security":
+    if rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY:
         points = SEVERITY_POINTS[finding.severity] * CONFIDENCE_FACTOR.get(finding.confidence or "high", 1.0)
         return -REMOVAL_CREDIT * points if finding.removed else points
     rule = rules.RULES.get(finding.rule)
@@ -205,7 +205,7 @@ def _smell_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
 
 def finding_reason(finding: Finding) -> str:
     where = f"{finding.path}:{finding.line}"
-    if finding.analyzer == "security":
+    if finding.analyzer in ("security", "weaknesses"):
         cwe = f", CWE-{finding.cwe}" if finding.cwe else ""
         verb = "removed" if finding.removed else "at"
         return f"{finding.rule} {finding.message} {verb} {where} ({finding.severity.value} severity, {finding.confidence} confidence{cwe})"

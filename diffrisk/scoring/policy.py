@@ -33,12 +33,14 @@ def verdict(level: Level, policy: Config, authorship: Authorship | None = None) 
     return Verdict(True, policy.fail_level, f"within policy: {level.value} is below the fail level {policy.fail_level.value}")
 
 
-def accept(report: Report, who: str) -> Report:
+def accept(report: Report, who: str, via: str, overrule_trailer: bool = False) -> Report:
     """A change beyond policy that someone accepted: it passes, and the report records who
-    accepted which level (Risk-Accepted-By trailer, --accept or DIFFRISK_ACCEPT)."""
+    accepted which level, and how (``via``: "review", "flag", "environment").  A missing required
+    trailer is a rule, not a risk: only a trusted reviewer's approval (``overrule_trailer``) stands
+    in for it."""
     if report.verdict.within_policy:
         return report
-    if report.authorship is not None and report.authorship.lacking_trailer:
-        return report  # a missing required trailer is a rule, not a risk anyone can accept
+    if report.authorship is not None and report.authorship.lacking_trailer and not overrule_trailer:
+        return report
     message = f"accepted: {report.level.value} accepted by {who} ({report.verdict.message})"
-    return replace(report, verdict=Verdict(True, report.verdict.fail_level, message, accepted_by=who))
+    return replace(report, verdict=Verdict(True, report.verdict.fail_level, message, accepted_by=who, accepted_via=via))

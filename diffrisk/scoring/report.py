@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from diffrisk import rules
 from diffrisk.change import silencing, size
+from diffrisk.change.file_analysis import NOSEC
 from diffrisk.config import Config
-from diffrisk.model import Authorship, Diff, FileAnalysis, Finding, Report, Rule
+from diffrisk.model import Authorship, Diff, FileAnalysis, Finding, Report, Rule, Suppressed
 from diffrisk.scoring import components, hotspots, levels, policy, review_time
 
 
@@ -24,13 +25,18 @@ def build(
     show it."""
     analyses, suppressed = silencing.apply(analyses)
     judging = policy.policy_for(config, authorship)
-    counted = [analysis for analysis in analyses if not (analysis.summary.skipped or "").startswith("excluded")]
-    # Generated files keep their security findings and critical paths, not their size.
-    sized = [analysis for analysis in counted if analysis.summary.generated is None or config.analyze_generated]
+    # Excluded files keep only their security findings (change.pipeline), generated ones their
+    # security findings and critical paths: neither counts by its size.
+    counted = list(analyses)
+    sized = [
+        analysis for analysis in counted
+        if not (analysis.summary.skipped or "").startswith("excluded")
+        and (analysis.summary.generated is None or config.analyze_generated)
+    ]
     metrics = size.measure([analysis.summary for analysis in sized], sum(a.lines_before for a in sized))
     parts = components.components(counted, metrics, config)
     score = components.total_score(parts)
-    level, level_reasons = levels.level(score, counted, judging)
+    level, level_reasons, floors = levels.level(score, counted, judging, authorship)
     if authorship is not None and authorship.ai_authored and config.ai.raise_level:
         level, why = levels.raised_for_ai(level, config.ai.raise_level)
         level_reasons += (why,)
@@ -38,6 +44,8 @@ def build(
     if not contents_available:
         notes.insert(0, "file contents were not available: only the lines in the diff were analysed")
     findings = tuple(finding for analysis in counted for finding in analysis.findings)
+    # Findings under a # nosec the change added or edited (marked by change.file_analysis).
+    suppressed += tuple(Suppressed(finding, finding.suppression) for finding in findings if finding.suppression == NOSEC)
     return Report(
         source=description,
         score=score,
@@ -59,6 +67,7 @@ def build(
         suppressed=suppressed,
         authorship=authorship,
         diff=diff,
+        floors=floors,
     )
 
 
