@@ -28,11 +28,13 @@ COMMANDS = {
 }
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the command ``args.command`` names; errors become exit codes and one line on stderr."""
+def run(args: argparse.Namespace, command: Callable[[argparse.Namespace], int] | None = None) -> int:
+    """Run the command ``args.command`` names (or ``command``, which the GitHub Action gives what
+    the code host said); errors become exit codes and one line on stderr."""
     module, function = COMMANDS[args.command]
     try:
-        command = cast(Callable[[argparse.Namespace], int], getattr(importlib.import_module(f"diffrisk.commands.{module}"), function))
+        if command is None:
+            command = cast(Callable[[argparse.Namespace], int], getattr(importlib.import_module(f"diffrisk.commands.{module}"), function))
         return int(command(args))
     except KeyboardInterrupt:
         print("diffrisk: interrupted", file=sys.stderr)

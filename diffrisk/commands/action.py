@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
 from diffrisk import commands
-from diffrisk.commands import arguments
+from diffrisk.change import policy_edits
+from diffrisk.commands import approvals, arguments, check, github, trusted_config
+from diffrisk.commands.check import HostApproval
 from diffrisk.diffsource import git
+from diffrisk.errors import DiffriskError
 from diffrisk.formats import markdown
 
 #: GitHub's step summary limit is 1 MiB per step (GitHub Docs, "Adding a job summary").
@@ -48,8 +49,10 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     summary_path = os.path.join(work, "diffrisk-summary.md")
     args = ["-C", repo.cwd or ".", "check", "--base", base_ref, "--format", "github",
             "-o", f"json={report_path}", "-o", f"markdown={summary_path}"]
-    # The policy comes from the base branch, never from the pull request it judges.
-    args += ["--config", env.get("DIFFRISK_CONFIG") or _base_config(repo, base_ref, work)]
+    # The policy is what the base branch committed: check reads it at the merge base, and a
+    # pull request's own edit can only make it stricter (commands.trusted_config).
+    if env.get("DIFFRISK_CONFIG"):
+        args += ["--config", env["DIFFRISK_CONFIG"]]
     if env.get("DIFFRISK_FAIL_LEVEL"):
         args += ["--fail-level", env["DIFFRISK_FAIL_LEVEL"]]
     if env.get("DIFFRISK_SARIF"):
@@ -60,7 +63,8 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     if head and env.get("GITHUB_REPOSITORY"):
         server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
         args += ["--link-base", f"{server}/{env['GITHUB_REPOSITORY']}/blob/{head.decode().strip()}"]
-    code = commands.run(arguments.parser().parse_args(args))
+    host = _host_approval(env, repo, base_ref)
+    code = commands.run(arguments.parser().parse_args(args), lambda parsed: check.execute(parsed, host))
     if not os.path.exists(report_path):  # a usage or git error: nothing to summarise
         return code
     with open(report_path, encoding="utf-8") as handle:
@@ -98,15 +102,29 @@ def _fetched_base(repo: git.Repo, base: str) -> str | None:
     return None
 
 
-def _base_config(repo: git.Repo, base_ref: str, work: str) -> str:
-    """The base branch's pyproject.toml (or an empty one: the defaults) as a file to pass."""
-    folder = os.path.join(work, "diffrisk-base-config")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "pyproject.toml")
-    content = git.try_run(repo, ["show", f"{base_ref}:pyproject.toml"]) or b""
-    with open(path, "wb") as handle:
-        handle.write(content)
-    return path
+def _host_approval(env: Mapping[str, str], repo: git.Repo, base_ref: str) -> HostApproval:
+    """What GitHub says of the pull request's approvals, judged by the base branch's policy; in CI
+    without a pull request (or a token), nobody can approve, and nothing else accepts a change."""
+    pull = _event(env).get("pull_request") or {}
+    token = env.get("DIFFRISK_TOKEN") or env.get("GITHUB_TOKEN")
+    api = github.checked_api_url(env.get("GITHUB_API_URL", "https://api.github.com"))
+    if not pull or not token or api is None:
+        return HostApproval((), "no pull request and token to read approvals with")
+    merge_base = (git.try_run(repo, ["merge-base", base_ref, "HEAD"]) or b"").decode().strip()
+    if not merge_base:
+        return HostApproval((), f"no merge base with {base_ref}")
+    try:
+        policy = trusted_config.at_commit(repo, merge_base, env.get("DIFFRISK_CONFIG"))
+    except DiffriskError as error:
+        return HostApproval((), f"the base branch's policy cannot be read ({error})")
+    changed = git.run(repo, ["diff-tree", "-r", "-z", "--name-only", "--no-renames", merge_base, "HEAD"])
+    paths = [path for path in changed.decode("utf-8", "surrogateescape").split("\0") if path]
+    owners = next(
+        (text.decode("utf-8", "replace") for location in policy_edits.CODEOWNERS
+         if (text := git.try_run(repo, ["cat-file", "blob", f"{merge_base}:{location}"])) is not None),
+        None,
+    )
+    return approvals.approval(api, env.get("GITHUB_REPOSITORY", ""), token, pull, policy.accept, owners, paths)
 
 
 def _has_merge_base(repo: git.Repo, ref: str) -> bool:
@@ -124,7 +142,7 @@ def _sticky_comment(env: Mapping[str, str], body: str) -> None:
     event = _event(env)
     pull = event.get("pull_request") or {}
     number = pull.get("number")
-    token = env.get("GITHUB_TOKEN") or env.get("DIFFRISK_TOKEN")
+    token = env.get("DIFFRISK_TOKEN") or env.get("GITHUB_TOKEN")
     if not number or not token:
         print("::notice::diffrisk: no pull request or token: the summary is in the job summary only")
         return
@@ -132,8 +150,8 @@ def _sticky_comment(env: Mapping[str, str], body: str) -> None:
     if head_repo.get("fork") or head_repo.get("full_name") not in (None, env.get("GITHUB_REPOSITORY")):
         print("::notice::diffrisk: a pull request from a fork has a read-only token: annotations only, no comment")
         return
-    api = env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
-    if not api.startswith(("https://", "http://")):
+    api = github.checked_api_url(env.get("GITHUB_API_URL", "https://api.github.com"))
+    if api is None:
         print("::warning::diffrisk: GITHUB_API_URL is not an http(s) URL: no comment")
         return
     repository = env.get("GITHUB_REPOSITORY", "")
@@ -141,39 +159,20 @@ def _sticky_comment(env: Mapping[str, str], body: str) -> None:
     try:
         existing = _find_marked(comments_url, token)
         if existing is None:
-            _request("POST", comments_url, token, {"body": body})
+            github.request("POST", comments_url, token, {"body": body})
         else:
-            _request("PATCH", f"{api}/repos/{repository}/issues/comments/{existing}", token, {"body": body})
-    except (urllib.error.URLError, OSError, ValueError) as error:
+            github.request("PATCH", f"{api}/repos/{repository}/issues/comments/{existing}", token, {"body": body})
+    except (github.NotFound, *github.ApiError) as error:
         print(f"::warning::diffrisk: could not update the pull request comment: {error}")
 
 
 def _find_marked(url: str, token: str) -> int | None:
-    page = 1
-    while True:
-        comments = _request("GET", f"{url}?per_page=100&page={page}", token, None)
-        if not isinstance(comments, list) or not comments:
-            return None
-        for comment in comments:
-            # Only a comment the bot wrote: anyone can post a comment that starts with the marker.
-            author = comment.get("user") or {}
-            if str(comment.get("body", "")).startswith(markdown.MARKER) and author.get("type") == "Bot":
-                return int(comment["id"])
-        page += 1
-
-
-def _request(method: str, url: str, token: str, payload: dict[str, Any] | None) -> Any:
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/vnd.github+json",
-        "Content-Type": "application/json",
-        "User-Agent": "diffrisk",
-    })
-    # The URL's scheme was checked in _sticky_comment: http(s) only, never file: or custom ones.
-    with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310
-        text = response.read().decode("utf-8")
-    return json.loads(text) if text else None
+    for comment in github.pages(url, token):
+        # Only a comment the bot wrote: anyone can post a comment that starts with the marker.
+        author = comment.get("user") or {}
+        if str(comment.get("body", "")).startswith(markdown.MARKER) and author.get("type") == "Bot":
+            return int(comment["id"])
+    return None
 
 
 def _event(env: Mapping[str, str]) -> dict[str, Any]:

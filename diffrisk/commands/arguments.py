@@ -50,9 +50,11 @@ def parser() -> argparse.ArgumentParser:
     authored.add_argument("--ai", dest="ai", action="store_const", const=True, default=None,
                           help="treat the change as written by a coding agent (also: DIFFRISK_AI=1)")
     authored.add_argument("--no-ai", dest="ai", action="store_const", const=False,
-                          help="treat the change as written by a person, whatever its markers say")
-    check.add_argument("--accept", metavar="NAME", help="accept a change beyond policy, recorded as accepted by NAME "
-                       "(also: DIFFRISK_ACCEPT, or a Risk-Accepted-By: trailer on the commit)")
+                          help="treat the change as written by a person, unless an agent's marker is detected "
+                          "(a declaration cannot hide one)")
+    check.add_argument("--accept", metavar="NAME", help="a person accepts a staged or unstaged change beyond policy, "
+                       "recorded as accepted by NAME (also: DIFFRISK_ACCEPT); refused for commits and ranges, in CI and "
+                       "while an agent's marker is in the environment")
     log = commands.add_parser(
         "log", parents=[common], help="score every commit of a history",
         description="Score each non-merge commit against its first parent, as check --commit does.",

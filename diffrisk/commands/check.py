@@ -10,18 +10,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from diffrisk import config as configuration
-from diffrisk.change import cross_file, dependencies, pipeline, undeclared_imports
-from diffrisk.commands import output
+from diffrisk.change import ci_scripts, cross_file, dependencies, pipeline, policy_edits, sensitive_files, undeclared_imports
+from diffrisk.commands import output, trusted_config
 from diffrisk.config import Config
 from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import commits, fixes, provenance
-from diffrisk.model import Authorship, FileAnalysis, Level, Report
+from diffrisk.model import Authorship, FileAnalysis, Level, Report, Verdict
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
 
@@ -41,16 +40,42 @@ def run(
     """Score the change ``request`` names.  ``declared`` is what --ai/--no-ai/DIFFRISK_AI said;
     ``authorship``, when given, is taken as known (``diffrisk log`` reads it for many commits at
     once); ``jobs`` processes may share a big diff's files."""
-    loaded = load_diff(request, repo, stdin)
+    return score(load_diff(request, repo, stdin), request, repo, config, declared, environ, authorship, jobs)
+
+
+def score(
+    loaded: LoadedDiff,
+    request: DiffRequest,
+    repo: git.Repo,
+    config: Config,
+    declared: Authorship | None = None,
+    environ: Mapping[str, str] | None = None,
+    authorship: Authorship | None = None,
+    jobs: int = 1,
+    policy_file: str | None = trusted_config.PYPROJECT,
+    local: bool = False,
+) -> Report:
+    """Score a diff already loaded (``run``, or a command that chose its policy from the diff);
+    ``policy_file`` is the policy's path in the repository, whose edits are findings (DR-S010);
+    ``local``: a change checked where its author works (a pre-push range), whose environment's agent
+    markers count."""
     wanted = pipeline.files_needing_contents(loaded.diff, config)
     found, available = contents.load_contents(
-        request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes, loaded.target
+        request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes, loaded.target, loaded.base
     )
     analyses = pipeline.analyze(loaded.diff, found if available else None, config, jobs)
     if loaded.base is not None and config.analyzers.get("history", True):
         analyses = _with_history(repo, loaded.base, analyses)
+    relative = policy_file or ""
+    texts = _texts(
+        repo, request, loaded, config,
+        lambda path: policy_edits.is_policy_file(path, relative) or dependencies.is_manifest(path) or sensitive_files.is_conftest(path),
+    )
+    analyses = cross_file.attach(analyses, policy_edits.find(loaded.diff, texts, relative))
     if config.analyzers.get("smells", True):
-        analyses = cross_file.add_findings(loaded.diff, analyses)
+        analyses = cross_file.add_findings(
+            loaded.diff, analyses, texts, ci_scripts.run_by_workflows(repo, loaded.base, [change.path for change in loaded.diff.files])
+        )
         if loaded.in_repository and any(analysis.new_imports for analysis in analyses):
             analyses = undeclared_imports.add_findings(analyses, _project(repo, loaded))
     records: list[commits.CommitRecord] = []
@@ -58,11 +83,47 @@ def run(
         records = commits.of_change(repo, loaded.base, loaded.target, request.kind is SourceKind.COMMIT)
     if authorship is None:
         authorship = provenance.of_change(
-            records, declared, os.environ if environ is None else environ, request.kind in _UNCOMMITTED, config.ai.require_trailer,
+            records, declared, os.environ if environ is None else environ, request.kind in _UNCOMMITTED or local,
+            config.ai.require_trailer,
         )
     report = reports.build(analyses, loaded.description, available or not wanted, config, authorship, diff=loaded.diff)
-    who = provenance.accepted_by(records)
-    return policy.accept(report, who) if who else report
+    claimed = provenance.accepted_by(records)
+    if claimed and not report.verdict.within_policy:
+        # The commits are the change's own words: they cannot accept its risk.
+        note = f"a Risk-Accepted-By trailer names {claimed}, but a change cannot accept its own risk: {_HOW_TO_ACCEPT}"
+        report = replace(report, notes=report.notes + (note,))
+    return report
+
+
+#: How a change beyond policy gets through, for the notes that refuse another way.
+_HOW_TO_ACCEPT = (
+    "in CI, a reviewer the base branch's policy trusts approves the pull request ([tool.diffrisk.accept]); "
+    "locally, a person runs with --accept or DIFFRISK_ACCEPT"
+)
+
+
+def _texts(
+    repo: git.Repo, request: DiffRequest, loaded: LoadedDiff, config: Config, wanted: Callable[[str], bool]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Both sides of the changed files whose path ``wanted`` accepts, as text, where they can be read."""
+    indexes = frozenset(
+        index for index, change in enumerate(loaded.diff.files)
+        if any(path and wanted(path) for path in (change.old_path, change.new_path))
+    )
+    if not indexes:
+        return {}
+    found, available = contents.load_contents(
+        request, repo, loaded.diff, indexes, loaded.in_repository, config.max_file_bytes, loaded.target, loaded.base
+    )
+    if not available:
+        return {}
+    return {loaded.diff.files[index].path: (_text(sides.old), _text(sides.new)) for index, sides in found.items()}
+
+
+
+
+def _text(data: bytes | None) -> str | None:
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def _project(repo: git.Repo, loaded: LoadedDiff) -> dependencies.Project:
@@ -100,26 +161,44 @@ def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis]) -
 # -- the command ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HostApproval:
+    """What the code host reports of a pull request's reviews (the GitHub Action asks it): the
+    reviewers the base branch's policy trusts who approved its current head."""
+
+    approved_by: tuple[str, ...]
+    #: Why no approval counts, for the report, when ``approved_by`` is empty.
+    why_not: str = ""
+
+
 def command(args: argparse.Namespace) -> int:
+    return execute(args)
+
+
+def execute(args: argparse.Namespace, host: HostApproval | None = None) -> int:
+    """``diffrisk check`` with the parsed arguments; ``host``: in CI, what the code host says of
+    the pull request's approvals (None: no code host was asked, as in a local hook)."""
     from diffrisk.formats import FORMATS
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
-    request = _request(args)
+    request, local = _request(args)
     if request.kind is SourceKind.STAGED and git.merge_in_progress(repo):
         # The index holds everything the other branch brought; those commits were checked there.
         print("diffrisk: a merge is in progress: not scored (check the merged branch on its own)")
         return ExitCode.OK
-    settings = _settings(args, repo)
     # Read one byte past the limit, so that the diff source can refuse an oversized patch.
     stdin = sys.stdin.buffer.read(MAX_PATCH_BYTES + 1) if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
-    report = run(request, repo, settings, stdin, declared=declared_authorship(args.ai), jobs=args.jobs or os.cpu_count() or 1)
+    loaded = load_diff(request, repo, stdin)
+    settings = _overridden(trusted_config.load(repo, loaded, request, args.config), args, tighten_only=host is not None)
+    report = score(
+        loaded, request, repo, settings, declared=declared_authorship(args.ai), jobs=args.jobs or os.cpu_count() or 1,
+        policy_file=trusted_config.policy_path(repo, args.config) if loaded.in_repository else None, local=local,
+    )
     if args.link_base:
         if not args.link_base.startswith(("https://", "http://")):
             raise UsageError(f"--link-base must be an http(s) URL, not {args.link_base!r}")
         report = replace(report, link_base=args.link_base)
-    accepted = (args.accept or os.environ.get("DIFFRISK_ACCEPT", "")).strip()
-    if accepted:
-        report = policy.accept(report, accepted)
+    report = _accepted(report, args, local, host, settings)
     written = output.outputs(args.output, args.format, list(FORMATS))
     for name, path in written:
         output.write(FORMATS[name](report, False), path)
@@ -130,14 +209,81 @@ def command(args: argparse.Namespace) -> int:
     return ExitCode.OK if report.verdict.within_policy else ExitCode.BEYOND_POLICY
 
 
-def _settings(args: argparse.Namespace, repo: git.Repo) -> Config:
-    settings = configuration.load(args.config, _project_root(repo))
-    if args.fail_level is not None:
+def _overridden(settings: Config, args: argparse.Namespace, tighten_only: bool = False) -> Config:
+    """The policy with what the command line says on top of it; ``tighten_only`` (the Action,
+    whose inputs a pull request can edit in its own workflow file): a fail level can only be lower
+    than the trusted policy's."""
+    if args.fail_level is not None and tighten_only:
+        asked = Level(args.fail_level)
+        settings = replace(
+            settings, fail_level=min(asked, settings.fail_level, key=lambda level: level.rank),
+            ai=replace(settings.ai, fail_level=min(asked, settings.ai.fail_level or asked, key=lambda level: level.rank)),
+        )
+    elif args.fail_level is not None:
         # The command line wins over the configuration, the AI policy's fail level included.
         settings = replace(settings, fail_level=Level(args.fail_level), ai=replace(settings.ai, fail_level=None))
     if args.analyze_generated:
         settings = replace(settings, analyze_generated=True)
     return settings
+
+
+#: Variables CI systems set; where one is set, a flag or variable cannot accept a change's risk.
+_CI_VARIABLES = (
+    "CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "CIRCLECI", "JENKINS_URL", "TF_BUILD", "TRAVIS", "TEAMCITY_VERSION",
+)
+
+
+def _accepted(report: Report, args: argparse.Namespace, local: bool, host: HostApproval | None, settings: Config) -> Report:
+    """Who accepted the change, if anyone may: in CI only a trusted reviewer's approval the code
+    host reports; locally a person's --accept or DIFFRISK_ACCEPT, never an agent's."""
+    if host is not None:
+        report = _host_acceptance(report, host, settings)
+    claimed, via = (args.accept, "flag") if args.accept else (os.environ.get("DIFFRISK_ACCEPT", ""), "environment")
+    claimed = claimed.strip()
+    if not claimed or report.verdict.within_policy:
+        return report
+    refusal = _local_refusal(local, host)
+    if refusal is None:
+        report = policy.accept(report, claimed, via)
+        if not report.verdict.within_policy:
+            refusal = "a missing required trailer is a rule, not a risk anyone can accept"
+    if refusal is not None:
+        source = "--accept" if via == "flag" else "DIFFRISK_ACCEPT"
+        report = replace(report, notes=report.notes + (f"{source} {claimed!r} does not accept this change: {refusal}",))
+    return report
+
+
+def _local_refusal(local: bool, host: HostApproval | None) -> str | None:
+    """Why a flag or variable cannot accept the change here, or None when it can."""
+    agent = provenance.of_environment(os.environ)
+    if agent.ai_authored:
+        return f"an agent cannot accept its own risk ({agent.reason})"
+    ci = next((name for name in _CI_VARIABLES if os.environ.get(name, "").strip().lower() not in ("", "0", "false")), None)
+    if host is not None or ci is not None:
+        where = f" ({ci} is set)" if ci is not None and host is None else ""
+        return f"in CI{where} only the approval of a reviewer the base branch's policy trusts accepts a change"
+    if not local:
+        return f"a commit, range or branch is accepted by a reviewer's approval, not by a flag ({_HOW_TO_ACCEPT})"
+    return None
+
+
+def _host_acceptance(report: Report, host: HostApproval, settings: Config) -> Report:
+    """The code host's word: an AI-authored change that the policy says needs approval, and
+    acceptance of a change beyond policy by the trusted reviewers who approved it."""
+    authorship = report.authorship
+    needs = authorship is not None and authorship.ai_authored and (settings.ai.require_approval or bool(settings.ai.require_trailer))
+    if needs and not host.approved_by:
+        rule = "ai.require_approval" if settings.ai.require_approval else "ai.require_trailer"
+        message = f"beyond policy: an AI-authored change needs the approval of a reviewer the policy trusts ({rule}): {host.why_not}"
+        return replace(report, verdict=Verdict(False, report.verdict.fail_level, message))
+    if needs:
+        note = f"AI-authored change approved by {', '.join(host.approved_by)}, a reviewer the policy trusts"
+        report = replace(report, notes=report.notes + (note,))
+    if report.verdict.within_policy:
+        return report
+    if not host.approved_by:
+        return replace(report, notes=report.notes + (f"not accepted: {host.why_not}",))
+    return policy.accept(report, ", ".join(host.approved_by), "review", overrule_trailer=True)
 
 
 def declared_authorship(flag: bool | None) -> Authorship | None:
@@ -148,7 +294,9 @@ def declared_authorship(flag: bool | None) -> Authorship | None:
         raise UsageError(str(error)) from None
 
 
-def _request(args: argparse.Namespace) -> DiffRequest:
+def _request(args: argparse.Namespace) -> tuple[DiffRequest, bool]:
+    """The diff the arguments name, and whether it is a local one (staged or unstaged changes,
+    or the range a pre-push hook checks), which a person at the keyboard may accept."""
     for kind, value in (
         (SourceKind.BASE, args.base),
         (SourceKind.COMMIT, args.commit),
@@ -156,10 +304,10 @@ def _request(args: argparse.Namespace) -> DiffRequest:
         (SourceKind.DIFF_FILE, args.diff_file),
     ):
         if value is not None:
-            return DiffRequest(kind, value)
+            return DiffRequest(kind, value), False
     if args.worktree:
-        return DiffRequest(SourceKind.WORKTREE)
-    return _pre_commit_range() or DiffRequest(SourceKind.STAGED)
+        return DiffRequest(SourceKind.WORKTREE), True
+    return _pre_commit_range() or DiffRequest(SourceKind.STAGED), True
 
 
 def _pre_commit_range() -> DiffRequest | None:
@@ -171,8 +319,3 @@ def _pre_commit_range() -> DiffRequest | None:
     return DiffRequest(SourceKind.RANGE, f"{start}...{end}")
 
 
-def _project_root(repo: git.Repo) -> str | None:
-    """Where pyproject.toml is looked for: the work tree's root, else (no repository) the cwd."""
-    if not git.is_repository(repo):
-        return repo.cwd or os.getcwd()
-    return git.toplevel(repo)

@@ -18,6 +18,7 @@ from diffrisk import config as configuration
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, SourceKind
 from diffrisk.errors import DiffriskError, ExitCode, GitError, UsageError
+from diffrisk.history import provenance
 from diffrisk.history.provenance import ACCEPTED_BY
 from diffrisk.model import Report
 
@@ -64,7 +65,8 @@ def scripts(python: str | None) -> dict[str, str]:
     rendered = {}
     for name, script in HOOK_SCRIPTS.items():
         command = {"pre-commit": "check", "prepare-commit-msg": 'trailer "$@"', "post-commit": "note"}[name]
-        fallback = f"exec {quoted} -m diffrisk {command}"
+        # -I: a diffrisk/ folder in the work tree (where git runs hooks) must not stand in for diffrisk.
+        fallback = f"exec {quoted} -I -m diffrisk {command}"
         rendered[name] = script.format(missing_block=fallback, missing_pass=fallback)
     return rendered
 
@@ -163,7 +165,11 @@ def trailer_command(args: argparse.Namespace) -> int:
         return ExitCode.OK
     trailers = {TRAILER: trailer_value(report)}
     accepted = os.environ.get("DIFFRISK_ACCEPT", "").strip()
-    if accepted:
+    agent = provenance.of_environment(os.environ)
+    if accepted and agent.ai_authored:
+        print(f"diffrisk trailer: no {ACCEPTED_BY} trailer: an agent cannot accept its own risk ({agent.reason})", file=sys.stderr)
+    elif accepted:
+        # A record for people reading the history; no check trusts it (the commit is the change's own).
         trailers[ACCEPTED_BY] = accepted
     try:
         add_trailers(repo, args.message_file, trailers)

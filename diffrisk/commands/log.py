@@ -90,6 +90,7 @@ def from_report(record: CommitRecord, marker: Authorship, report: Report) -> Com
         rules=tuple(sorted(rules.items())),
         failures=report.failures,
         authorship=marker,
+        floors=tuple(floor.kind for floor in report.floors),
     )
 
 
@@ -98,6 +99,7 @@ def from_report(record: CommitRecord, marker: Authorship, report: Report) -> Com
 
 def command(args: argparse.Namespace) -> int:
     from diffrisk.formats import rows
+    from diffrisk.formats.escape import neutralise_ci
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
@@ -118,11 +120,12 @@ def command(args: argparse.Namespace) -> int:
                 failed = failed or bool(row.failures)
             entries = rows.summarize(collected, args.summary)
             render = {"text": rows.summary_text, "csv": rows.summary_csv, "jsonl": rows.summary_jsonl}[args.format]
-            out.write(render(entries, args.summary))
+            out.write(neutralise_ci(render(entries, args.summary), json_text=args.format == "jsonl"))
             return ExitCode.INTERNAL if failed else ExitCode.OK
         out.write({"text": rows.text_header(), "csv": rows.csv_header(), "jsonl": ""}[args.format])
         line = {"text": rows.text_row, "csv": rows.csv_row, "jsonl": rows.jsonl}[args.format]
         for row in scored:
-            out.write(line(row))
+            # Author names are the commits' own text: they must not steer the CI log they reach.
+            out.write(neutralise_ci(line(row), json_text=args.format == "jsonl"))
             failed = failed or bool(row.failures)
     return ExitCode.INTERNAL if failed else ExitCode.OK

@@ -23,6 +23,8 @@ def outputs(values: Sequence[str], default_format: str, formats: Sequence[str]) 
     found = []
     for value in values:
         name, separator, path = value.partition("=")
+        if separator and name.isidentifier() and name not in formats:
+            raise UsageError(f"-o {value!r}: unknown format {name!r} (formats: {', '.join(formats)}; a file named so: -o ./{value})")
         if not separator or name not in formats:
             name, path = default_format, value
         if not path:

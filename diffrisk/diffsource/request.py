@@ -135,11 +135,15 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
 
 def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:
     """``A..B`` diffs A with B; ``A...B`` diffs B with its merge base with A (as git diff does)."""
-    if "..." in value:
-        left, right = value.split("...", 1)
-        new = git.resolve_commit(repo, right or "HEAD")
-        return git.merge_base(repo, git.resolve_commit(repo, left or "HEAD"), new, (left or "HEAD", right or "HEAD")), new
-    if ".." in value:
-        left, right = value.split("..", 1)
-        return git.resolve_commit(repo, left or "HEAD"), git.resolve_commit(repo, right or "HEAD")
-    raise UsageError(f"--range needs A..B or A...B, not {value!r}")
+    separator = "..." if "..." in value else ".." if ".." in value else None
+    if separator is None:
+        raise UsageError(f"--range needs A..B or A...B, not {value!r}")
+    left, right = value.split(separator, 1)
+    if not left or not right:
+        # git reads a missing end as HEAD; in CI an empty variable ("$BASE..HEAD") would then
+        # check nothing and pass, so both ends must be named.
+        raise UsageError(f"--range needs both ends, A{separator}B, not {value!r}")
+    if separator == "...":
+        new = git.resolve_commit(repo, right)
+        return git.merge_base(repo, git.resolve_commit(repo, left), new, (left, right)), new
+    return git.resolve_commit(repo, left), git.resolve_commit(repo, right)

@@ -190,18 +190,30 @@ def of_change(
     records: Sequence[CommitRecord], declared_by_user: Authorship | None, environ: Mapping[str, str], uncommitted: bool,
     require_trailer: str | None,
 ) -> Authorship:
-    """Whether to treat a change as AI-authored, and why: what the user declared, else its
-    commits' metadata, else (``uncommitted``: staged or unstaged changes) the environment's agent
-    markers.  With ``require_trailer``, the AI-authored commits that lack that trailer."""
+    """Whether to treat a change as AI-authored, and why: its commits' metadata, and (``uncommitted``:
+    staged or unstaged changes, or a local range such as a pre-push hook's) the environment's agent
+    markers; a user's declaration can make a
+    change AI-authored, and can make it human only where no marker says otherwise.  With
+    ``require_trailer``, the AI-authored commits that lack that trailer."""
     markers = [(record.sha, of_record(record)) for record in records]
-    if declared_by_user is not None:
-        found = declared_by_user
-    elif records:
-        found = of_commits(markers)
+    if records:
+        detected = of_commits(markers)
+        if uncommitted and not detected.ai_authored:
+            # A local range (what a pre-push hook checks) pushed from an agent's shell: the agent
+            # may have committed with --no-verify and plain metadata.
+            detected = of_environment(environ) if of_environment(environ).ai_authored else detected
     elif uncommitted:
-        found = of_environment(environ)
+        detected = of_environment(environ)
     else:
-        found = HUMAN
+        detected = HUMAN
+    found = detected
+    if declared_by_user is not None and declared_by_user.ai_authored:
+        found = declared_by_user
+    elif declared_by_user is not None and detected.ai_authored:
+        # Whoever declares "not an agent" may be the agent: a marker it left outweighs the claim.
+        found = Authorship(True, f"{detected.reason} ({declared_by_user.reason} does not override an agent's marker)")
+    elif declared_by_user is not None:
+        found = declared_by_user
     if not found.ai_authored:
         default = "no agent marker in the commits" if records else (
             "no agent marker in the environment" if uncommitted else "no commit metadata (a patch)"
