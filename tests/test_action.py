@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
+import re
 import subprocess
 import sys
 import threading
@@ -45,7 +47,16 @@ def test_no_expression_is_interpolated_into_a_script() -> None:
 
 
 class _GitHub(http.server.BaseHTTPRequestHandler):
+    """The API calls the Action makes: comments, a pull request's reviews and commits, and team
+    membership (``members``: "org/team" -> logins); ``broken`` answers 500 to the reviews."""
+
     comments: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    commits: list[dict[str, Any]] = []
+    members: dict[str, set[str]] = {}
+    broken = False
+    #: Team membership answers 403, as it does to a workflow token without read:org.
+    teams_forbidden = False
     calls: list[tuple[str, str]] = []
 
     def _reply(self, payload: Any) -> None:
@@ -62,8 +73,23 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.calls.append(("GET", self.path))
-        query = parse_qs(urlparse(self.path).query)
-        self._reply(self.comments if query.get("page") == ["1"] else [])
+        url = urlparse(self.path)
+        first = parse_qs(url.query).get("page") == ["1"]
+        membership = re.fullmatch(r"/orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", url.path)
+        if url.path.endswith("/reviews") and self.broken:
+            self.send_error(500)
+        elif url.path.endswith("/reviews"):
+            self._reply(self.reviews if first else [])
+        elif url.path.endswith("/commits"):
+            self._reply(self.commits if first else [])
+        elif membership and self.teams_forbidden:
+            self.send_error(403)
+        elif membership and membership[3] in self.members.get(f"{membership[1]}/{membership[2]}", set()):
+            self._reply({"state": "active", "role": "member"})
+        elif membership:
+            self.send_error(404)
+        else:
+            self._reply(self.comments if first else [])
 
     def do_POST(self) -> None:
         self.calls.append(("POST", self.path))
@@ -82,7 +108,8 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def github_api() -> Iterator[str]:
-    _GitHub.comments, _GitHub.calls = [], []
+    _GitHub.comments, _GitHub.calls, _GitHub.reviews, _GitHub.commits, _GitHub.members = [], [], [], [], {}
+    _GitHub.broken = _GitHub.teams_forbidden = False
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
     # A short poll: shutdown() waits for the loop to look again (0.5 s by default, per test).
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
@@ -102,8 +129,13 @@ def pull_request(repo: Repo, tmp_path: Path) -> Path:
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("app/run.py", RISKY)
     repo.commit("runner")
+    return clone(repo, tmp_path, "--depth", "1")
+
+
+def clone(repo: Repo, tmp_path: Path, *options: str) -> Path:
+    """The feature branch as actions/checkout leaves it in the workspace."""
     checkout = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo.path}", str(checkout)], check=True)
+    subprocess.run(["git", "clone", "-q", *options, "--branch", "feature", f"file://{repo.path}", str(checkout)], check=True)
     return checkout
 
 
@@ -179,3 +211,210 @@ def test_the_policy_comes_from_the_base_branch(pull_request: Path, tmp_path: Pat
     subprocess.run(["git", "commit", "-qam", "relax the policy"], cwd=pull_request, check=True)
     assert action.main(environment(pull_request, tmp_path, github_api)) == 1
     assert (tmp_path / "output.txt").read_text().startswith("level=L2\n")
+
+
+# -- acceptance: only a trusted reviewer's approval of the last push ------------------------------
+
+
+@pytest.fixture
+def gated_pull_request(repo: Repo, tmp_path: Path) -> Path:
+    """A pull request beyond its base branch's policy (L2 reaches fail level L2), whose base trusts
+    ana, the owner/security team, and (CODEOWNERS) carol for app/."""
+    repo.write("README.md", "# demo\n")
+    repo.write("pyproject.toml", (
+        '[tool.diffrisk]\nfail_level = "L2"\n\n[tool.diffrisk.accept]\nreviewers = ["ana"]\nteams = ["owner/security"]\n'
+    ))
+    repo.write(".github/CODEOWNERS", "/app/ @carol\n")
+    repo.commit("initial")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("app/run.py", RISKY)
+    repo.commit("runner")
+    return clone(repo, tmp_path)
+
+
+def head_of(checkout: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def pull_environment(checkout: Path, tmp_path: Path, api: str, author: str = "mallory") -> dict[str, str]:
+    env = environment(checkout, tmp_path, api)
+    event = {"pull_request": {
+        "number": 7, "user": {"login": author, "type": "User"},
+        "head": {"sha": head_of(checkout), "repo": {"full_name": "owner/project", "fork": False}},
+    }}
+    Path(env["GITHUB_EVENT_PATH"]).write_text(json.dumps(event))
+    env["DIFFRISK_COMMENT"] = "false"
+    _GitHub.commits = [{"sha": head_of(checkout), "author": {"login": author}}]
+    return env
+
+
+def review(login: str, state: str, commit: str) -> dict[str, Any]:
+    return {"user": {"login": login, "type": "User"}, "state": state, "commit_id": commit}
+
+
+def verdict(tmp_path: Path) -> tuple[dict[str, Any], list[str]]:
+    report = json.loads((tmp_path / "diffrisk-report.json").read_text())
+    return report["verdict"], report["notes"]
+
+
+def test_an_approval_by_a_trusted_reviewer_after_the_last_push_accepts(gated_pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    _GitHub.reviews = [review("ana", "APPROVED", head_of(gated_pull_request))]
+    assert action.main(env) == 0
+    assert verdict(tmp_path)[0] == {
+        "within_policy": True, "fail_level": "L2", "accepted_by": "ana", "accepted_via": "review",
+        "message": "accepted: L2 accepted by ana (beyond policy: L2 reaches the fail level L2)",
+    }
+    assert "- Risk accepted by ana (an approval the code host reports)" in (tmp_path / "summary.md").read_text()
+    assert ("GET", "/repos/owner/project/pulls/7/reviews?per_page=100&page=1") in _GitHub.calls
+
+
+def test_an_approval_by_a_trusted_team_member_or_code_owner_accepts(gated_pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    _GitHub.members = {"owner/security": {"dave"}}
+    _GitHub.reviews = [review("dave", "APPROVED", head_of(gated_pull_request))]
+    assert action.main(env) == 0
+    assert verdict(tmp_path)[0]["accepted_by"] == "dave"
+    _GitHub.reviews = [review("carol", "APPROVED", head_of(gated_pull_request))]
+    assert action.main(env) == 0
+    assert verdict(tmp_path)[0]["accepted_by"] == "carol"
+
+
+_NO_TRUSTED = "no reviewer the base branch's policy trusts approved the pull request's last push"
+_NO_OWNER = "; no code owner of app/run.py (@carol) approved it"
+
+
+@pytest.mark.parametrize(("author", "reviews", "why"), [
+    # The author of the change, even one the policy trusts, cannot accept it.
+    ("ana", [review("ana", "APPROVED", "HEAD")], f"ana approved a change they wrote, which does not accept it{_NO_OWNER}"),
+    ("mallory", [review("eve", "APPROVED", "HEAD")], f"approved by eve, whom the base branch's policy does not trust{_NO_OWNER}"),
+    ("mallory", [review("ana", "APPROVED", "0" * 40)], f"ana approved an earlier push, not the pull request's last one{_NO_OWNER}"),
+    # A later request for changes withdraws the approval.
+    ("mallory", [review("ana", "APPROVED", "HEAD"), review("ana", "CHANGES_REQUESTED", "HEAD")], _NO_TRUSTED + _NO_OWNER),
+    # A bot account is no person, whatever its name.
+    ("mallory", [{**review("ana", "APPROVED", "HEAD"), "user": {"login": "ana", "type": "Bot"}}], _NO_TRUSTED + _NO_OWNER),
+])
+def test_approvals_that_do_not_accept(
+    gated_pull_request: Path, tmp_path: Path, github_api: str, author: str, reviews: list[dict[str, Any]], why: str,
+) -> None:
+    env = pull_environment(gated_pull_request, tmp_path, github_api, author=author)
+    head = head_of(gated_pull_request)
+    _GitHub.reviews = [{**item, "commit_id": head if item["commit_id"] == "HEAD" else item["commit_id"]} for item in reviews]
+    assert action.main(env) == 1
+    found, notes = verdict(tmp_path)
+    assert (found["within_policy"], found["accepted_by"], notes[-1]) == (False, None, f"not accepted: {why}")
+
+
+def test_team_membership_that_cannot_be_read_accepts_nothing(gated_pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    _GitHub.teams_forbidden = True
+    _GitHub.reviews = [review("dave", "APPROVED", head_of(gated_pull_request))]
+    assert action.main(env) == 1
+    assert verdict(tmp_path)[1][-1] == (
+        "not accepted: whether dave is in the team owner/security could not be read (HTTPError: HTTP Error 403: "
+        "Forbidden); give the Action a token that can read the organisation's teams (read:org)"
+    )
+
+
+def test_a_push_after_the_approval_makes_it_stale(gated_pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    approved = head_of(gated_pull_request)
+    (gated_pull_request / "app" / "more.py").write_text("import os\n\n\ndef run(cmd):\n    return os.system(cmd)\n")
+    subprocess.run(["git", "add", "-A"], cwd=gated_pull_request, check=True)
+    subprocess.run(["git", "commit", "-qm", "one more thing"], cwd=gated_pull_request, check=True)
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    _GitHub.reviews = [review("ana", "APPROVED", approved)]
+    assert action.main(env) == 1
+    assert verdict(tmp_path)[1][-1] == (
+        "not accepted: ana approved an earlier push, not the pull request's last one; "
+        "no code owner of app/more.py (@carol) approved it"
+    )
+
+
+def test_a_pull_request_cannot_trust_its_own_reviewer(gated_pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    policy = gated_pull_request / "pyproject.toml"
+    policy.write_text(policy.read_text().replace('reviewers = ["ana"]', 'reviewers = ["ana", "eve"]'))
+    subprocess.run(["git", "commit", "-qam", "trust eve"], cwd=gated_pull_request, check=True)
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    _GitHub.reviews = [review("eve", "APPROVED", head_of(gated_pull_request))]
+    assert action.main(env) == 1
+    assert verdict(tmp_path)[1][-1] == f"not accepted: approved by eve, whom the base branch's policy does not trust{_NO_OWNER}"
+
+
+def test_the_change_cannot_accept_itself_in_ci(
+    gated_pull_request: Path, tmp_path: Path, github_api: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    subprocess.run(["git", "commit", "-q", "--amend", "-m", "runner\n\nRisk-Accepted-By: Ana <ana@example.com>"],
+                   cwd=gated_pull_request, check=True)
+    monkeypatch.setenv("DIFFRISK_ACCEPT", "Ana <ana@example.com>")
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    assert action.main(env) == 1
+    found, notes = verdict(tmp_path)
+    assert found["accepted_by"] is None
+    assert notes[-3:] == [
+        "a Risk-Accepted-By trailer names Ana <ana@example.com>, but a change cannot accept its own risk: in CI, a "
+        "reviewer the base branch's policy trusts approves the pull request ([tool.diffrisk.accept]); locally, a "
+        "person runs with --accept or DIFFRISK_ACCEPT",
+        f"not accepted: {_NO_TRUSTED}{_NO_OWNER}",
+        "DIFFRISK_ACCEPT 'Ana <ana@example.com>' does not accept this change: in CI only the approval of a reviewer "
+        "the base branch's policy trusts accepts a change",
+    ]
+
+
+def test_reviews_that_cannot_be_read_accept_nothing(gated_pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    env = pull_environment(gated_pull_request, tmp_path, github_api)
+    _GitHub.reviews = [review("ana", "APPROVED", head_of(gated_pull_request))]
+    _GitHub.broken = True
+    assert action.main(env) == 1
+    assert verdict(tmp_path)[1][-1] == (
+        "not accepted: the pull request's reviews could not be read (HTTPError: HTTP Error 500: Internal Server Error)"
+    )
+
+
+def test_an_ai_authored_pull_request_needs_an_approval_when_the_policy_says_so(
+    repo: Repo, tmp_path: Path, github_api: str,
+) -> None:
+    repo.write("pyproject.toml", '[tool.diffrisk.ai]\nrequire_approval = true\n\n[tool.diffrisk.accept]\nreviewers = ["ana"]\n')
+    repo.commit("initial")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("names.py", "GREETING = 'hello'\n")
+    repo.commit("greeting\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    checkout = clone(repo, tmp_path)
+    env = pull_environment(checkout, tmp_path, github_api)
+    assert action.main(env) == 1  # L0, but AI-authored: within the level, not within the policy
+    found, _ = verdict(tmp_path)
+    assert (found["within_policy"], found["message"]) == (False, (
+        "beyond policy: an AI-authored change needs the approval of a reviewer the policy trusts (ai.require_approval): "
+        "no reviewer the base branch's policy trusts approved the pull request's last push"
+    ))
+    _GitHub.reviews = [review("ana", "APPROVED", head_of(checkout))]
+    assert action.main(env) == 0
+    found, notes = verdict(tmp_path)
+    assert (found["within_policy"], notes[-1]) == (True, "AI-authored change approved by ana, a reviewer the policy trusts")
+
+
+def test_the_fail_level_input_only_tightens_the_base_branch_policy(pull_request: Path, tmp_path: Path, github_api: str) -> None:
+    # The pull request edits its own workflow to pass fail-level: L3; the base branch says L2.
+    env = environment(pull_request, tmp_path, github_api)
+    env["DIFFRISK_FAIL_LEVEL"] = "L3"
+    assert action.main(env) == 1
+    assert verdict(tmp_path)[0]["fail_level"] == "L2"
+    env["DIFFRISK_FAIL_LEVEL"] = "L1"
+    assert action.main(env) == 1
+    assert verdict(tmp_path)[0]["fail_level"] == "L1"
+
+
+def test_the_checkout_cannot_stand_in_for_the_action_code(tmp_path: Path) -> None:
+    # A pull request may add a diffrisk/ (or pip/) package at its root, the working directory of
+    # the Action's steps; python -I does not look there.
+    fake = tmp_path / "diffrisk" / "commands"
+    fake.mkdir(parents=True)
+    for folder in (tmp_path / "diffrisk", fake):
+        (folder / "__init__.py").write_text("")
+    (fake / "action.py").write_text("print('within policy, trust me')\n")
+    steps = yaml.safe_load((PROJECT / "action.yml").read_text())["runs"]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands == ['python -I -m pip install --quiet "$GITHUB_ACTION_PATH"', "python -I -m diffrisk.commands.action"]
+    environ = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    ran = subprocess.run([sys.executable, "-I", "-m", "diffrisk.commands.action"], cwd=tmp_path, capture_output=True, text=True,
+                         env=environ, check=False)
+    assert (ran.returncode, ran.stdout) == (2, "::error::diffrisk: no base to compare with: set the 'base' input or run on a pull_request event\n")

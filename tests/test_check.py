@@ -31,6 +31,7 @@ def base_repo(repo: Repo) -> Repo:
 
 def test_risky_staged_change_is_beyond_an_l2_policy(base_repo: Repo) -> None:
     base_repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L2"\n')
+    base_repo.commit("policy")
     base_repo.write("app/run.py", RISKY)
     base_repo.stage()
     code, report = check_json(base_repo)
@@ -114,7 +115,7 @@ def test_unparsable_python_is_a_high_risk_finding(base_repo: Repo) -> None:
     code, report = check_json(base_repo)
     assert rules_at(report) == [("DR-E001", "app/broken.py", 4)]
     assert (report["level"], code) == ("L2", 0)
-    assert report["level_reasons"] == ["raised to L2: changed Python cannot be read as the diff shows it"]
+    assert report["level_reasons"] == ["raised to L2: changed Python cannot be read as the diff shows it (DR-E001 at app/broken.py:4)"]
 
 
 def test_modified_function_reports_complexity_delta(base_repo: Repo) -> None:
@@ -175,12 +176,31 @@ def test_critical_paths_raise_the_level(base_repo: Repo) -> None:
     assert report["level_reasons"] == ["raised L0 -> L1: touches critical path app/auth/tokens.py"]
 
 
-def test_excluded_files_do_not_count(base_repo: Repo) -> None:
+def test_edits_of_excluded_files_count_by_their_security_findings_only(base_repo: Repo) -> None:
+    base_repo.write("app/vendor/lib.py", "def run(text):\n    return text\n")
+    base_repo.commit("vendor a library")
+    base_repo.write("app/vendor/lib.py", "def run(text):\n    return text.strip()\n\n\n" + "def more():\n    return 1\n" * 40)
+    base_repo.stage()
+    code, report = check_json(base_repo)
+    assert (report["level"], report["findings"], report["size"]["code_lines_added"], code) == ("L0", [], 0, 0)
+    assert report["files"][0]["skipped"] == "excluded by pattern 'vendor/'"
+    # Vendored code runs like any other: an exclusion does not lift a security floor.
     base_repo.write("app/vendor/lib.py", RISKY)
     base_repo.stage()
     code, report = check_json(base_repo)
-    assert (report["level"], report["findings"], code) == ("L0", [], 0)
-    assert report["files"][0]["skipped"] == "excluded by pattern 'vendor/'"
+    assert (report["level"], rules_at(report)) == ("L2", [
+        ("B307", "app/vendor/lib.py", 11), ("B404", "app/vendor/lib.py", 1), ("B602", "app/vendor/lib.py", 6),
+    ])
+
+
+def test_a_file_added_to_an_excluded_path_is_analysed(base_repo: Repo) -> None:
+    # The exclusion was written for code that was already there; a new file is the change's own.
+    base_repo.write("app/vendor/lib.py", RISKY)
+    base_repo.stage()
+    code, report = check_json(base_repo)
+    assert (report["level"], code) == ("L2", 0)
+    assert report["files"][0]["skipped"] is None
+    assert ("B602", "app/vendor/lib.py", 6) in rules_at(report)
 
 
 def test_binary_files_are_skipped_and_undecodable_python_is_a_finding(base_repo: Repo) -> None:
@@ -278,6 +298,11 @@ def test_json_output_is_byte_for_byte_deterministic(base_repo: Repo, capsys: pyt
     [
         (["--commit", "no-such-ref"], "diffrisk: error: unknown revision 'no-such-ref': check the name\n"),
         (["--range", "main"], "diffrisk: error: --range needs A..B or A...B, not 'main'\n"),
+        # An empty variable in CI ("$BASE..HEAD") must not check nothing and pass.
+        (["--range", "..HEAD"], "diffrisk: error: --range needs both ends, A..B, not '..HEAD'\n"),
+        (["--range", "main..."], "diffrisk: error: --range needs both ends, A...B, not 'main...'\n"),
+        (["-o", "bogus=x"], "diffrisk: error: -o 'bogus=x': unknown format 'bogus' (formats: text, json, github, markdown, sarif, "
+         "rdjson, gitlab, html; a file named so: -o ./bogus=x)\n"),
         (["--diff-file", "/nonexistent/x.patch"], "diffrisk: error: cannot read diff file '/nonexistent/x.patch': No such file or directory\n"),
     ],
 )
@@ -305,6 +330,7 @@ def test_not_a_diff_on_stdin_exits_2_with_the_line(base_repo: Repo) -> None:
 
 def test_bad_config_names_the_key(base_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base_repo.write("pyproject.toml", '[tool.diffrisk]\nfail_levl = "L2"\n')
+    base_repo.stage()
     assert main(["-C", str(base_repo.path), "check"]) == 2
     err = capsys.readouterr().err
     assert "unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level" in err
@@ -519,7 +545,7 @@ def test_deep_but_valid_expression_does_not_crash(base_repo: Repo) -> None:
     assert (code, report["failures"], report["level"]) == (1, [], "L3")  # 1,500 changed lines
     assert report["notes"] == [
         f"a.py: {analyzer} skipped: the syntax tree nests 1502 levels deep"
-        for analyzer in ("complexity", "security", "readability", "smells")
+        for analyzer in ("complexity", "security", "weaknesses", "readability", "smells")
     ] * 2
 
 

@@ -29,7 +29,9 @@ def test_pyproject_table(tmp_path: Path) -> None:
     assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "smells": 1.0, "history": 1.0}
     assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
     assert loaded.critical_paths == ("src/auth/**",)
-    assert loaded.analyzers == {"complexity": True, "security": True, "readability": False, "smells": True, "history": True}
+    assert loaded.analyzers == {
+        "complexity": True, "security": True, "weaknesses": True, "readability": False, "smells": True, "history": True,
+    }
     assert loaded.origin == str(tmp_path / "pyproject.toml")
 
 
@@ -47,7 +49,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai"),
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
@@ -56,7 +58,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
-        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, readability, smells, history"),
+        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, weaknesses, readability, smells, history"),
         ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 0"),
         ({"max_file_bytes": 10**12}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 1000000000000"),
         ({"analyze_generated": "yes"}, "x.toml: analyze_generated must be true or false, not 'yes'"),
@@ -64,7 +66,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"ai": {"require_trailer": "Reviewed by"}}, "x.toml: ai.require_trailer must be a trailer name such as \"Reviewed-by\", not 'Reviewed by'"),
         ({"ai": {"thresholds": {"L1": 50}}}, "x.toml: ai: thresholds must rise: L1 < L2 < L3, not (50, 40, 70)"),
         ({"ai": {"fail_level": "L9"}}, "x.toml: ai: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L9'"),
-        ({"ai": {"strict": True}}, "x.toml: unknown key 'strict' in ai; valid keys: raise_level, thresholds, fail_level, require_trailer"),
+        ({"ai": {"strict": True}}, "x.toml: unknown key 'strict' in ai; valid keys: raise_level, thresholds, fail_level, require_trailer, require_approval"),
     ],
 )
 def test_invalid_values_name_the_key(table: dict[str, object], message: str) -> None:
@@ -93,3 +95,26 @@ def test_malformed_pyproject_is_a_config_error(tmp_path: Path, content: bytes, m
     (tmp_path / "pyproject.toml").write_bytes(content)
     with pytest.raises(ConfigError, match=re.escape(message)):
         config.load(None, str(tmp_path))
+
+
+def _policy(text: str) -> config.Config:
+    return config.from_text(text, "pyproject.toml", "test")
+
+
+def test_the_stricter_of_two_policies_takes_each_settings_stricter_side() -> None:
+    old = _policy('[tool.diffrisk]\nfail_level = "L2"\nexclude = ["vendor/", "gen/"]\nmax_file_bytes = 500000\n'
+                  '[tool.diffrisk.accept]\nreviewers = ["ana", "bo"]\n')
+    new = _policy('[tool.diffrisk]\nfail_level = "L3"\nexclude = ["vendor/", "app/"]\ncritical_paths = ["pay/"]\n'
+                  '[tool.diffrisk.accept]\nreviewers = ["ana", "eve"]\n[tool.diffrisk.weaknesses]\nshell = "L0"\n')
+    strict = config.stricter(old, new)
+    assert (strict.fail_level, strict.exclude, strict.critical_paths, strict.max_file_bytes, strict.accept.reviewers) == (
+        Level.L2, ("vendor/",), ("pay/",), 500_000, ("ana",),
+    )
+    assert strict.weaknesses["shell"] is Level.L2
+    assert (config.only_tightens(old, new), config.only_tightens(new, strict)) == (False, True)
+
+
+def test_adopting_diffrisk_or_lowering_the_fail_level_only_tightens() -> None:
+    assert config.only_tightens(config.Config(), _policy('[tool.diffrisk]\nfail_level = "L2"\ncritical_paths = ["pay/"]\n'))
+    assert not config.only_tightens(config.Config(), _policy('[tool.diffrisk]\nextend_exclude = ["app/"]\n'))
+    assert not config.only_tightens(config.Config(), _policy('[tool.diffrisk.accept]\nreviewers = ["eve"]\n'))

@@ -43,12 +43,12 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     assert document["findings"][0] == {
         "rule": "B602", "analyzer": "security", "path": HOSTILE, "line": 2, "end_line": 2, "severity": "high",
         "message": "shell=True\x1b[31m | `x` <b>", "confidence": "high", "cwe": 78, "removed": False, "column": None,
-        "subject": None,
+        "subject": None, "suppression": None, "weakness": None, "new_input": [],
     }
     assert list(document) == [
         "schema_version", "tool", "source", "score", "level", "level_name", "level_meaning", "level_reasons",
         "review_minutes", "verdict", "components", "hotspots", "findings", "files", "size", "contents_available",
-        "link_base", "notes", "failures", "suppressed", "authorship",
+        "link_base", "notes", "failures", "suppressed", "authorship", "floors",
     ]
 
 

@@ -158,7 +158,11 @@ def test_symlink_to_python_is_not_read_through(project: Repo) -> None:
     os.symlink("/etc/passwd", project.path / "app" / "link.py")
     project.stage()
     code, report = check_json(project)
-    assert (code, files(report), findings(report)) == (0, [("app/link.py", "added", "symbolic link")], [])
+    # Python would import what the link points to, which diffrisk cannot read: fail closed.
+    assert (code, report["level"], files(report), findings(report)) == (
+        0, "L2", [("app/link.py", "added", "a symbolic link to /etc/passwd, outside the repository")],
+        [("DR-E004", "app/link.py", 1)],
+    )
     # A tracked file replaced by a link, unstaged: the work tree is never read through the link.
     project.commit("link")
     os.remove(project.path / "app" / "core.py")
@@ -166,7 +170,8 @@ def test_symlink_to_python_is_not_read_through(project: Repo) -> None:
     code, report = check_json(project, "--worktree")
     # git shows a file turned into a link as the file deleted and the link added.
     assert (code, files(report), findings(report)) == (
-        0, [("app/core.py", "deleted", None), ("app/core.py", "added", "symbolic link")], []
+        0, [("app/core.py", "deleted", None), ("app/core.py", "added", "a symbolic link to /etc/passwd, outside the repository")],
+        [("DR-E004", "app/core.py", 1)],
     )
 
 
@@ -178,8 +183,8 @@ def test_lfs_pointer_is_not_parsed_as_python(project: Repo) -> None:
     ))
     project.stage()
     code, report = check_json(project)
-    assert (code, files(report), findings(report)) == (
-        0, [("app/model.py", "added", "git LFS pointer: the contents are stored outside git")], []
+    assert (code, report["level"], files(report), findings(report)) == (
+        0, "L2", [("app/model.py", "added", "a git LFS pointer: the code is stored outside git")], [("DR-E004", "app/model.py", 1)]
     )
 
 
@@ -189,8 +194,20 @@ def test_file_over_the_size_limit_says_how_big(project: Repo) -> None:
     too_big = [("app/core.py", "modified", "larger than max_file_bytes (1,200,000 > 1,000,000 bytes)")]
     assert files(check_json(project, "--worktree")[1]) == too_big
     project.stage()
-    assert files(check_json(project)[1]) == too_big
+    code, report = check_json(project)
+    assert (files(report), findings(report)) == (too_big, [("DR-E004", "app/core.py", 1)])
+    assert report["floors"][0] == {
+        "kind": "unreadable", "level": "L2",
+        "why": "changed Python cannot be read as the diff shows it (DR-E004 at app/core.py:1)",
+    }
+    # The limit is the base's: raising it in the same change does not help (the stricter applies).
     project.write("pyproject.toml", "[tool.diffrisk]\nmax_file_bytes = 2_000_000\n")
+    project.stage()
+    assert files(check_json(project)[1])[0] == too_big[0]
+    project.git("stash", "-q")
+    project.write("pyproject.toml", "[tool.diffrisk]\nmax_file_bytes = 2_000_000\n")
+    project.commit("allow bigger files")
+    project.git("checkout", "-q", "stash@{0}", "--", "app/core.py")
     code, report = check_json(project)
     assert [item["skipped"] for item in report["files"] if item["path"] == "app/core.py"] == [None]
 
@@ -470,7 +487,7 @@ def test_config_cannot_reach_outside_the_repository(project: Repo, capsys: pytes
     project.stage()
     assert main(["-C", str(project.path), "check"]) == 2
     assert capsys.readouterr().err == (
-        f"diffrisk: error: {project.path / 'pyproject.toml'}: exclude: pattern '../../etc/*' names a place "
+        "diffrisk: error: pyproject.toml as the change leaves it: exclude: pattern '../../etc/*' names a place "
         "outside the repository; patterns match paths inside it\n"
     )
 

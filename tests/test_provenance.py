@@ -92,8 +92,14 @@ def test_staged_change_in_an_agent_shell_is_raised_by_policy(
     assert (code, agent["level"], agent["score"]) == (0, "L1", human["score"])
     assert agent["authorship"]["reason"] == "environment:CLAUDECODE (claude)"
     assert agent["level_reasons"] == ["raised L0 -> L1: AI-authored change (ai.raise_level = 1)"]
+    # A declaration cannot hide a marker: the agent could declare itself a person.
     code, overridden = check_json(small_change, "--no-ai")
-    assert (overridden["level"], overridden["authorship"]["reason"]) == ("L0", "--no-ai")
+    assert (overridden["level"], overridden["authorship"]["reason"]) == (
+        "L1", "environment:CLAUDECODE (claude) (--no-ai does not override an agent's marker)",
+    )
+    monkeypatch.setenv("DIFFRISK_AI", "0")
+    assert check_json(small_change)[1]["level"] == "L1"
+    monkeypatch.delenv("DIFFRISK_AI")
     monkeypatch.delenv("CLAUDECODE")
     monkeypatch.setenv("DIFFRISK_AI", "bogus")
     assert main(["-C", str(small_change.path), "check"]) == 2
@@ -101,7 +107,10 @@ def test_staged_change_in_an_agent_shell_is_raised_by_policy(
 
 
 def test_ai_thresholds_and_fail_level_replace_the_projects(small_change: Repo) -> None:
+    small_change.git("stash", "-q")
     small_change.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L3"\n[tool.diffrisk.ai]\nthresholds = { L1 = 1, L2 = 2 }\nfail_level = "L2"\n')
+    small_change.commit("policy")
+    small_change.git("stash", "pop", "-q")
     small_change.stage()
     code, report = check_json(small_change, "--ai")
     assert (code, report["level"], report["verdict"]["fail_level"]) == (1, "L2", "L2")
@@ -138,19 +147,52 @@ def test_required_trailer_for_ai_commits(repo: Repo) -> None:
     assert (code, report["verdict"]["within_policy"]) == (0, True)
 
 
-def test_risk_accepted_by_trailer_and_flag(repo: Repo) -> None:
+def test_a_commit_cannot_accept_its_own_risk(repo: Repo) -> None:
     repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L1"\n')
     repo.write("app.py", "X = 1\n")
     repo.commit("start")
     repo.write("app.py", "".join(f"VALUE_{index} = {index}\n" for index in range(60)))
-    repo.commit("Values\n\nRisk-Accepted-By: Ana Lima <ana@example.com>")
+    sha = repo.commit("Values\n\nRisk-Accepted-By: Ana Lima <ana@example.com>")
     code, report = check_json(repo, "--commit", "HEAD")
+    assert (code, report["level"], report["verdict"]["within_policy"]) == (1, "L1", False)
+    assert report["notes"][-1] == (
+        "a Risk-Accepted-By trailer names Ana Lima <ana@example.com>, but a change cannot accept its own risk: "
+        "in CI, a reviewer the base branch's policy trusts approves the pull request ([tool.diffrisk.accept]); "
+        "locally, a person runs with --accept or DIFFRISK_ACCEPT"
+    )
+    code, report = check_json(repo, "--commit", sha, "--accept", "Bo <bo@example.com>")
+    assert (code, report["verdict"]["accepted_by"]) == (1, None)
+    assert report["notes"][-1].startswith(
+        "--accept 'Bo <bo@example.com>' does not accept this change: a commit, range or branch is accepted by a reviewer's approval"
+    )
+
+
+def test_a_person_accepts_a_staged_change_and_an_agent_cannot(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CI", "GITHUB_ACTIONS", "CLAUDECODE", "DIFFRISK_ACCEPT"):
+        monkeypatch.delenv(name, raising=False)
+    repo.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L1"\n')
+    repo.write("app.py", "X = 1\n")
+    repo.commit("start")
+    repo.write("app.py", "".join(f"VALUE_{index} = {index}\n" for index in range(60)))
+    repo.stage()
+    code, report = check_json(repo, "--accept", "Ana Lima <ana@example.com>")
     assert (code, report["level"]) == (0, "L1")
     assert report["verdict"] == {
-        "within_policy": True, "fail_level": "L1", "accepted_by": "Ana Lima <ana@example.com>",
+        "within_policy": True, "fail_level": "L1", "accepted_by": "Ana Lima <ana@example.com>", "accepted_via": "flag",
         "message": "accepted: L1 accepted by Ana Lima <ana@example.com> (beyond policy: L1 reaches the fail level L1)",
     }
-    repo.git("commit", "-q", "--amend", "-m", "Values")
-    assert check_json(repo, "--commit", "HEAD")[0] == 1
-    code, report = check_json(repo, "--commit", "HEAD", "--accept", "Bo <bo@example.com>")
-    assert (code, report["verdict"]["accepted_by"]) == (0, "Bo <bo@example.com>")
+    monkeypatch.setenv("CLAUDECODE", "1")
+    code, report = check_json(repo, "--accept", "Ana Lima <ana@example.com>")
+    assert (code, report["verdict"]["accepted_by"]) == (1, None)
+    assert report["notes"][-1] == (
+        "--accept 'Ana Lima <ana@example.com>' does not accept this change: an agent cannot accept its own risk "
+        "(environment:CLAUDECODE (claude))"
+    )
+    monkeypatch.delenv("CLAUDECODE")
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("DIFFRISK_ACCEPT", "Ana Lima <ana@example.com>")
+    code, report = check_json(repo)
+    assert (code, report["notes"][-1]) == (
+        1, "DIFFRISK_ACCEPT 'Ana Lima <ana@example.com>' does not accept this change: in CI (CI is set) only the "
+        "approval of a reviewer the base branch's policy trusts accepts a change",
+    )
