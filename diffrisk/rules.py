@@ -238,29 +238,36 @@ RULES = {
              "imports: an obfuscated payload), or a module or attribute chosen at run time (__import__, "
              "importlib.import_module, getattr on a module or builtins with a computed name): whoever controls that "
              "input controls what runs (CWE-94, CWE-95). Aliases count: `E = eval`, `__builtins__['eval']`, "
-             "`sys.modules['builtins'].eval`. Sets the level to at least L2 (weaknesses.code-execution).",
+             "`sys.modules['builtins'].eval`, eval passed as a value; so do code objects made into functions "
+             "(types.FunctionType), runpy, an interactive interpreter, and a notebook's %run of a file that is not "
+             "Python by name. Sets the level to at least L2 (weaknesses.code-execution).",
              fires_when=(
                  "An added call of `eval`, `exec`, `compile`, `__import__`, `importlib.import_module`, or `getattr` "
                  "on a module or `builtins`, whose code or name argument is not a constant, or whose code is a "
-                 "literal that calls or imports; reached directly or through a name the file binds to it."
+                 "literal that calls or imports; reached directly or through a name the file binds to it; `eval` or "
+                 "`exec` passed as a value; `types.FunctionType`, `runpy.run_*` or `code.Interactive*`; a notebook's "
+                 "`%run` of a file not named .py or .ipynb."
              )),
         Rule("DR-W002", _SECURITY, "shell execution bandit does not see", 0.0,
              "A command run through a shell by a spelling bandit does not read: a function that always uses a shell "
              "(asyncio.create_subprocess_shell, os.system through an alias, IPython's system), shell=True in a ** "
              "mapping or a dict bound to a name, a shell started with -c and a computed command "
-             "(['sh', '-c', cmd], os.execl('/bin/sh', 'sh', '-c', cmd), pty.spawn), or a notebook's ! line or "
-             "shell cell that hands values or downloaded text to a shell. A shell interprets its command line, so "
+             "(['sh', '-c', cmd], os.execl('/bin/sh', 'sh', '-c', cmd), pty.spawn), a shell function passed as a "
+             "value, a notebook's ! line that hands values or downloaded text to a shell, or any line of a notebook's "
+             "shell cell (%%bash, %%sh, %%script). A shell interprets its command line, so "
              "input in it runs as commands (CWE-78). Sets the level to at least L2 (weaknesses.shell).",
              fires_when=(
                  "An added call of a shell-running function with a computed command, of a process function with "
                  "`shell` set through a `**` mapping, or of a process or exec function given a shell, `-c` and a "
-                 "computed command; in a notebook, a shell command with `$name`/`{expr}` or a pipe into a shell."
+                 "computed command; in a notebook, a `!` command with `$name`/`{expr}` or a pipe into a shell, or a "
+                 "line of a shell cell."
              )),
         Rule("DR-W003", _SECURITY, "TLS verification turned off", 0.0,
              "Certificate or host-name checks switched off by a spelling bandit does not read: verify= a falsy "
              "constant or a name bound to one (annotated too), verify=False through a ** mapping, a session's "
-             "verify attribute set falsy directly or with setattr, check_hostname falsy, CERT_NONE (or 0) as a "
-             "verify mode or cert_reqs. A connection without them talks to whoever answers (CWE-295). Sets the "
+             "verify attribute set falsy directly or with setattr, a class attribute bound to False, check_hostname "
+             "falsy, CERT_NONE (or 0) as a verify mode or cert_reqs, CURL_CA_BUNDLE or REQUESTS_CA_BUNDLE emptied in "
+             "os.environ. A connection without them talks to whoever answers (CWE-295). Sets the "
              "level to at least L2 (weaknesses.tls-verification-off).",
              fires_when=(
                  "An added `verify=` falsy value or name bound to one, `**{'verify': False}`, `X.verify = False`, "
@@ -268,7 +275,8 @@ RULES = {
              )),
         Rule("DR-W004", _SECURITY, "unsafe deserialization bandit does not see", 0.0,
              "pickle, marshal, shelve, dill, jsonpickle or a YAML loader that builds any object, reached through "
-             "an alias bandit does not follow (`load = pickle.loads`, `__import__('pickle').loads`). Loading such "
+             "an alias bandit does not follow (`load = pickle.loads`, `__import__('pickle').loads`, a deserializer "
+             "passed as a value), or any load with allow_pickle=True. Loading such "
              "data runs whatever code its author put in it (CWE-502). Sets the level to at least L2 "
              "(weaknesses.deserialization).",
              fires_when=(

@@ -545,6 +545,15 @@ def test_an_old_ignore_does_not_silence_a_call_whose_input_changed(shop: Repo) -
     ("STRIPE_API_KEY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\n", "DR-W005", "hardcoded-credentials"),
     ("def find(cursor, name):\n    query = \"SELECT * FROM users WHERE name = '%s'\"\n    return cursor.execute(query % name)\n",
      "DR-W006", "sql-built-from-strings"),
+    ("import string\n\n\ndef find(cur, name):\n    return cur.execute(string.Template('SELECT * FROM t WHERE n = $n').substitute(n=name))\n",
+     "DR-W006", "sql-built-from-strings"),
+    ("def run(text):\n    return (lambda f: f(text))(eval)\n", "DR-W001", "code-execution"),
+    ("import code\n\n\ndef run(src):\n    return code.InteractiveInterpreter().runsource(src)\n", "DR-W001", "code-execution"),
+    ("import pickle\n\n\nclass Codec:\n    load = staticmethod(pickle.loads)\n", "DR-W004", "deserialization"),
+    ("import numpy\n\n\ndef load(path):\n    return numpy.load(path, allow_pickle=True)\n", "DR-W004", "deserialization"),
+    ("import os\n\nos.environ['CURL_CA_BUNDLE'] = ''\n", "DR-W003", "tls-verification-off"),
+    ("import requests\n\n\nclass Settings:\n    verify = False\n\n\ndef get(url):\n"
+     "    return requests.get(url, verify=Settings.verify, timeout=5)\n", "DR-W003", "tls-verification-off"),
 ])
 def test_weaknesses_in_spellings_bandit_does_not_read(shop: Repo, code: str, rule: str, weakness: str) -> None:
     shop.write("shop/risky.py", code)
@@ -562,11 +571,13 @@ def test_a_notebook_shell_command_that_runs_downloaded_text(shop: Repo) -> None:
         )
         return '{"cells": [\n' + sources + '\n], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
 
-    shop.write("explore.ipynb", notebook("url = input()\n!curl -s $url | sh", "%%bash\nsh<payload.sh"))
+    shop.write("explore.ipynb", notebook(
+        "url = input()\n!curl -s $url | sh", "%%bash\nsh<payload.sh", "%%script sh\nrm -rf ~ /tmp", "%run -i helper.txt",
+    ))
     shop.stage()
     code, report = check_json(shop)
     assert (code, report["level"], [item["rule"] for item in report["findings"] if item["weakness"]]) == (
-        1, "L2", ["DR-W002", "DR-W002"],
+        1, "L2", ["DR-W002", "DR-W002", "DR-W002", "DR-W001"],
     )
     # Honest: installing a package from a notebook is a constant command.
     shop.write("explore.ipynb", notebook("!pip install -q pandas", "import pandas"))

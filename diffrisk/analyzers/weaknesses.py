@@ -39,9 +39,19 @@ NAME = "weaknesses"
 SCOPE = Scope.STATEMENTS_AND_NAMES
 #: What a notebook's shell command becomes in its code text (change.notebooks).
 NOTEBOOK_SHELL = "__notebook_shell__"
+NOTEBOOK_RUN = "__notebook_run__"
 
 _CODE_RUNNERS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
 _IMPORTERS = frozenset({"__import__", "builtins.__import__", "importlib.import_module", "importlib.__import__"})
+#: Other ways to run code given as data: a function object from a code object, a module run by
+#: path or name, an interactive interpreter.
+_CODE_OBJECTS = frozenset({
+    "types.FunctionType", "types.CodeType", "runpy.run_path", "runpy.run_module", "code.InteractiveInterpreter",
+    "code.InteractiveConsole", "code.interact", "code.compile_command",
+})
+#: Environment variables that, set empty or to 0, turn certificate checks off for requests,
+#: curl-based clients or Python's own https.
+_TLS_VARIABLES = frozenset({"CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "PYTHONHTTPSVERIFY"})
 #: Functions that start processes and take ``shell``.
 _PROCESS = frozenset({
     "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen",
@@ -66,6 +76,8 @@ _DESERIALIZERS = frozenset({
 })
 _YAML_LOADERS = frozenset({"yaml.load", "yaml.load_all"})
 _SAFE_YAML = re.compile(r"(^|\.)C?(Safe|Base)Loader$")
+#: Methods that build a string from a template and values.
+_FORMATTERS = frozenset({"format", "format_map", "join", "substitute", "safe_substitute"})
 #: Methods that run SQL given as their first argument.
 _SQL_RUNNERS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify"})
 #: SQL: a statement as SQL starts one, or a WHERE clause comparing a column.
@@ -214,6 +226,8 @@ class _Visitor(ast.NodeVisitor):
         self.built_strings: list[set[str]] = [set()]
         self.sql_texts: list[set[str]] = [set()]
         self.modules = modules
+        #: The nodes called (a reference to eval that is called is read as a call, not a value).
+        self.called: set[int] = set()
 
     def report(self, rule: str, node: ast.expr | ast.stmt, message: str) -> None:
         end = node.end_lineno or node.lineno
@@ -238,6 +252,13 @@ class _Visitor(ast.NodeVisitor):
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        # Class attributes bound to a falsy constant are read as Class.attr: verify=Settings.verify.
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and _falsy_constant(statement.value):
+                self.false_names[0].update(f"{node.name}.{target.id}" for target in statement.targets if isinstance(target, ast.Name))
+        self.generic_visit(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._assigned(target, node.value, node)
@@ -259,6 +280,10 @@ class _Visitor(ast.NodeVisitor):
                 (sets[-1].add if bound else sets[-1].discard)(target.id)
         elif isinstance(target, ast.Attribute):
             self._attribute_set(target.attr, value, node)
+        elif isinstance(target, ast.Subscript) and self.qualified(target.value) == "os.environ":
+            variable = _constant_string(target.slice)
+            if variable in _TLS_VARIABLES and (_falsy_constant(value) or _constant_string(value) == "0"):
+                self.report("DR-W003", node, f"TLS verification turned off: `{variable}` set to {ast.unparse(value)}")
 
     def _attribute_set(self, attribute: str, value: ast.expr, node: ast.expr | ast.stmt) -> None:
         if attribute in ("verify", "check_hostname") and self._falsy(value):
@@ -268,7 +293,28 @@ class _Visitor(ast.NodeVisitor):
 
     # -- calls -----------------------------------------------------------------------------------------
 
+    def visit_Name(self, node: ast.Name) -> None:
+        self._reference(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self._reference(node)
+        self.generic_visit(node)
+
+    def _reference(self, node: ast.Name | ast.Attribute) -> None:
+        """eval, a deserializer or a shell function passed as a value (to a lambda, a map, a
+        staticmethod): it will be called where no call of it can be seen."""
+        if not isinstance(node.ctx, ast.Load) or id(node) in self.called:
+            return
+        name = self.qualified(node)
+        if name in ("eval", "exec", "builtins.eval", "builtins.exec"):
+            self.report("DR-W001", node, f"`{name.removeprefix('builtins.')}` is passed as a value: what calls it runs code")
+        elif name in _DESERIALIZERS:
+            self.report("DR-W004", node, f"`{name}` is passed as a value: what calls it deserializes data that can run code")
+        elif name in _SHELL_ALWAYS:
+            self.report("DR-W002", node, f"`{name}` is passed as a value: what calls it runs a shell")
+
     def visit_Call(self, node: ast.Call) -> None:
+        self.called.add(id(node.func))
         name = self.qualified(node.func)
         self._code_execution(name, node)
         self._shell(name, node)
@@ -279,11 +325,19 @@ class _Visitor(ast.NodeVisitor):
 
     def _code_execution(self, name: str, node: ast.Call) -> None:
         first = node.args[0] if node.args else None
+        if name == NOTEBOOK_RUN:
+            target = (_constant_string(first) or "").split()
+            script = next((part for part in target if not part.startswith("-")), "")
+            if not script.endswith((".py", ".ipynb")):
+                self.report("DR-W001", node, f"the notebook runs {script or 'a file'!r} as Python, which is not read as Python here")
+            return
         if name in _CODE_RUNNERS and node.args:
             if not _is_constant(first):
                 self.report("DR-W001", node, f"`{name.removeprefix('builtins.')}` runs code computed at run time")
             elif _literal_calls(first):
                 self.report("DR-W001", node, f"`{name.removeprefix('builtins.')}` runs a string of code that calls or imports")
+        elif name in _CODE_OBJECTS and (name.startswith("code.Interactive") or not all(_is_constant(argument) for argument in node.args)):
+            self.report("DR-W001", node, f"`{name}` runs code given to it at run time")
         elif name in _IMPORTERS and node.args and not _is_constant(first):
             self.report("DR-W001", node, f"`{name}` imports a module whose name is computed at run time")
         elif name in ("getattr", "builtins.getattr") and len(node.args) >= 2 and self._is_module(node.args[0]) \
@@ -293,7 +347,10 @@ class _Visitor(ast.NodeVisitor):
     def _shell(self, name: str, node: ast.Call) -> None:
         if name == NOTEBOOK_SHELL:
             command = _constant_string(node.args[0]) if node.args else None
-            if command is None or _NOTEBOOK_DANGER.search(command):
+            in_cell = any(keyword.arg == "cell" for keyword in node.keywords)
+            if in_cell:
+                self.report("DR-W002", node, "a notebook shell cell runs this line as a shell command")
+            elif command is None or _NOTEBOOK_DANGER.search(command):
                 self.report("DR-W002", node, "a notebook shell command hands values or downloaded text to a shell")
         elif name in _SHELL_ALWAYS or self._ipython_shell(node):
             if node.args and not _is_constant(node.args[0]):
@@ -320,7 +377,10 @@ class _Visitor(ast.NodeVisitor):
                 self.report("DR-W003", node, "TLS verification turned off: `verify` set to False through a `**` mapping")
 
     def _deserialization(self, name: str, node: ast.Call) -> None:
-        if name in _DESERIALIZERS:
+        allows_pickle = any(
+            keyword.arg == "allow_pickle" and not _falsy_constant(keyword.value) for keyword in node.keywords
+        )
+        if name in _DESERIALIZERS or allows_pickle:
             self.report("DR-W004", node, f"`{name}` deserializes data that can run code when loaded")
         elif name in _YAML_LOADERS:
             loader = next((keyword.value for keyword in node.keywords if keyword.arg == "Loader"), None)
@@ -344,7 +404,10 @@ class _Visitor(ast.NodeVisitor):
     # -- helpers -------------------------------------------------------------------------------------------
 
     def _falsy(self, value: ast.expr) -> bool:
-        """A falsy constant, or a name this scope (or the module) bound to one."""
+        """A falsy constant, or a name this scope (or the module) bound to one, or a class
+        attribute bound to one."""
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+            return f"{value.value.id}.{value.attr}" in self.false_names[0]
         return _falsy_constant(value) or isinstance(value, ast.Name) and self._bound(self.false_names, value.id)
 
     def _ipython_shell(self, node: ast.Call) -> bool:
@@ -381,8 +444,9 @@ class _Visitor(ast.NodeVisitor):
             return any(isinstance(part, ast.FormattedValue) for part in node.values) and self._looks_like_sql(node)
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
             return not _is_constant(node) and self._looks_like_sql(node)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
-            has_values = bool(node.args or node.keywords) and not all(_is_constant(argument) for argument in node.args)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FORMATTERS:
+            values = [*node.args, *(keyword.value for keyword in node.keywords)]
+            has_values = not all(_is_constant(value) for value in values)
             return has_values and self._looks_like_sql(node)
         return False
 

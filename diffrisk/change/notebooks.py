@@ -2,7 +2,8 @@
 
 Each version's code cells become one Python text, with a map from its lines to the notebook file's
 lines.  IPython's shell commands (``!cmd``, ``x = !cmd``, ``%system``, the lines of a ``%%bash`` cell)
-become calls of ``__notebook_shell__("cmd")``, which the weaknesses analyzer reads (DR-W002); other
+become calls of ``__notebook_shell__("cmd")``, and ``%run file`` a call of ``__notebook_run__``,
+which the weaknesses analyzer reads (DR-W002, DR-W001); other
 ``%magic`` and ``?help`` lines, and cells of another language, become comments.  The two texts
 are compared like any file, and every line the report names is the notebook's own.  A notebook
 whose layout is not one source line per JSON line (as Jupyter writes them) is still analysed,
@@ -17,7 +18,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from diffrisk.analyzers.weaknesses import NOTEBOOK_SHELL
+from diffrisk.analyzers.weaknesses import NOTEBOOK_RUN, NOTEBOOK_SHELL
 from diffrisk.change import file_analysis
 from diffrisk.config import Config
 from diffrisk.diffsource.parser import parse
@@ -64,6 +65,7 @@ def code_of(data: bytes) -> tuple[str, list[int]]:
 
 
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)(.*)$")
+_RUN_LINE = re.compile(r"^(\s*)%run\b(.*)$")
 _SHELL_LINE = re.compile(r"^(\s*)(?:([\w.]+)\s*=\s*)?(?:!|%(?:system|sx)\b)(.*)$")
 #: Cell magics whose body is a shell script, and those whose body is Python.
 _SHELL_CELLS = frozenset({"bash", "sh", "zsh", "system", "script"})
@@ -75,13 +77,17 @@ def _as_python(cell: list[str]) -> list[str]:
     """A code cell's lines as Python, one for one."""
     magic = _CELL_MAGIC.match(cell[0]) if cell else None
     if magic is not None and magic.group(1) in _SHELL_CELLS:
-        return ["# " + cell[0], *(f"{_SHELL}({line!r})" if line.strip() else "" for line in cell[1:])]
+        # A whole shell script: each line is read as a shell command the notebook runs.
+        return ["# " + cell[0], *(f"{_SHELL}({line!r}, cell=True)" if line.strip() else "" for line in cell[1:])]
     if magic is not None and magic.group(1) not in _PYTHON_CELLS:
         return ["# " + line for line in cell]  # HTML, JavaScript, SQL, a file to write: not Python
     return [_line_as_python(line) for line in cell]
 
 
 def _line_as_python(line: str) -> str:
+    run = _RUN_LINE.match(line)
+    if run is not None:
+        return f"{run.group(1)}{NOTEBOOK_RUN}({run.group(2).strip()!r})"
     shell = _SHELL_LINE.match(line)
     if shell is not None:
         indent, target, command = shell.groups()
