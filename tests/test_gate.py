@@ -324,6 +324,7 @@ def test_a_team_relaxes_a_weakness_floor_in_its_committed_policy(shop: Repo) -> 
     ("setup.py", "from setuptools import setup\n\nsetup(name='shop', install_requires=['requests', 'evil-pkg'])\n"),
     ("setup.cfg", "[options]\ninstall_requires =\n    requests\n    evil-pkg\n"),
     ("requirements/dev.txt", "pytest\nevil-pkg @ https://example.com/evil.tar.gz\n"),
+    ("contrib/requirements/default.txt", "kombu>=1.0.2\n"),
     ("constraints.txt", "requests==2.0.0\n"),
     ("tox.ini", "[testenv]\ncommands = pytest\n"),
     ("noxfile.py", "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n"),
@@ -344,11 +345,15 @@ def test_a_setup_py_version_bump_is_no_dependency_change(shop: Repo) -> None:
     shop.stage()
     code, report = check_json(shop)
     assert (code, report["level"], rules(report)) == (0, "L0", [])
-    # The requirement reached through a name is still read.
+    # The requirement reached through a name is still read, and so is one appended to it.
     shop.write("setup.py", setup.replace("'requests>=2'", "'requests>=2', 'evil-pkg'"))
     shop.stage()
     code, report = check_json(shop)
     assert (code, report["level"], rules(report)) == (0, "L1", [("DR-S007", "setup.py", 3)])
+    shop.write("setup.py", setup.replace("\nsetup(", "REQUIRES.append('evil-pkg')\nsetup("))
+    shop.stage()
+    code, report = check_json(shop)
+    assert (code, report["level"], rules(report)) == (0, "L1", [("DR-S007", "setup.py", 4)])
 
 
 def test_a_multi_line_dependency_list_edit_is_sensitive(shop: Repo) -> None:

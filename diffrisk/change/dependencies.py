@@ -306,6 +306,10 @@ def _ini_own_name(text: str) -> Iterator[str]:
         yield parser.get("metadata", "name").strip()
 
 
+#: The keys of setup.cfg and tox.ini that list requirements (bdist_rpm's "requires" too).
+_INI_REQUIREMENT_KEYS = frozenset({"install_requires", "tests_require", "setup_requires", "deps", "requires", "requires-dist"})
+
+
 def _from_ini(text: str) -> Iterator[str]:
     """The requirement lines of setup.cfg's and tox.ini's requirement keys."""
     parser = _ini(text)
@@ -313,7 +317,7 @@ def _from_ini(text: str) -> Iterator[str]:
         return
     for section in parser.sections():
         for key, value in parser.items(section):
-            if key in ("install_requires", "tests_require", "setup_requires", "deps") or section == "options.extras_require":
+            if key in _INI_REQUIREMENT_KEYS or section == "options.extras_require":
                 yield from value.splitlines()
 
 
@@ -336,11 +340,25 @@ def _setup_py_requirements(text: str) -> Iterator[str]:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     assigned.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            assigned.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, ast.Call):
+            grown = _grown_list(node)  # requires.append("x"), requires.extend([...]), requires.insert(0, "x")
+            if grown is not None:
+                assigned.setdefault(grown, []).extend(node.args)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and ast.unparse(node.func).rsplit(".", 1)[-1] == "setup":
             for keyword in node.keywords:
                 if keyword.arg in _SETUP_REQUIREMENTS or keyword.arg is None:
                     yield from (f"{keyword.arg}: {value}" for value in _values(keyword.value, assigned, 3))
+
+
+def _grown_list(call: ast.Call) -> str | None:
+    """The name of the list a call grows in place, if it does."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in ("append", "extend", "insert"):
+        return func.value.id
+    return None
 
 
 def _values(node: ast.expr, assigned: dict[str, list[ast.expr]], depth: int) -> Iterator[str]:

@@ -31,7 +31,8 @@ _DOCKER = Patterns((
     "compose.yaml",
 ))
 _LOCKS_AND_REQUIREMENTS = Patterns((
-    "*requirements*.txt", "*requirements*.in", "requirements/*.txt", "*constraints*.txt", "constraints/*.txt",
+    "*requirements*.txt", "*requirements*.in", "**/requirements/*.txt", "**/requirements/*.in", "*constraints*.txt",
+    "**/constraints/*.txt",
     "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock",
     "pdm.lock", "pylock.toml", "pylock.*.toml", "conda-lock.yml", "environment.yml", "package.json", "package-lock.json",
     "yarn.lock", "pnpm-lock.yaml",
