@@ -22,12 +22,19 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "[user]\n\tname = Test Author\n\temail = author@example.com\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
     )
+    from diffrisk.commands.check import CI_VARIABLES
     from diffrisk.history.provenance import ENVIRONMENT_MARKERS
 
-    # A test run inside a coding agent's shell must not be treated as AI-authored.
+    # A test run inside a coding agent's shell must not be treated as AI-authored, and one run by CI
+    # must not be treated as a CI check: tests that want either set the variables themselves.
     agent_markers = {variable for variable, _, _ in ENVIRONMENT_MARKERS} | {"AGENT", "AWS_EXECUTION_ENV"}
     for name in list(os.environ):
-        if name.startswith(("GIT_", "DIFFRISK_")) or name in ("PRE_COMMIT", "NO_COLOR") or name in agent_markers:
+        if (
+            name.startswith(("GIT_", "DIFFRISK_", "GITHUB_"))
+            or name in ("PRE_COMMIT", "NO_COLOR")
+            or name in agent_markers
+            or name in CI_VARIABLES
+        ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))

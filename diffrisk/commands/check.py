@@ -228,7 +228,7 @@ def _overridden(settings: Config, args: argparse.Namespace, tighten_only: bool =
 
 
 #: Variables CI systems set; where one is set, a flag or variable cannot accept a change's risk.
-_CI_VARIABLES = (
+CI_VARIABLES = (
     "CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "CIRCLECI", "JENKINS_URL", "TF_BUILD", "TRAVIS", "TEAMCITY_VERSION",
 )
 
@@ -258,7 +258,7 @@ def _local_refusal(local: bool, host: HostApproval | None) -> str | None:
     agent = provenance.of_environment(os.environ)
     if agent.ai_authored:
         return f"an agent cannot accept its own risk ({agent.reason})"
-    ci = next((name for name in _CI_VARIABLES if os.environ.get(name, "").strip().lower() not in ("", "0", "false")), None)
+    ci = next((name for name in CI_VARIABLES if os.environ.get(name, "").strip().lower() not in ("", "0", "false")), None)
     if host is not None or ci is not None:
         where = f" ({ci} is set)" if ci is not None and host is None else ""
         return f"in CI{where} only the approval of a reviewer the base branch's policy trusts accepts a change"
