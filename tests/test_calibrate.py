@@ -42,6 +42,20 @@ def test_blame_names_the_commit_that_wrote_the_fixed_line(repo: Repo) -> None:
     assert inducing not in szz.bug_inducing(target, found)
 
 
+def test_blamed_lines_keep_the_path_and_line_the_inducing_commit_wrote(repo: Repo) -> None:
+    repo.write("old name.py", "def ratio(a, b):\n    return 1\n")
+    repo.commit("start")
+    repo.write("old name.py", "import math\n\n\ndef ratio(a, b):\n    return a / b\n")
+    inducing = repo.commit("divide")
+    repo.git("mv", "old name.py", "calc.py")
+    repo.commit("rename")
+    repo.write("calc.py", "import math\n\n\ndef ratio(a, b):\n    return a / b if b else 0.0\n")
+    repo.commit("Fix division by zero")
+    target = git.Repo(cwd=str(repo.path))
+    found = [commit for commit in commits.history(target, None) if fixes.is_fix(commit.message)]
+    assert szz.blamed_lines(target, found) == {szz.BlamedLine(inducing, "old name.py", 5)}
+
+
 def test_a_short_history_is_refused(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.write("a.py", "A = 1\n")
     repo.commit("a")

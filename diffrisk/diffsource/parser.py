@@ -389,6 +389,11 @@ def _strip_plain_prefix(old: str | None, new: str | None) -> tuple[str | None, s
     return old, new
 
 
+def unquote(path: str) -> str:
+    """A path as git wrote it (C-quoted when unusual, in any of its outputs), unquoted."""
+    return _unquote(path, 0)
+
+
 def _unquote(path: str, line_number: int) -> str:
     """Undo git's C-style quoting ("a/caf\\303\\251") of unusual paths; plain paths pass through."""
     if not (len(path) >= 2 and path.startswith('"') and path.endswith('"')):
