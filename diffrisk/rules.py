@@ -22,7 +22,7 @@ from diffrisk.model import (
 )
 
 _COMPLEXITY, _READABILITY, _SMELLS = ComponentName.COMPLEXITY, ComponentName.READABILITY, ComponentName.SMELLS
-_SECURITY = ComponentName.SECURITY
+_SECURITY, _HISTORY = ComponentName.SECURITY, ComponentName.HISTORY
 
 RULES = {
     rule.id: rule
@@ -232,6 +232,28 @@ RULES = {
              fires_when=(
                  "DR-S010 would fire on the diffrisk table, and the stricter of the old and the new table "
                  "(config.stricter) is the new one; any other policy edit is DR-S010."
+             )),
+        Rule("DR-S013", _SMELLS, "a call the change did not update after changing a signature", 0.0,
+             "The change changed a function's parameters (removed or renamed one, added one without a default, or "
+             "made one keyword-only), and a call elsewhere in the repository that fitted the old signature no longer "
+             "fits the new one: it will raise TypeError when it runs. Update the call, or keep the old parameters "
+             "working. A deleted function that is still called is reported the same way.",
+             fires_when=(
+                 "A function or method the change edited or deleted is called, by name, in a Python file at the new "
+                 "revision (found with git grep, parsed, never run), from a line the change did not touch; the call's "
+                 "positional and keyword arguments bind to the old signature but not to the new one (or the function "
+                 "is gone). Methods are matched by attribute name, so a call on another class's method of the same "
+                 "name can be counted: the message says when the match is by name only."
+             )),
+        Rule("DR-H001", _HISTORY, "a file that usually changes with this one is not in the change", 0.0,
+             "In the history before the change, another file changed together with a changed file in most of that "
+             "file's recent changes, and this change leaves it alone: a schema beside its model, a serializer beside "
+             "its parser, a second copy of a constant. Check whether it needs the same edit.",
+             fires_when=(
+                 "Of a changed Python file's last commits before the change (at most 50, within a year; commits "
+                 "touching more than 30 files are left out as bulk changes), at least 5 also changed another file "
+                 "that still exists and is not in this change, and they are at least 80% of the file's commits "
+                 "(support and confidence, as in change-coupling mining). Test files are not expected to co-change."
              )),
         Rule("DR-W001", _SECURITY, "code execution on computed input", 0.0,
              "eval, exec or compile of something that is not a constant (or of a literal that itself calls or "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from diffrisk.change import ci_scripts, cross_file, dependencies, pipeline, policy_edits, sensitive_files, undeclared_imports
@@ -19,8 +19,8 @@ from diffrisk.config import Config
 from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import ExitCode, UsageError
-from diffrisk.history import commits, fixes, provenance
-from diffrisk.model import Authorship, FileAnalysis, Level, Report, Verdict
+from diffrisk.history import co_change, commits, fixes, provenance
+from diffrisk.model import Authorship, Diff, FileAnalysis, Level, Report, Verdict
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
 
@@ -65,7 +65,7 @@ def score(
     )
     analyses = pipeline.analyze(loaded.diff, found if available else None, config, jobs)
     if loaded.base is not None and config.analyzers.get("history", True):
-        analyses = _with_history(repo, loaded.base, analyses)
+        analyses = _with_history(repo, loaded.base, analyses, _paths_in(loaded.diff))
     relative = policy_file or ""
     texts = _texts(
         repo, request, loaded, config,
@@ -140,22 +140,35 @@ def _project(repo: git.Repo, loaded: LoadedDiff) -> dependencies.Project:
     return dependencies.load(repo, treeish, manifests, [change.path for change in loaded.diff.files])
 
 
-def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis]) -> tuple[FileAnalysis, ...]:
-    """Add each touched Python file's year of history before the change (history.fixes)."""
-    paths = [
-        analysis.summary.old_path or analysis.summary.path
+def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], in_change: Collection[str]) -> tuple[FileAnalysis, ...]:
+    """Add each touched Python file's year of history before the change (history.fixes), and the
+    files that usually change with it but are not in ``in_change`` (history.co_change)."""
+    touched = {
+        analysis.summary.old_path or analysis.summary.path: analysis.summary.path
         for analysis in analyses
-        if analysis.summary.is_python and analysis.summary.status != "added"
-    ]
-    known = fixes.recent_history(repo, base, paths)
+        if analysis.summary.is_python and analysis.summary.status not in ("added", "deleted")
+    }
+    records = fixes.window(repo, base, list(touched))
+    known = fixes.recent_history(records, list(touched))
+    coupled = co_change.couplings(records, touched, in_change)
+    present = co_change.existing(repo, base, {coupling.partner for coupling in coupled})
+    missing = co_change.findings([coupling for coupling in coupled if coupling.partner in present])
     updated = []
     for analysis in analyses:
         found = known.get(analysis.summary.old_path or analysis.summary.path)
         if found is not None:
             summary = replace(analysis.summary, prior_changes=found.changes, prior_fixes=found.fixes)
             analysis = replace(analysis, summary=summary)
+        extra = missing.get(analysis.summary.path, ())
+        if extra:
+            analysis = replace(analysis, findings=analysis.findings + extra)
         updated.append(analysis)
     return tuple(updated)
+
+
+def _paths_in(diff: Diff) -> frozenset[str]:
+    """Every path the diff names, on either side."""
+    return frozenset(path for change in diff.files for path in (change.old_path, change.new_path) if path is not None)
 
 
 # -- the command ----------------------------------------------------------------------------------

@@ -87,14 +87,29 @@ def history(repo: git.Repo, since: str | None) -> list[CommitRecord]:
     return _read(repo, ["--no-merges", *([f"--since={since}"] if since else [])])
 
 
-def touching(repo: git.Repo, base: str, paths: Sequence[str], max_age: int) -> list[CommitRecord]:
+def touching(repo: git.Repo, base: str, paths: Sequence[str], max_age: int, every_path: bool = False) -> list[CommitRecord]:
     """Non-merge commits up to ``base``, authored or committed after ``max_age`` (seconds since
     the epoch), that changed any of ``paths`` (as they were named then: no rename following);
-    each record lists which of ``paths`` it changed."""
+    each record lists which of ``paths`` it changed, or with ``every_path`` every path it changed
+    (what changed together with them)."""
     if not paths:
         return []
     literal = [f":(literal){path}" for path in paths]
-    return _read(repo, ["--no-merges", "--no-renames", f"--max-age={max_age}", "--name-only", base, "--", *literal], names=set(paths))
+    full = ["--full-diff"] if every_path else []
+    return _read(
+        repo, ["--no-merges", "--no-renames", f"--max-age={max_age}", "--name-only", *full, base, "--", *literal],
+        names=_EVERY_PATH if every_path else set(paths),
+    )
+
+
+class _EveryPath(frozenset[str]):
+    """The ``names`` that keep every path: non-empty, containing everything."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_PATH = _EveryPath({""})
 
 
 def _read(repo: git.Repo, args: Sequence[str], stdin: bytes | None = None, names: Collection[str] = ()) -> list[CommitRecord]:

@@ -42,16 +42,23 @@ class FileHistory:
     fixes: int
 
 
-def recent_history(repo: git.Repo, base: str, paths: Sequence[str]) -> dict[str, FileHistory]:
-    """The year of history before ``base`` of each path in ``paths``."""
+def window(repo: git.Repo, base: str, paths: Sequence[str]) -> list[commits.CommitRecord]:
+    """The commits of the year before ``base`` that changed any of ``paths``, newest first, each
+    with every path it changed (what changed with them: history.co_change)."""
     if not paths:
-        return {}
+        return []
     moment = int(git.run(repo, ["log", "-1", "--format=%ct", base]).strip() or 0)
+    return commits.touching(repo, base, paths, moment - WINDOW_DAYS * 86400, every_path=True)
+
+
+def recent_history(records: Sequence[commits.CommitRecord], paths: Sequence[str]) -> dict[str, FileHistory]:
+    """How often each of ``paths`` changed, and needed a fix, in ``records`` (``window``)."""
     changes = dict.fromkeys(paths, 0)
     fixes = dict.fromkeys(paths, 0)
-    for record in commits.touching(repo, base, paths, moment - WINDOW_DAYS * 86400):
+    for record in records:
         fix = is_fix(record.message.strip())
         for path in record.paths:
-            changes[path] += 1
-            fixes[path] += int(fix)
+            if path in changes:
+                changes[path] += 1
+                fixes[path] += int(fix)
     return {path: FileHistory(changes[path], fixes[path]) for path in paths}
