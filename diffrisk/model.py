@@ -347,6 +347,9 @@ class Component:
     reasons: tuple[Reason, ...]
 
 
+HotspotList = Literal["bugs", "security"]
+
+
 @dataclass(frozen=True)
 class Hotspot:
     path: str
@@ -363,6 +366,17 @@ class Hotspot:
     reasons: tuple[str, ...]
     complexity_before: int | None = None
     complexity_after: int | None = None
+    #: What the ranking weighed, by term (scoring.hotspots.WEIGHTS): the unit's measurements, not
+    #: yet weighted.
+    terms: tuple[tuple[str, float], ...] = ()
+    #: Which list it belongs to: "bugs" (where a bug most likely is, the ranking's order) or
+    #: "security" (a unit holding a security finding: read these lines).
+    source: HotspotList = "bugs"
+    #: The ranking's estimate, in percent, that this unit holds the change's bug if it has one
+    #: ("bugs" list); 0 in the security list.
+    likelihood: int = 0
+    #: The lines to read: the security findings' lines ("security" list); empty otherwise.
+    lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -544,6 +558,9 @@ class Report:
     diff: Diff | None = None
     #: Every floor that applied to the change, whether or not it raised the level.
     floors: tuple[Floor, ...] = field(default=())
+    #: The units holding security findings, most severe first: their own short list, so that they
+    #: do not push the unit most likely to hold a bug off the top of ``hotspots``.
+    security_hotspots: tuple[Hotspot, ...] = field(default=())
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     text = FORMATS["json"](report, False)
     assert text.isascii()
     document = json.loads(text)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["findings"][0] == {
         "rule": "B602", "analyzer": "security", "path": HOSTILE, "line": 2, "end_line": 2, "severity": "high",
         "message": "shell=True\x1b[31m | `x` <b>", "confidence": "high", "cwe": 78, "removed": False, "column": None,
@@ -47,7 +48,7 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     }
     assert list(document) == [
         "schema_version", "tool", "source", "score", "level", "level_name", "level_meaning", "level_reasons",
-        "review_minutes", "verdict", "components", "hotspots", "findings", "files", "size", "contents_available",
+        "review_minutes", "verdict", "components", "hotspots", "security_hotspots", "findings", "files", "size", "contents_available",
         "link_base", "notes", "failures", "suppressed", "authorship", "floors",
     ]
 
@@ -87,7 +88,8 @@ def test_markdown_escapes_and_stays_small() -> None:
     assert "950 more findings in the JSON report." in markdown
     # every table row keeps its column count: no cell text can add a "|"
     rows = [line for line in markdown.splitlines() if "| B602 |" in line]
-    assert rows and all(line.count("|") - line.count("\\|") == 5 for line in rows)
+    # 50 findings (4 columns) and the 15 entries of the security list (5 columns)
+    assert Counter(line.count("|") - line.count("\\|") for line in rows) == {5: 50, 6: 15}
 
 
 def _schema(*parts: str) -> dict[str, object]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from diffrisk.model import Finding, Report
 
 # Paths and contents are decoded with "surrogateescape": a byte that is not UTF-8 becomes a lone
@@ -42,3 +44,14 @@ def not_analysed(report: Report) -> list[tuple[str, str]]:
 def suppression_note(finding: Finding) -> str:
     """What a finding under a suppression the change added or edited says in a one-line format."""
     return f" [under {finding.suppression}, which this change added or edited: still counted]" if finding.suppression else ""
+
+
+def line_ranges(lines: Sequence[int]) -> str:
+    """Lines as ranges: "4-6, 9"."""
+    ranges: list[list[int]] = []
+    for line in lines:
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in ranges)

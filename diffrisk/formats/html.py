@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from diffrisk.formats.escape import show_bytes, suppression_note
+from diffrisk.formats.escape import line_ranges, show_bytes, suppression_note
 from diffrisk.model import FileChange, FileSummary, Finding, Hotspot, LineKind, Report, Rule
 
 #: Risk (0-100) bands, as the level thresholds cut the score: each has a word shown next to it.
@@ -47,7 +47,7 @@ def format_report(report: Report, color: bool = False) -> str:
         _summary(report),
         _map(files),
         _order(files),
-        _hotspots(report.hotspots, files),
+        _hotspots(report, files),
         '<section id="diff" aria-labelledby="diff-title"><h2 id="diff-title">The diff, riskiest file first</h2>\n'
         '<p class="hint">The risk column marks each changed line with the risk of the function it belongs to: '
         '<b>H</b> high, <b>M</b> medium, <b>L</b> low (blank: minimal). ★ marks where a hotspot starts; '
@@ -197,22 +197,33 @@ def _order(files: Sequence[_File]) -> str:
             + "".join(items) + "</ol>\n</section>\n")
 
 
-def _hotspots(hotspots: Sequence[Hotspot], files: Sequence[_File]) -> str:
+def _hotspots(report: Report, files: Sequence[_File]) -> str:
     by_path = {item.summary.path: item for item in files}
     items = []
-    for rank, spot in enumerate(hotspots, start=1):
+    for rank, spot in enumerate(report.hotspots, start=1):
         item = by_path.get(spot.path)
         target = item.index.target(spot) if item is not None else "diff"
         why = f" — {_text('; '.join(spot.reasons))}" if spot.reasons else ""
         where = "deleted " if spot.side == "old" else ""
         items.append(
             f'<li class="hotspot" id="hotspot-{rank}"><a href="#{target}">{_text(spot.path)}:{spot.line}-{spot.end_line}</a> '
-            f'{where}<code>{_text(spot.name)}</code> <span class="tag b-{_band(spot.risk)}">{_risk_label(spot.risk)}</span> '
-            f'+{spot.added} −{spot.deleted}{why}</li>\n'
+            f'{where}<code>{_text(spot.name)}</code> likely {spot.likelihood}% '
+            f'<span class="tag b-{_band(spot.risk)}">{_risk_label(spot.risk)}</span> +{spot.added} −{spot.deleted}{why}</li>\n'
         )
     body = "<ol>\n" + "".join(items) + "</ol>\n" if items else "<p>No Python function or block was touched.</p>\n"
-    return ('<section id="hotspots" aria-labelledby="hotspots-title"><h2 id="hotspots-title">Hotspots: read these first</h2>\n'
-            + body + "</section>\n")
+    security = []
+    for rank, spot in enumerate(report.security_hotspots, start=1):
+        item = by_path.get(spot.path)
+        target = item.index.target(spot) if item is not None else "diff"
+        security.append(
+            f'<li class="hotspot" id="security-{rank}"><a href="#{target}">{_text(spot.path)}:{spot.line}-{spot.end_line}</a> '
+            f'<code>{_text(spot.name)}</code> lines {_text(line_ranges(spot.lines))} — {_text("; ".join(spot.reasons))}</li>\n'
+        )
+    security_list = (
+        '<h3 id="security-title">Security: read these lines</h3>\n<ol>\n' + "".join(security) + "</ol>\n" if security else ""
+    )
+    return ('<section id="hotspots" aria-labelledby="hotspots-title"><h2 id="hotspots-title">Start here: where a bug most '
+            'likely is</h2>\n' + body + security_list + "</section>\n")
 
 
 # -- the diff of one file ----------------------------------------------------------------------

@@ -13,9 +13,9 @@ from typing import Any
 
 from diffrisk import __version__
 from diffrisk.formats.escape import show_bytes
-from diffrisk.model import Report
+from diffrisk.model import Hotspot, Report
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def format_report(report: Report, color: bool = False) -> str:
@@ -31,7 +31,8 @@ def format_report(report: Report, color: bool = False) -> str:
         "review_minutes": report.review_minutes,
         "verdict": _plain(report.verdict),
         "components": [_plain(component) for component in report.components],
-        "hotspots": [_plain(hotspot) for hotspot in report.hotspots],
+        "hotspots": [_hotspot(hotspot) for hotspot in report.hotspots],
+        "security_hotspots": [_hotspot(hotspot) for hotspot in report.security_hotspots],
         "findings": [_plain(finding) for finding in report.findings],
         "files": [_plain(summary) for summary in report.files],
         "size": _plain(report.size),
@@ -44,6 +45,12 @@ def format_report(report: Report, color: bool = False) -> str:
         "floors": [_plain(floor) for floor in report.floors],
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+
+
+def _hotspot(hotspot: Hotspot) -> dict[str, Any]:
+    plain: dict[str, Any] = _plain(hotspot)
+    plain["terms"] = {name: round(value, 4) for name, value in hotspot.terms}
+    return plain
 
 
 def _plain(value: Any) -> Any:

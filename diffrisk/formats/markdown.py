@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from diffrisk.formats.escape import not_analysed, show_bytes, suppression_note
-from diffrisk.model import Report
+from diffrisk.formats.escape import line_ranges, not_analysed, show_bytes, suppression_note
+from diffrisk.model import Hotspot, Report
 
 MARKER = "<!-- diffrisk -->"
 #: GitHub refuses PR comments over 65,536 characters; stay well below with room for the tail.
@@ -84,22 +84,35 @@ def _not_analysed(report: Report) -> list[str]:
 
 
 def _hotspots(report: Report) -> list[str]:
-    if not report.hotspots:
-        return []
-    lines = ["", "### Start here", "", "| # | where | what | risk | changed | why |", "|---:|---|---|---:|---|---|"]
-    for rank, spot in enumerate(report.hotspots[:MAX_HOTSPOTS], start=1):
-        where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
-        if spot.side == "old":
-            shown = text(where + " (before)")
-        else:
-            shown = _link(report, spot.path, spot.line, spot.end_line, where)
-        lines.append(
-            f"| {rank} | {shown} | {text(spot.name)} | {spot.risk} | +{spot.added} −{spot.deleted} | "
-            f"{text(' · '.join(spot.reasons))} |"
-        )
-    if len(report.hotspots) > MAX_HOTSPOTS:
-        lines.append(f"\n*{len(report.hotspots) - MAX_HOTSPOTS} more hotspots in the JSON report.*")
+    lines = []
+    if report.hotspots:
+        lines += ["", "### Start here: where a bug most likely is", "",
+                  "| # | where | what | likely | risk | changed | why |", "|---:|---|---|---:|---:|---|---|"]
+        for rank, spot in enumerate(report.hotspots[:MAX_HOTSPOTS], start=1):
+            lines.append(
+                f"| {rank} | {_where(report, spot)} | {text(spot.name)} | {spot.likelihood}% | {spot.risk} | "
+                f"+{spot.added} −{spot.deleted} | {text(' · '.join(spot.reasons))} |"
+            )
+        if len(report.hotspots) > MAX_HOTSPOTS:
+            lines.append(f"\n*{len(report.hotspots) - MAX_HOTSPOTS} more hotspots in the JSON report.*")
+    if report.security_hotspots:
+        lines += ["", "### Security: read these lines", "", "| # | where | what | lines | why |", "|---:|---|---|---|---|"]
+        for rank, spot in enumerate(report.security_hotspots[:MAX_HOTSPOTS], start=1):
+            lines.append(
+                f"| {rank} | {_where(report, spot)} | {text(spot.name)} | {line_ranges(spot.lines)} | "
+                f"{text(' · '.join(spot.reasons))} |"
+            )
+        if len(report.security_hotspots) > MAX_HOTSPOTS:
+            lines.append(f"\n*{len(report.security_hotspots) - MAX_HOTSPOTS} more in the JSON report.*")
     return lines
+
+
+def _where(report: Report, spot: Hotspot) -> str:
+    where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
+    if spot.side == "old":
+        return text(where + " (before)")
+    return _link(report, spot.path, spot.line, spot.end_line, where)
+
 
 
 def _link(report: Report, path: str, line: int, end_line: int, label: str) -> str:

@@ -6,7 +6,7 @@ cannot move the cursor, recolour the terminal or forge lines.
 
 from __future__ import annotations
 
-from diffrisk.formats.escape import show_bytes, suppression_note
+from diffrisk.formats.escape import line_ranges, show_bytes, suppression_note
 from diffrisk.model import Component, Finding, Hotspot, Level, Report
 
 MAX_REASONS = 4
@@ -21,7 +21,7 @@ def format_report(report: Report, color: bool = False) -> str:
         return _one_line(report, paint) + "\n"
     lines = _headline(report, paint)
     lines += _components(report.components, paint)
-    lines += _hotspots(report.hotspots, paint)
+    lines += _hotspots(report, paint)
     lines += _findings(report.findings, paint)
     lines += _suppressed(report)
     lines += _files(report)
@@ -121,22 +121,32 @@ def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]
     return lines
 
 
-def _hotspots(hotspots: tuple[Hotspot, ...], paint: _Painter) -> list[str]:
-    if not hotspots:
-        return []
-    lines = ["", paint("1", "Start here: hotspots, riskiest first")]
-    for rank, spot in enumerate(hotspots[:MAX_HOTSPOTS], start=1):
-        where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
-        if spot.side == "old":
-            where += " (before the change)"
-        reasons = " · ".join(spot.reasons)
-        lines.append(
-            f"  {rank:>2}. {_safe(where)}  {_safe(spot.name)}  risk {spot.risk}  +{spot.added} -{spot.deleted}"
-            + (f"  {_safe(reasons)}" if reasons else "")
-        )
-    if len(hotspots) > MAX_HOTSPOTS:
-        lines.append(f"      (+{len(hotspots) - MAX_HOTSPOTS} more; --format json lists all)")
+def _hotspots(report: Report, paint: _Painter) -> list[str]:
+    lines = []
+    if report.hotspots:
+        lines += ["", paint("1", "Start here: where a bug most likely is")]
+        for rank, spot in enumerate(report.hotspots[:MAX_HOTSPOTS], start=1):
+            reasons = " · ".join(spot.reasons)
+            lines.append(
+                f"  {rank:>2}. {_where(spot)}  {_safe(spot.name)}  likely {spot.likelihood}%  risk {spot.risk}  "
+                f"+{spot.added} -{spot.deleted}" + (f"  {_safe(reasons)}" if reasons else "")
+            )
+        if len(report.hotspots) > MAX_HOTSPOTS:
+            lines.append(f"      (+{len(report.hotspots) - MAX_HOTSPOTS} more; --format json lists all)")
+    if report.security_hotspots:
+        lines += ["", paint("1", "Security: read these lines")]
+        for rank, spot in enumerate(report.security_hotspots[:MAX_HOTSPOTS], start=1):
+            reasons = " · ".join(spot.reasons)
+            lines.append(f"  {rank:>2}. {_where(spot)}  {_safe(spot.name)}  lines {line_ranges(spot.lines)}  {_safe(reasons)}")
+        if len(report.security_hotspots) > MAX_HOTSPOTS:
+            lines.append(f"      (+{len(report.security_hotspots) - MAX_HOTSPOTS} more; --format json lists all)")
     return lines
+
+
+def _where(spot: Hotspot) -> str:
+    where = f"{spot.path}:{spot.line}" + (f"-{spot.end_line}" if spot.end_line != spot.line else "")
+    return _safe(where + (" (before the change)" if spot.side == "old" else ""))
+
 
 
 def _findings(findings: tuple[Finding, ...], paint: _Painter) -> list[str]:

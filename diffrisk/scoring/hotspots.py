@@ -1,14 +1,23 @@
-"""Hotspots: every function, class body or module-level block the change touched, scored from
-its own changed lines, complexity gained and findings, riskiest first.
+"""Hotspots: every function, class body or module-level block the change touched, in two lists.
 
-They answer "where do I look first": security findings count at their own points here, although
-they are not scored in the change's total (scoring.components), so the shell call is read first.
+- "bugs": where a bug most likely is, first.  Units come in tiers (product code; then test and
+  generated code; then functions the change deleted), and inside a tier by a weighted sum of their
+  terms (``_terms``: added and deleted lines, length, complexity, findings, the file's history).
+  The weights were fitted on the development histories' line-level bug labels
+  (benchmarks/fit_hotspots.py; figures in benchmarks/README.md), where this order finds the buggy
+  unit first more often than "most added lines first, tests last".
+- "security": the units holding a security finding, most severe first, with the lines to read.
+  They stay first-class without displacing the unit most likely to hold a bug.
+
+Each hotspot keeps ``risk``, the unit's own risk points on the 0-100 scale (what the HTML report
+colours by), and ``likelihood``, its share of the ranking's odds.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from diffrisk import rules
 from diffrisk.model import CYCLOMATIC_COMPLEXITY, ComponentName, FileAnalysis, Finding, Hotspot, Side, UnitChange
@@ -24,20 +33,117 @@ from diffrisk.scoring.components import (
 
 _SIDES: tuple[Side, Side] = ("old", "new")
 
+#: Terms that put a unit in a later tier, whatever its weights: SZZ never blames a line of a
+#: test file or of a deleted function, so no history can say a reviewer should start there.
+TIER_TERMS = {"test": 1, "generated": 1, "removed_unit": 2}
+
+
+#: Each term's weight in the order inside a tier (benchmarks/fit_hotspots.py, all 18 development
+#: histories; a positive weight moves a unit up).
+WEIGHTS = {
+    "added": 0.805,
+    "class_body": 1.048,
+    "complexity": -0.195,
+    "complexity_gain": 0.274,
+    "deleted": 0.001,
+    "file_changes": 0.041,
+    "file_fixes": 0.095,
+    "length": 0.243,
+    "module_level": -0.065,
+    "new_file": 0.120,
+    "new_function": -0.975,
+    "other_findings": -0.077,
+    "renamed": -1.140,
+    "security_findings": 0.191,
+    "unreadable": 0.938,
+}
+#: How much less likely each later tier is taken to be, for ``likelihood`` (e^-5: under 1%).
+TIER_PENALTY = 5.0
+
 
 def hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
-    """Every touched function or block, riskiest first.  Each finding counts for the innermost
-    unit that holds it (a method, not also its class)."""
+    """Every touched function or block, the likeliest to hold a bug first.  Each finding counts
+    for the innermost unit that holds it (a method, not also its class)."""
+    spots = [
+        _hotspot(unit, inside, analysis)
+        for analysis in analyses
+        for unit, inside in zip(analysis.units, _findings_by_unit(analysis))
+    ]
+    ranked = sorted(spots, key=lambda spot: (_tier(spot), -_weighed(spot), -(spot.added + spot.deleted), spot.path, spot.line, spot.name))
+    odds = [math.exp(_weighed(spot) - TIER_PENALTY * _tier(spot)) for spot in ranked]
+    total = sum(odds)
+    return tuple(replace(spot, likelihood=int(round(100 * chance / total))) for spot, chance in zip(ranked, odds))
+
+
+def security_hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
+    """The units holding a new security finding, most severe first, each with the findings' lines;
+    a finding outside every unit (a whole-file check) is listed on its own line."""
     spots = []
     for analysis in analyses:
-        owners = {side: _owners(analysis.units, side) for side in _SIDES}
-        owned: dict[int, list[Finding]] = {}
+        for unit, inside in zip(analysis.units, _findings_by_unit(analysis)):
+            security = [finding for finding in inside if _is_security(finding) and not finding.removed]
+            if security:
+                spot = _hotspot(unit, security, analysis)
+                rules_found = tuple(dict.fromkeys(finding.rule for finding in security))
+                spots.append(replace(spot, source="security", lines=_lines(security), reasons=rules_found))
+        owned = {id(finding) for inside in _findings_by_unit(analysis) for finding in inside}
         for finding in analysis.findings:
-            owner = owners["old" if finding.removed else "new"].get(finding.line)
-            if owner is not None:
-                owned.setdefault(owner, []).append(finding)
-        spots += [_hotspot(unit, owned.get(index, [])) for index, unit in enumerate(analysis.units)]
-    return tuple(sorted(spots, key=lambda spot: (-spot.risk, -(spot.added + spot.deleted), spot.path, spot.line, spot.name)))
+            if id(finding) not in owned and _is_security(finding) and not finding.removed:
+                spots.append(_loose(finding))
+    return tuple(sorted(spots, key=lambda spot: (-_severity(spot, analyses), -spot.risk, spot.path, spot.line, spot.name)))
+
+
+def _findings_by_unit(analysis: FileAnalysis) -> list[list[Finding]]:
+    owners = {side: _owners(analysis.units, side) for side in _SIDES}
+    owned: list[list[Finding]] = [[] for _ in analysis.units]
+    for finding in analysis.findings:
+        owner = owners["old" if finding.removed else "new"].get(finding.line)
+        if owner is not None:
+            owned[owner].append(finding)
+    return owned
+
+
+def _is_security(finding: Finding) -> bool:
+    return rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY
+
+
+def _lines(findings: Sequence[Finding]) -> tuple[int, ...]:
+    return tuple(sorted({line for finding in findings for line in range(finding.line, max(finding.end_line, finding.line) + 1)}))
+
+
+def _loose(finding: Finding) -> Hotspot:
+    """A security finding no unit holds, as a one-line entry of the security list."""
+    return Hotspot(
+        path=finding.path, name="<file>", kind="file", line=finding.line, end_line=max(finding.end_line, finding.line),
+        side="new", added=0, deleted=0, risk=to_score(finding_points(finding)), reasons=(finding.rule,),
+        source="security", lines=_lines([finding]),
+    )
+
+
+_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+
+
+def _severity(spot: Hotspot, analyses: Sequence[FileAnalysis]) -> int:
+    """The most severe security finding on the spot's lines."""
+    wanted = set(spot.lines)
+    return max(
+        (
+            _SEVERITY_RANK.get(finding.severity.value, 0)
+            for analysis in analyses if analysis.summary.path == spot.path
+            for finding in analysis.findings
+            if _is_security(finding) and not finding.removed and finding.line in wanted
+        ),
+        default=0,
+    )
+
+
+def _tier(spot: Hotspot) -> int:
+    terms = dict(spot.terms)
+    return max((rank for name, rank in TIER_TERMS.items() if terms.get(name)), default=0)
+
+
+def _weighed(spot: Hotspot) -> float:
+    return sum(WEIGHTS.get(name, 0.0) * value for name, value in spot.terms)
 
 
 def _owners(units: Sequence[UnitChange], side: Side) -> dict[int, int]:
@@ -52,7 +158,38 @@ def _owners(units: Sequence[UnitChange], side: Side) -> dict[int, int]:
     return owners
 
 
-def _hotspot(unit: UnitChange, inside: Sequence[Finding]) -> Hotspot:
+def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) -> tuple[tuple[str, float], ...]:
+    """The unit's measurements the ranking weighs; counts on a log scale, as a bug's odds grow
+    with size but not in proportion to it."""
+    summary = analysis.summary
+    security = sum(1 for finding in inside if rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY)
+    unreadable = any(finding.rule in rules.UNREADABLE for finding in inside)
+    before = unit.before.get(CYCLOMATIC_COMPLEXITY, 0.0)
+    after = unit.after.get(CYCLOMATIC_COMPLEXITY, 0.0)
+    values = {
+        "added": math.log1p(unit.added),
+        "deleted": math.log1p(unit.deleted),
+        "length": math.log1p(unit.end_line - unit.line + 1),
+        "test": float(unit.is_test),
+        "removed_unit": float(unit.side == "old"),
+        "new_function": float(unit.is_new and unit.kind == "function" and unit.side == "new"),
+        "class_body": float(unit.kind == "class"),
+        "module_level": float(unit.kind == "module"),
+        "complexity": math.log1p(after),
+        "complexity_gain": math.log1p(max(after - before, 0.0)),
+        "security_findings": math.log1p(security),
+        "other_findings": math.log1p(len(inside) - security),
+        "unreadable": float(unreadable),
+        "file_fixes": math.log1p(summary.prior_fixes or 0),
+        "file_changes": math.log1p(summary.prior_changes or 0),
+        "new_file": float(summary.status == "added"),
+        "generated": float(summary.generated is not None),
+        "renamed": float(unit.renamed_from is not None),
+    }
+    return tuple((name, round(value, 4)) for name, value in values.items())
+
+
+def _hotspot(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) -> Hotspot:
     size_rate = TEST_LINES if unit.is_test else CODE_ADDED
     points = size_rate * math.sqrt(unit.added) + CODE_DELETED * math.sqrt(unit.deleted)
     points += COMPONENT_SCALE[ComponentName.COMPLEXITY] * unit_complexity_points(unit)
@@ -78,6 +215,7 @@ def _hotspot(unit: UnitChange, inside: Sequence[Finding]) -> Hotspot:
         added=unit.added, deleted=unit.deleted, risk=to_score(points), reasons=tuple(dict.fromkeys(reasons)),
         complexity_before=_int(unit.before.get(CYCLOMATIC_COMPLEXITY)),
         complexity_after=_int(unit.after.get(CYCLOMATIC_COMPLEXITY)),
+        terms=_terms(unit, inside, analysis),
     )
 
 

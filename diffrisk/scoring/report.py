@@ -68,6 +68,7 @@ def build(
         authorship=authorship,
         diff=diff,
         floors=floors,
+        security_hotspots=hotspots.security_hotspots(counted),
     )
 
 
