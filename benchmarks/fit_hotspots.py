@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     print("fitted weights (all repositories):")
     for name, weight in zip(names, weights):
         print(f"    {name!r}: {weight:.3f},")
-    rows = {"LA-tl": [], "shipped": [], "fitted in-sample": [], "leave-one-out": []}
+    rows: dict[str, list[tuple[float, float, float]]] = {"LA-tl": [], "shipped": [], "fitted in-sample": [], "leave-one-out": []}
     lines = ["| repository | commits | " + " | ".join(f"{name} hit@1 / hit@3 / MRR" for name in rows) + " |",
              "|---" * (len(rows) + 2) + "|"]
     per_repo_means: dict[str, list[tuple[float, float, float]]] = {name: [] for name in rows}

@@ -9,7 +9,8 @@ labeller's rules (diffrisk.history.szz.blamed_lines, over the commits the labels
 keeps each blamed line as (inducing commit, path in it, line in its new version).  For a fixed-seed
 sample of each repository's mature bug-inducing commits, ``diffrisk check --commit`` (in this
 process's workers, with the default policy) lists the hotspots; a unit is buggy when its new-side
-line range holds a blamed line.  Commits with fewer than two hotspots, or with no buggy unit (the
+line range holds a blamed line (for a class body or module block, outside the touched functions
+it spans: ``labelled``).  Commits with fewer than two hotspots, or with no buggy unit (the
 blamed lines fell outside every unit: the same for every order), are left out.
 
 For each order it reports hit@1, hit@3 and the mean reciprocal rank of the first buggy unit: ties
@@ -124,11 +125,21 @@ def scored_units(git_dir: Path, shas: Sequence[str], jobs: int) -> dict[str, lis
 
 
 def labelled(units: list[Unit], lines: Iterable[tuple[str, int]]) -> Commit:
+    """Mark each unit buggy when its range holds a blamed line.  A class body's or module block's
+    range spans the methods inside it, which are units of their own and which a reader of that
+    hotspot does not read: so for those two kinds, lines inside a touched function do not count."""
     by_path: dict[str, list[int]] = {}
     for path, line in lines:
         by_path.setdefault(path, []).append(line)
+    functions: dict[str, list[tuple[int, int]]] = {}
+    for unit in units:
+        if unit["side"] == "new" and unit["kind"] == "function":
+            functions.setdefault(unit["path"], []).append((unit["line"], unit["end_line"]))
     for unit in units:
         held = by_path.get(unit["path"], ()) if unit["side"] == "new" else ()
+        if unit["kind"] in ("class", "module"):
+            inside = functions.get(unit["path"], [])
+            held = [line for line in held if not any(start <= line <= end for start, end in inside)]
         unit["buggy"] = any(unit["line"] <= line <= unit["end_line"] for line in held)
     return units
 
