@@ -33,8 +33,9 @@ DEFAULT_EXCLUDE = (
     "*_pb2_grpc.py",
 )
 COMPONENTS = tuple(name.value for name in ComponentName)
-#: "history" reads the touched files' past commits (history.fixes); the others are file analyzers.
-ANALYZER_NAMES = ("complexity", "security", "weaknesses", "readability", "smells", "history")
+#: "history" reads the touched files' past commits (history.fixes, history.co_change), "impact" where
+#: the repository uses what the change edited (change.impact); the others are file analyzers.
+ANALYZER_NAMES = ("complexity", "security", "weaknesses", "readability", "smells", "history", "impact")
 #: The weakness classes (rules.WEAKNESSES), each a floor of L2 unless the policy says otherwise.
 WEAKNESS_NAMES = ("code-execution", "deserialization", "shell", "tls-verification-off", "hardcoded-credentials",
                   "sql-built-from-strings")

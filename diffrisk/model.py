@@ -475,6 +475,21 @@ class Suppressed:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How widely the rest of the repository relies on a function or class the change edited or
+    deleted: uses found by name at the new revision, outside the lines the change touched."""
+
+    #: Qualified name, as in UnitChange.name (a class whose ``__init__`` changed: the class).
+    name: str
+    uses: int
+    files: int
+    signature_changed: bool
+    deleted: bool
+    #: One sentence with the count and the top files, for the hotspot's reasons.
+    reason: str
+
+
+@dataclass(frozen=True)
 class FileAnalysis:
     """Everything the analysis of a change learnt about one changed file."""
 
@@ -491,6 +506,9 @@ class FileAnalysis:
     new_imports: tuple[tuple[int, str], ...] = ()
     #: ``# diffrisk: ignore[...]`` comments in the new version of the file.
     ignores: tuple[Ignore, ...] = ()
+    #: Where the rest of the repository uses the functions and classes the change edited or
+    #: deleted in this file (change.impact).
+    reach: tuple[Reach, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
     assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
     assert loaded.critical_paths == ("src/auth/**",)
     assert loaded.analyzers == {
-        "complexity": True, "security": True, "weaknesses": True, "readability": False, "smells": True, "history": True,
+        "complexity": True, "security": True, "weaknesses": True, "readability": False, "smells": True, "history": True, "impact": True,
     }
     assert loaded.origin == str(tmp_path / "pyproject.toml")
 
@@ -58,7 +58,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
-        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, weaknesses, readability, smells, history"),
+        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, weaknesses, readability, smells, history, impact"),
         ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 0"),
         ({"max_file_bytes": 10**12}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 1000000000000"),
         ({"analyze_generated": "yes"}, "x.toml: analyze_generated must be true or false, not 'yes'"),

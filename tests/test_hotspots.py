@@ -38,7 +38,7 @@ def test_product_code_comes_before_tests_and_deleted_functions_come_last(repo: R
     assert spots(report) == [
         ("app/fields.py", "parse", "bugs"), ("tests/test_fields.py", "test_parse", "bugs"), ("app/old.py", "gone", "bugs"),
     ]
-    assert [spot["likelihood"] for spot in report["hotspots"]] == [97, 3, 0]
+    assert [spot["likelihood"] for spot in report["hotspots"]] == [94, 6, 0]
     first = report["hotspots"][0]
     assert (first["terms"]["added"], first["terms"]["test"], first["terms"]["removed_unit"]) == (2.4849, 0.0, 0.0)  # log(1 + 11 added lines)
 
@@ -96,3 +96,32 @@ def test_a_partner_deleted_since_is_not_expected(repo: Repo) -> None:
     repo.write("app/model.py", "VERSION = 99\n")
     repo.stage()
     assert [f["rule"] for f in check_json(repo)[1]["findings"]] == []
+
+
+def test_a_call_the_change_left_behind_is_dr_s013_and_the_hotspot_says_who_uses_it(repo: Repo) -> None:
+    repo.write("app/io.py", 'def parse_row(text, sep=","):\n    return text.split(sep)\n')
+    repo.write("app/cli.py", 'from app.io import parse_row\n\n\ndef main(line):\n    return parse_row(line, ";")\n')
+    repo.commit("start")
+    repo.write("app/io.py", "def parse_row(text):\n    return text.split()\n")
+    sha = repo.commit("split on whitespace")
+    _, report = check_json(repo, "--commit", sha)
+    assert [(f["rule"], f["path"], f["line"], f["subject"]) for f in report["findings"]] == [
+        ("DR-S013", "app/cli.py", 5, "parse_row"),
+    ]
+    spot = report["hotspots"][0]
+    assert (spot["name"], spot["terms"]["uses"]) == ("parse_row", 1.0986)  # log(1 + 2 uses)
+    assert spot["reasons"][-1] == (
+        "`parse_row` changed its parameters (parameter 'sep' was removed); 2 uses in 1 file, "
+        "none changed in this diff (app/cli.py 2)"
+    )
+
+
+def test_impact_can_be_switched_off(repo: Repo) -> None:
+    repo.write("pyproject.toml", "[tool.diffrisk.analyzers]\nimpact = false\n")
+    repo.write("app/io.py", 'def parse_row(text, sep=","):\n    return text.split(sep)\n')
+    repo.write("app/cli.py", 'from app.io import parse_row\n\n\ndef main(line):\n    return parse_row(line, ";")\n')
+    repo.commit("start")
+    repo.write("app/io.py", "def parse_row(text):\n    return text.split()\n")
+    sha = repo.commit("split on whitespace")
+    _, report = check_json(repo, "--commit", sha)
+    assert (report["findings"], report["hotspots"][0]["terms"]["uses"]) == ([], 0.0)

@@ -13,14 +13,14 @@ import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from diffrisk.change import ci_scripts, cross_file, dependencies, pipeline, policy_edits, sensitive_files, undeclared_imports
+from diffrisk.change import ci_scripts, cross_file, dependencies, impact, pipeline, policy_edits, sensitive_files, undeclared_imports
 from diffrisk.commands import output, trusted_config
 from diffrisk.config import Config
 from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import co_change, commits, fixes, provenance
-from diffrisk.model import Authorship, Diff, FileAnalysis, Level, Report, Verdict
+from diffrisk.model import Authorship, Diff, FileAnalysis, Finding, Level, Reach, Report, Verdict
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
 
@@ -78,6 +78,8 @@ def score(
         )
         if loaded.in_repository and any(analysis.new_imports for analysis in analyses):
             analyses = undeclared_imports.add_findings(analyses, _project(repo, loaded))
+    if config.analyzers.get("impact", True) and loaded.in_repository and request.kind not in _NO_REVISION:
+        analyses = _with_impact(repo, loaded, analyses, found if available else {})
     records: list[commits.CommitRecord] = []
     if loaded.target and authorship is None:
         records = commits.of_change(repo, loaded.base, loaded.target, request.kind is SourceKind.COMMIT)
@@ -164,6 +166,45 @@ def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], i
             analysis = replace(analysis, findings=analysis.findings + extra)
         updated.append(analysis)
     return tuple(updated)
+
+
+#: Changes whose new side git cannot search: the work tree (git grep reads it only as files), a patch.
+_NO_REVISION = frozenset({SourceKind.WORKTREE, SourceKind.DIFF_FILE})
+
+
+def _with_impact(
+    repo: git.Repo, loaded: LoadedDiff, analyses: Sequence[FileAnalysis], found: Mapping[int, contents.FileContents]
+) -> tuple[FileAnalysis, ...]:
+    """Add where the rest of the repository uses what the change edited or deleted, and the calls
+    it left unfitting (DR-S013; change.impact).  A call in a file outside the diff is reported
+    with the file that defines what it calls."""
+    sides: dict[str, impact.Sides] = {}
+    changed: dict[str, frozenset[int]] = {}
+    for index, change in enumerate(loaded.diff.files):
+        held = found.get(index)
+        if held is None or not change.path.endswith(".py"):
+            continue
+        sides[change.path] = impact.sides(held.old, held.new)
+        changed[change.path] = frozenset(change.added_lines)
+    impacts, stale = impact.find(repo, loaded.target, analyses, sides, changed)
+    by_path = {analysis.summary.path for analysis in analyses}
+    defined_in = {item.name: item.path for item in impacts}
+    reach: dict[str, list[Reach]] = {}
+    for item in impacts:
+        reach.setdefault(item.path, []).append(
+            Reach(item.name, len(item.uses), item.files, item.signature_changed, item.deleted, item.reason())
+        )
+    extra: dict[str, list[Finding]] = {}
+    for finding in stale:
+        owner = finding.path if finding.path in by_path else defined_in.get(finding.subject or "", "")
+        extra.setdefault(owner, []).append(finding)
+    return tuple(
+        replace(
+            analysis, reach=tuple(reach.get(analysis.summary.path, ())),
+            findings=analysis.findings + tuple(extra.get(analysis.summary.path, ())),
+        )
+        for analysis in analyses
+    )
 
 
 def _paths_in(diff: Diff) -> frozenset[str]:

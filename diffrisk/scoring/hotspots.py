@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from diffrisk import rules
-from diffrisk.model import CYCLOMATIC_COMPLEXITY, ComponentName, FileAnalysis, Finding, Hotspot, Side, UnitChange
+from diffrisk.model import CYCLOMATIC_COMPLEXITY, ComponentName, FileAnalysis, Finding, Hotspot, Reach, Side, UnitChange
 from diffrisk.scoring.components import (
     CODE_ADDED,
     CODE_DELETED,
@@ -41,21 +41,21 @@ TIER_TERMS = {"test": 1, "generated": 1, "removed_unit": 2}
 #: Each term's weight in the order inside a tier (benchmarks/fit_hotspots.py, all 18 development
 #: histories; a positive weight moves a unit up).
 WEIGHTS = {
-    "added": 0.805,
-    "class_body": 1.048,
-    "complexity": -0.195,
-    "complexity_gain": 0.274,
-    "deleted": 0.001,
-    "file_changes": 0.041,
-    "file_fixes": 0.095,
-    "length": 0.243,
-    "module_level": -0.065,
-    "new_file": 0.120,
-    "new_function": -0.975,
-    "other_findings": -0.077,
-    "renamed": -1.140,
-    "security_findings": 0.191,
-    "unreadable": 0.938,
+    "added": 1.085,
+    "class_body": -0.737,
+    "complexity": 0.307,
+    "complexity_gain": 0.287,
+    "deleted": 0.105,
+    "file_changes": 0.216,
+    "file_fixes": -0.088,
+    "length": -0.187,
+    "module_level": 0.111,
+    "new_file": -0.132,
+    "new_function": -0.464,
+    "other_findings": -0.014,
+    "renamed": -0.812,
+    "security_findings": 0.261,
+    "unreadable": 1.609,
 }
 #: How much less likely each later tier is taken to be, for ``likelihood`` (e^-5: under 1%).
 TIER_PENALTY = 5.0
@@ -97,7 +97,8 @@ def _findings_by_unit(analysis: FileAnalysis) -> list[list[Finding]]:
     owners = {side: _owners(analysis.units, side) for side in _SIDES}
     owned: list[list[Finding]] = [[] for _ in analysis.units]
     for finding in analysis.findings:
-        owner = owners["old" if finding.removed else "new"].get(finding.line)
+        # A call elsewhere that the change broke (DR-S013) is reported with this file, at its own path.
+        owner = owners["old" if finding.removed else "new"].get(finding.line) if finding.path == analysis.summary.path else None
         if owner is not None:
             owned[owner].append(finding)
     return owned
@@ -162,6 +163,7 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) 
     """The unit's measurements the ranking weighs; counts on a log scale, as a bug's odds grow
     with size but not in proportion to it."""
     summary = analysis.summary
+    reach = _reach(unit, analysis)
     security = sum(1 for finding in inside if rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY)
     unreadable = any(finding.rule in rules.UNREADABLE for finding in inside)
     before = unit.before.get(CYCLOMATIC_COMPLEXITY, 0.0)
@@ -185,8 +187,19 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) 
         "new_file": float(summary.status == "added"),
         "generated": float(summary.generated is not None),
         "renamed": float(unit.renamed_from is not None),
+        "uses": math.log1p(reach.uses if reach is not None else 0),
     }
     return tuple((name, round(value, 4)) for name, value in values.items())
+
+
+def _reach(unit: UnitChange, analysis: FileAnalysis) -> Reach | None:
+    """How widely the repository uses the unit (a class's ``__init__`` is used through its class)."""
+    wanted = {unit.name, unit.renamed_from, unit.name.removesuffix(".__init__")}
+    return next((reach for reach in analysis.reach if reach.name in wanted), None)
+
+
+#: A changed name used this often elsewhere is worth a reason even with its parameters unchanged.
+WIDELY_USED = 5
 
 
 def _hotspot(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) -> Hotspot:
@@ -206,6 +219,9 @@ def _hotspot(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis
         reasons.insert(0, f"complexity {before}{int(unit.after[CYCLOMATIC_COMPLEXITY])}")
     if unit.renamed_from is not None:
         reasons.insert(0, f"renamed from {unit.renamed_from}")
+    reach = _reach(unit, analysis)
+    if reach is not None and reach.uses and (reach.signature_changed or reach.deleted or reach.uses >= WIDELY_USED):
+        reasons.append(reach.reason)
     if unit.side == "old":
         reasons.insert(0, "deleted")
     elif unit.is_new and unit.kind == "function":
