@@ -22,11 +22,13 @@ import argparse
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import hotspot_eval
 import numpy
+import readme_block
 
 from diffrisk.scoring.hotspots import TIER_TERMS
 
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", default=str(hotspot_eval.HERE.parent.parent / "shared" / "eval" / "dev"))
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "diffrisk-hotspots"))
     parser.add_argument("--terms", help="comma-separated terms to fit (default: every non-tier term)")
+    parser.add_argument("--write-readme", action="store_true", help="put the weights and the table into benchmarks/README.md")
     args = parser.parse_args(argv)
     args.rescore = args.rescore_blame = False
     args.sample, args.jobs = 150, 1
@@ -101,9 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     names = args.terms.split(",") if args.terms else [name for name in every if name not in TIER_TERMS]
     pooled = [commit for judged in per_repo.values() for commit in judged]
     weights = fit(pooled, names)
-    print("fitted weights (all repositories):")
-    for name, weight in zip(names, weights):
-        print(f"    {name!r}: {weight:.3f},")
+    report = ["Fitted weights (all repositories):", "", "```python"]
+    report += [f"    {name!r}: {weight:.3f}," for name, weight in zip(names, weights)]
+    report += ["```", ""]
     rows: dict[str, list[tuple[float, float, float]]] = {"LA-tl": [], "shipped": [], "fitted in-sample": [], "leave-one-out": []}
     lines = ["| repository | commits | " + " | ".join(f"{name} hit@1 / hit@3 / MRR" for name in rows) + " |",
              "|---" * (len(rows) + 2) + "|"]
@@ -126,11 +129,19 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"| **pooled** | {len(pooled)} | " + " | ".join(" / ".join(f"{v:.3f}" for v in _means(rows[n])) for n in rows) + " |")
     lines.append("| **median** | | " + " | ".join(
         " / ".join(f"{statistics.median(m[i] for m in per_repo_means[n]):.3f}" for i in range(3)) for n in rows) + " |")
-    print("\n".join(lines))
+    report += lines + [""]
+    intervals = []
     for index, measure in enumerate(("hit@1", "hit@3", "MRR")):
         difference = sum(a[index] - b[index] for a, b in zip(rows["leave-one-out"], rows["LA-tl"])) / len(pooled)
         low, high = hotspot_eval.bootstrap(rows["leave-one-out"], rows["LA-tl"], index)
-        print(f"leave-one-out minus LA-tl, pooled: {measure} {difference:+.3f} [{low:+.3f}, {high:+.3f}]")
+        intervals.append(f"{measure} {difference:+.3f} [{low:+.3f}, {high:+.3f}]")
+    report.append("Leave-one-out minus LA-tl, pooled, 95% paired bootstrap interval: " + "; ".join(intervals))
+    text = "\n".join(report) + "\n"
+    print(text)
+    if args.write_readme:
+        from diffrisk import __version__
+
+        readme_block.write("hotspot-fit", f"{time.strftime('%Y-%m-%d')}, diffrisk {__version__}", text)
     return 0
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from diffrisk.scoring.evaluation import auc, effort_recall, fit_hazard, stratified_auc
 
 #: The smells rules, each fitted as "fired at least once in the change" (its Rule.points).
-SMELLS = ("DR-S001", "DR-S002", "DR-S003", "DR-S004", "DR-S005", "DR-S006", "DR-S007", "DR-S008", "DR-S009")
+SMELLS = ("DR-S001", "DR-S002", "DR-S003", "DR-S004", "DR-S005", "DR-S006", "DR-S007", "DR-S008", "DR-S009", "DR-S013", "DR-H001")
 #: (name, the scoring.components constant it sets, what it multiplies), in the order of ``features``.
 FEATURES = (
     ("code_added", "CODE_ADDED", "sqrt(lines added to non-test Python)"),
@@ -42,7 +42,7 @@ FEATURES = (
 )
 
 
-def features(record: dict[str, object]) -> list[float]:
+def all_features(record: dict[str, object]) -> list[float]:
     """The terms of the score, unweighted, as diffrisk log reported them."""
     from diffrisk.model import ComponentName
     from diffrisk.scoring import components
@@ -86,7 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "diffrisk-eval"))
     parser.add_argument("--sweeps", type=int, default=60)
+    parser.add_argument("--drop", default="", help="comma-separated feature names to leave out (to compare with and without)")
     args = parser.parse_args(argv)
+    dropped = {index for index, (name, _, _) in enumerate(FEATURES) if name in args.drop.split(",")}
+
+    def features(record: dict[str, object]) -> list[float]:
+        return [0.0 if index in dropped else value for index, value in enumerate(all_features(record))]
+
     data = {path.stem: json.loads(path.read_text()) for path in sorted((Path(args.work) / "all").glob("*.json"))}
     all_rows = [features(record) for records in data.values() for record in records]
     all_labels = [int(record["bug"]) for records in data.values() for record in records]

@@ -106,10 +106,10 @@ def test_page_is_self_contained_inert_and_escaped(change: Repo, tmp_path: Path) 
 HOTSPOTS = [
     # Where a bug most likely is: the biggest, most complex new function first.
     "app/runner.py:14-42 parse_row likely 80% risk 30 (low) +29 −0 — new; complexity 15; DR-C001",
+    "<img src=x onerror=alert(1)>.py:1-2 <module> likely 5% risk 65 (medium) +2 −0 — B613; B307; DR-R005",
     "app/runner.py:4-6 run_command likely 5% risk 59 (medium) +3 −0 — new; B602",
     "app/runner.py:9-11 evaluate likely 5% risk 39 (low) +3 −0 — new; B307",
-    "<img src=x onerror=alert(1)>.py:1-2 <module> likely 5% risk 65 (medium) +2 −0 — B613; B307; DR-R005",
-    "app/util.py:1-2 helper likely 4% risk 6 (minimal) +1 −1",
+    "app/util.py:1-2 helper likely 3% risk 6 (minimal) +1 −1",
     "app/runner.py:1-1 <module> likely 3% risk 15 (low) +1 −0 — B404",
     # Security: read these lines, the most severe first.
     "<img src=x onerror=alert(1)>.py:1-2 <module> lines 1-2 — B613; B307",

@@ -41,21 +41,22 @@ TIER_TERMS = {"test": 1, "generated": 1, "removed_unit": 2}
 #: Each term's weight in the order inside a tier (benchmarks/fit_hotspots.py, all 18 development
 #: histories; a positive weight moves a unit up).
 WEIGHTS = {
-    "added": 1.085,
-    "class_body": -0.737,
-    "complexity": 0.307,
-    "complexity_gain": 0.287,
-    "deleted": 0.105,
-    "file_changes": 0.216,
-    "file_fixes": -0.088,
-    "length": -0.187,
-    "module_level": 0.111,
-    "new_file": -0.132,
-    "new_function": -0.464,
-    "other_findings": -0.014,
-    "renamed": -0.812,
-    "security_findings": 0.261,
-    "unreadable": 1.609,
+    "added": 1.096,
+    "class_body": -0.731,
+    "complexity": 0.306,
+    "complexity_gain": 0.294,
+    "deleted": 0.102,
+    "file_changes": 0.213,
+    "file_fixes": -0.086,
+    "length": -0.203,
+    "module_level": 0.204,
+    "new_file": -0.141,
+    "new_function": -0.379,
+    "other_findings": -0.011,
+    "renamed": -0.763,
+    "security_findings": 0.265,
+    "unreadable": 1.742,
+    "uses": 0.064,
 }
 #: How much less likely each later tier is taken to be, for ``likelihood`` (e^-5: under 1%).
 TIER_PENALTY = 5.0
