@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     records = load(Path(args.work))
     if not records:
         raise SystemExit(f"no scored commits in {args.work}; run history_eval.py first")
-    report = table(records, [rule for rule in rules.RULES if rule.startswith(("DR-S", "DR-C", "DR-R", "DR-E"))])
+    report = table(records, [rule for rule in rules.RULES if rule.startswith(("DR-S", "DR-C", "DR-R", "DR-E", "DR-H"))])
     print(report, end="")
     if args.write_readme:
         readme_block.write("rule-rates", time.strftime("%Y-%m-%d"), report)
