@@ -79,19 +79,21 @@ def hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
 def security_hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
     """The units holding a new security finding, most severe first, each with the findings' lines;
     a finding outside every unit (a whole-file check) is listed on its own line."""
-    spots = []
+    ranked: list[tuple[int, Hotspot]] = []
     for analysis in analyses:
-        for unit, inside in zip(analysis.units, _findings_by_unit(analysis)):
+        by_unit = _findings_by_unit(analysis)
+        for unit, inside in zip(analysis.units, by_unit):
             security = [finding for finding in inside if _is_security(finding) and not finding.removed]
             if security:
                 spot = _hotspot(unit, security, analysis)
                 rules_found = tuple(dict.fromkeys(finding.rule for finding in security))
-                spots.append(replace(spot, source="security", lines=_lines(security), reasons=rules_found))
-        owned = {id(finding) for inside in _findings_by_unit(analysis) for finding in inside}
+                ranked.append((_severity(security), replace(spot, source="security", lines=_lines(security), reasons=rules_found)))
+        owned = {id(finding) for inside in by_unit for finding in inside}
         for finding in analysis.findings:
             if id(finding) not in owned and _is_security(finding) and not finding.removed:
-                spots.append(_loose(finding))
-    return tuple(sorted(spots, key=lambda spot: (-_severity(spot, analyses), -spot.risk, spot.path, spot.line, spot.name)))
+                ranked.append((_severity([finding]), _loose(finding)))
+    ranked.sort(key=lambda item: (-item[0], -item[1].risk, item[1].path, item[1].line, item[1].name))
+    return tuple(spot for _, spot in ranked)
 
 
 def _findings_by_unit(analysis: FileAnalysis) -> list[list[Finding]]:
@@ -125,18 +127,9 @@ def _loose(finding: Finding) -> Hotspot:
 _SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
 
 
-def _severity(spot: Hotspot, analyses: Sequence[FileAnalysis]) -> int:
-    """The most severe security finding on the spot's lines."""
-    wanted = set(spot.lines)
-    return max(
-        (
-            _SEVERITY_RANK.get(finding.severity.value, 0)
-            for analysis in analyses if analysis.summary.path == spot.path
-            for finding in analysis.findings
-            if _is_security(finding) and not finding.removed and finding.line in wanted
-        ),
-        default=0,
-    )
+def _severity(findings: Sequence[Finding]) -> int:
+    """The rank of the most severe of ``findings``."""
+    return max(_SEVERITY_RANK.get(finding.severity.value, 0) for finding in findings)
 
 
 def _tier(spot: Hotspot) -> int:
