@@ -242,8 +242,9 @@ RULES = {
                  "A function or method the change edited or deleted is called, by name, in a Python file at the new "
                  "revision (found with git grep, parsed, never run), from a line the change did not touch; the call's "
                  "positional and keyword arguments bind to the old signature but not to the new one (or the function "
-                 "is gone). Methods are matched by attribute name, so a call on another class's method of the same "
-                 "name can be counted: the message says when the match is by name only."
+                 "is gone). A method's calls are judged when made through its class (`Parser.parse(...)`) or through "
+                 "self or cls in the file that defines it (the message says \"matched by name only\", since a "
+                 "subclass may override it); calls on other objects count as uses, not findings."
              )),
         Rule("DR-H001", _HISTORY, "a file that usually changes with this one is not in the change", 0.0,
              "In the history before the change, another file changed together with a changed file in most of that "

@@ -170,7 +170,8 @@ def test_a_new_required_parameter_flags_calls_without_it(project: Repo) -> None:
     assert findings[0].message.endswith("but not the new one: new parameter 'strict' has no default")
 
 
-def test_a_method_is_matched_by_attribute_name_and_its_class_by_constructor(repo: Repo) -> None:
+def test_a_method_is_judged_through_its_class_or_self_and_its_class_by_constructor(repo: Repo) -> None:
+    first = "\n    def first(self):\n        return self.parse(True, limit=1)\n"  # 7-9
     repo.write("app/parser.py", (
         "class Parser:\n"  # 1
         "    def __init__(self, text):\n"  # 2
@@ -178,12 +179,12 @@ def test_a_method_is_matched_by_attribute_name_and_its_class_by_constructor(repo
         "\n"
         "    def parse(self, strict, limit=10):\n"  # 5
         "        return self.text[:limit]\n"  # 6
-    ))
+    ) + first)
     repo.write("app/use.py", (
         "from app.parser import Parser\n"  # 1
         "\n"
         "parser = Parser('a')\n"  # 3
-        "parser.parse(True, limit=3)\n"  # 4
+        "parser.parse(True, limit=3)\n"  # 4: another object's .parse may be meant: a use, not a finding
         "Parser.parse(parser, True)\n"  # 5
         "parser.parse(limit=3)\n"  # 6: never fitted, not this change's doing
     ))
@@ -195,18 +196,18 @@ def test_a_method_is_matched_by_attribute_name_and_its_class_by_constructor(repo
         "\n"
         "    def parse(self, strict, *, size=10):\n"
         "        return self.text[:size]\n"
-    ))
+    ) + first)
     impacts, findings = committed(repo)
     assert [(found.name, found.kind, found.changes, len(found.uses)) for found in impacts] == [
         ("Parser", "class", ("new parameter 'encoding' has no default",), 3),
-        ("Parser.parse", "function", ("parameter 'limit' was removed",), 3),
+        ("Parser.parse", "function", ("parameter 'limit' was removed",), 4),
     ]
     assert located(findings) == [
+        ("DR-S013", "app/parser.py", 9, 9,
+         "`self.parse(True, limit=1)` fits the old signature of Parser.parse (app/parser.py:5) but not the new one: "
+         "parameter 'limit' was removed (matched by name only)"),
         ("DR-S013", "app/use.py", 3, 3,
          "`Parser('a')` fits the old signature of Parser (app/parser.py:1) but not the new one: new parameter 'encoding' has no default"),
-        ("DR-S013", "app/use.py", 4, 4,
-         "`parser.parse(True, limit=3)` fits the old signature of Parser.parse (app/parser.py:5) but not the new one: "
-         "parameter 'limit' was removed (matched by name only)"),
     ]
 
 

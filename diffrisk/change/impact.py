@@ -536,12 +536,14 @@ def _refers(path: str, node: ast.Call, target: _Target, scope: _Scope) -> _Call 
     if target.owner is not None:
         if not isinstance(func, ast.Attribute):
             return None  # a bare name inside a class's methods is a global, not the method
-        on_class = (_dotted(func.value) or "").rsplit(".", 1)[-1] == target.owner
-        if target.gone and not on_class:
-            # Another class, or a library's, may well define a method of the same name: its calls
-            # cannot be told from stale ones (a deleted fallback class mirrors a library's methods).
+        receiver = _dotted(func.value) or ""
+        on_class = receiver.rsplit(".", 1)[-1] == target.owner
+        on_self = receiver in ("self", "cls") and path == target.path and not target.gone
+        if not (on_class or on_self):
+            # Another class, or a library's, may well define a method of the same name (``.run()``,
+            # ``.send()``): its calls cannot be told from stale ones, so they count as uses only.
             return None
-        return _Call(node, target, by_name_only=not on_class, passes_self=on_class and target.instance_method)
+        return _Call(node, target, by_name_only=on_self, passes_self=on_class and target.instance_method)
     if isinstance(func, ast.Name):
         return _Call(node, target) if _name_refers(path, target, scope) else None
     dotted = _resolved(scope, func.value) if isinstance(func, ast.Attribute) else None
