@@ -95,11 +95,14 @@ class Config:
     accept: AcceptPolicy = field(default_factory=AcceptPolicy)
     #: The least level a finding that shows each weakness asks for (L0: no floor).
     weaknesses: Mapping[str, Level] = field(default_factory=lambda: dict.fromkeys(WEAKNESS_NAMES, Level.L2))
+    #: Coverage data files (relative to the repository's top folder) read on every check, with
+    #: those ``--coverage`` names.
+    coverage: tuple[str, ...] = ()
 
 
 _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
-    "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai", "accept", "weaknesses",
+    "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai", "accept", "weaknesses", "coverage",
 )
 _AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval")
 _ACCEPT_KEYS = ("reviewers", "teams", "codeowners")
@@ -178,7 +181,20 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         ai=_ai_policy(table, origin, thresholds),
         accept=_accept_policy(table, origin),
         weaknesses=_weaknesses(table, origin, config.weaknesses),
+        coverage=_files(table, "coverage", origin) if "coverage" in table else (),
     )
+
+
+def _files(table: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...]:
+    """A list of files inside the repository, relative to its top folder."""
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(f"{origin}: {key} must be a list of file paths relative to the repository's top folder")
+    for item in value:
+        parts = item.replace("\\", "/").split("/")
+        if ".." in parts or item.startswith(("/", "\\")) or (len(item) > 1 and item[1] == ":"):
+            raise ConfigError(f"{origin}: {key}: {item!r} is not a path inside the repository")
+    return tuple(value)
 
 
 def _ai_policy(table: Mapping[str, Any], origin: str, project_thresholds: tuple[int, int, int]) -> AiPolicy:
@@ -351,6 +367,8 @@ def stricter(old: Config, new: Config) -> Config:
             old.accept.codeowners and new.accept.codeowners,
         ),
         weaknesses={name: max(old.weaknesses[name], new.weaknesses[name], key=lambda level: level.rank) for name in WEAKNESS_NAMES},
+        # Coverage data can only add risk (untested changed lines), so reading more is stricter.
+        coverage=tuple(dict.fromkeys(old.coverage + new.coverage)),
     )
 
 
@@ -367,6 +385,7 @@ def _comparable(policy: Config) -> Config:
     accept = AcceptPolicy(ordered(policy.accept.reviewers), ordered(policy.accept.teams), policy.accept.codeowners)
     return replace(
         policy, origin="", exclude=ordered(policy.exclude), critical_paths=ordered(policy.critical_paths),
+        coverage=ordered(policy.coverage),
         accept=accept, weights=dict(policy.weights), analyzers=dict(policy.analyzers), weaknesses=dict(policy.weaknesses),
     )
 

@@ -475,6 +475,26 @@ class Suppressed:
 
 
 @dataclass(frozen=True)
+class ChangedCoverage:
+    """What the tests ran of one changed Python file's added lines (change.covered)."""
+
+    path: str
+    #: "measured"; "not measured" (the data does not mention the file, which is not the same as
+    #: 0% covered); "stale" (the data is of another version of the file: not counted as run).
+    status: Literal["measured", "not measured", "stale"]
+    #: Added lines that are statements, as coverage counts them (not comments or blank lines).
+    executable: int = 0
+    #: Of those, the ones a test ran.
+    covered: int = 0
+    #: The added statements no test ran, as (first, last) line ranges.
+    uncovered: tuple[tuple[int, int], ...] = ()
+    #: Added lines with a branch not taken both ways (branch data only).
+    partial: tuple[int, ...] = ()
+    #: Why the data counts as stale.
+    why: str | None = None
+
+
+@dataclass(frozen=True)
 class Reach:
     """How widely the rest of the repository relies on a function or class the change edited or
     deleted: uses found by name at the new revision, outside the lines the change touched."""
@@ -579,6 +599,10 @@ class Report:
     #: The units holding security findings, most severe first: their own short list, so that they
     #: do not push the unit most likely to hold a bug off the top of ``hotspots``.
     security_hotspots: tuple[Hotspot, ...] = field(default=())
+    #: What the tests ran of each changed non-test Python file, when coverage data was given.
+    coverage: tuple[ChangedCoverage, ...] = field(default=())
+    #: The coverage data files read (empty: none given).
+    coverage_sources: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)

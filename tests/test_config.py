@@ -49,7 +49,10 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses"),
+        ({"coverage": "coverage.xml"}, "x.toml: coverage must be a list of file paths relative to the repository's top folder"),
+        ({"coverage": ["../elsewhere/coverage.xml"]}, "x.toml: coverage: '../elsewhere/coverage.xml' is not a path inside the repository"),
+        ({"coverage": ["/tmp/coverage.xml"]}, "x.toml: coverage: '/tmp/coverage.xml' is not a path inside the repository"),
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses, coverage"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),

@@ -49,7 +49,7 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     assert list(document) == [
         "schema_version", "tool", "source", "score", "level", "level_name", "level_meaning", "level_reasons",
         "review_minutes", "verdict", "components", "hotspots", "security_hotspots", "findings", "files", "size", "contents_available",
-        "link_base", "notes", "failures", "suppressed", "authorship", "floors",
+        "link_base", "notes", "failures", "suppressed", "authorship", "floors", "coverage",
     ]
 
 

@@ -44,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
     check.add_argument("--jobs", type=_positive, default=0, metavar="N",
                        help="processes for a big diff's files (default: the CPU count)")
+    check.add_argument("--coverage", metavar="FILE", action="append", default=[],
+                       help="coverage data for the changed lines: .coverage, coverage.xml (Cobertura), LCOV or "
+                       "coverage.py's JSON report; repeatable (also: coverage = [...] in the policy)")
     check.add_argument("--analyze-generated", action="store_true",
                        help="analyse and score generated or minified Python too (default: shown, not scored)")
     authored = check.add_mutually_exclusive_group()

@@ -89,6 +89,8 @@ def score(
             config.ai.require_trailer,
         )
     report = reports.build(analyses, loaded.description, available or not wanted, config, authorship, diff=loaded.diff)
+    if config.coverage:
+        report = _with_coverage(report, repo, loaded, config, found if available else {})
     claimed = provenance.accepted_by(records)
     if claimed and not report.verdict.within_policy:
         # The commits are the change's own words: they cannot accept its risk.
@@ -166,6 +168,38 @@ def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], i
             analysis = replace(analysis, findings=analysis.findings + extra)
         updated.append(analysis)
     return tuple(updated)
+
+
+def _with_coverage(
+    report: Report, repo: git.Repo, loaded: LoadedDiff, config: Config, found: Mapping[int, contents.FileContents]
+) -> Report:
+    """Add what the tests ran of the change's added lines (change.covered).  A data file that is
+    part of the change is not read: a change cannot vouch for its own tests."""
+    from diffrisk import coverage  # only a check given coverage data pays for its readers
+    from diffrisk.change import covered
+    root = git.toplevel(repo)
+    if root is None:
+        return replace(report, notes=report.notes + ("coverage data was not read: it needs the repository's work tree",))
+    in_change = _paths_in(loaded.diff)
+    readable, shown, notes = [], [], []
+    for name in config.coverage:
+        path = name if os.path.isabs(name) else os.path.join(root, name)
+        inside = os.path.relpath(path, root).replace(os.sep, "/")
+        if inside in in_change:
+            notes.append(f"{inside} was not read: it is part of the change, and a change cannot vouch for its own tests")
+        else:
+            readable.append(path)
+            shown.append(path if inside.startswith("../") else inside)
+    texts = {
+        change.path: impact.sides(held.old, held.new)[1]
+        for index, change in enumerate(loaded.diff.files) if (held := found.get(index)) is not None
+    }
+    wanted = {change.path: texts.get(change.path) for change in loaded.diff.files if change.new_path is not None}
+    data = coverage.read(readable, root, wanted) if readable else coverage.CoverageData({}, ())
+    return replace(
+        report, coverage=covered.measure(loaded.diff, data), coverage_sources=tuple(shown),
+        notes=report.notes + tuple(notes) + data.notes,
+    )
 
 
 #: Changes whose new side git cannot search: the work tree (git grep reads it only as files), a patch.
@@ -278,6 +312,10 @@ def _overridden(settings: Config, args: argparse.Namespace, tighten_only: bool =
         settings = replace(settings, fail_level=Level(args.fail_level), ai=replace(settings.ai, fail_level=None))
     if args.analyze_generated:
         settings = replace(settings, analyze_generated=True)
+    # Like git's -C, and like --diff-file, -C DIR makes a relative path start in DIR.
+    given = tuple(os.path.abspath(os.path.join(args.directory or ".", path)) for path in getattr(args, "coverage", ()))
+    if given:
+        settings = replace(settings, coverage=settings.coverage + given)
     return settings
 
 

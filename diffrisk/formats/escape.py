@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diffrisk.model import Finding, Report
+from diffrisk.model import ChangedCoverage, Finding, Report
 
 # Paths and contents are decoded with "surrogateescape": a byte that is not UTF-8 becomes a lone
 # surrogate U+DC80..U+DCFF, which no strict JSON or terminal accepts.
@@ -55,3 +55,35 @@ def line_ranges(lines: Sequence[int]) -> str:
         else:
             ranges.append([line, line])
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+def coverage_summary(report: Report) -> str | None:
+    """One sentence on what the tests ran of the added statements, when coverage data was given."""
+    if not report.coverage_sources:
+        return None
+    measured = [item for item in report.coverage if item.status == "measured"]
+    executable = sum(item.executable for item in measured)
+    ran = sum(item.covered for item in measured)
+    unmeasured = len(report.coverage) - len(measured)
+    share = "no added statement was measured"
+    if executable:
+        share = f"{ran} of {executable} added statements ran in tests ({100 * ran / executable:.0f}%)"
+    rest = f"; {unmeasured} changed file{'s' if unmeasured != 1 else ''} not measured" if unmeasured else ""
+    return f"{share}{rest} (from {', '.join(report.coverage_sources)})"
+
+
+def coverage_detail(item: ChangedCoverage) -> str:
+    """What the tests ran of one file's added statements, in words."""
+    if item.status == "stale":
+        return f"stale data, not counted: {item.why}"
+    if item.status == "not measured":
+        return "not measured" + (f": {item.why}" if item.why else " (the data does not mention it)")
+    if not item.executable:
+        return "no added statements"
+    detail = f"{item.covered} of {item.executable} added statements ran"
+    if item.uncovered:
+        detail += "; not run: " + ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in item.uncovered)
+    if item.partial:
+        detail += "; a branch not taken both ways at " + line_ranges(item.partial)
+    return detail
+

@@ -43,6 +43,10 @@ def format_report(report: Report, color: bool = False) -> str:
         "suppressed": [_plain(item) for item in report.suppressed],
         "authorship": _plain(report.authorship),
         "floors": [_plain(floor) for floor in report.floors],
+        "coverage": {
+            "sources": [show_bytes(source) for source in report.coverage_sources],
+            "files": [_plain(item) for item in report.coverage],
+        },
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from diffrisk.formats.escape import line_ranges, not_analysed, show_bytes, suppression_note
+from diffrisk.formats.escape import coverage_detail, coverage_summary, line_ranges, not_analysed, show_bytes, suppression_note
 from diffrisk.model import Hotspot, Report
 
 MARKER = "<!-- diffrisk -->"
@@ -53,7 +53,7 @@ def format_report(report: Report, color: bool = False) -> str:
         more = f" (+{len(component.reasons) - 3} more)" if len(component.reasons) > 3 else ""
         score = str(component.score) if component.weight > 0 else "not scored"
         lines.append(f"| {component.name.label} | {score} | {why}{more} |")
-    lines += _hotspots(report) + _findings(report) + _suppressed(report) + _not_analysed(report)
+    lines += _hotspots(report) + _coverage(report) + _findings(report) + _suppressed(report) + _not_analysed(report)
     body = "\n".join(lines) + "\n"
     if len(body) > MAX_CHARS:
         body = body[:MAX_CHARS].rsplit("\n", 1)[0]
@@ -104,6 +104,17 @@ def _hotspots(report: Report) -> list[str]:
             )
         if len(report.security_hotspots) > MAX_HOTSPOTS:
             lines.append(f"\n*{len(report.security_hotspots) - MAX_HOTSPOTS} more in the JSON report.*")
+    return lines
+
+
+def _coverage(report: Report) -> list[str]:
+    summary = coverage_summary(report)
+    if summary is None:
+        return []
+    lines = ["", "### Tests", "", text(summary[0].upper() + summary[1:]) + ".", ""]
+    if report.coverage:
+        lines += ["| file | what the tests ran |", "|---|---|"]
+        lines += [f"| {text(item.path)} | {text(coverage_detail(item))} |" for item in report.coverage[:MAX_FINDINGS]]
     return lines
 
 

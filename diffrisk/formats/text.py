@@ -6,7 +6,7 @@ cannot move the cursor, recolour the terminal or forge lines.
 
 from __future__ import annotations
 
-from diffrisk.formats.escape import line_ranges, show_bytes, suppression_note
+from diffrisk.formats.escape import coverage_detail, coverage_summary, line_ranges, show_bytes, suppression_note
 from diffrisk.model import Component, Finding, Hotspot, Level, Report
 
 MAX_REASONS = 4
@@ -22,6 +22,7 @@ def format_report(report: Report, color: bool = False) -> str:
     lines = _headline(report, paint)
     lines += _components(report.components, paint)
     lines += _hotspots(report, paint)
+    lines += _coverage(report, paint)
     lines += _findings(report.findings, paint)
     lines += _suppressed(report)
     lines += _files(report)
@@ -140,6 +141,15 @@ def _hotspots(report: Report, paint: _Painter) -> list[str]:
             lines.append(f"  {rank:>2}. {_where(spot)}  {_safe(spot.name)}  lines {line_ranges(spot.lines)}  {_safe(reasons)}")
         if len(report.security_hotspots) > MAX_HOTSPOTS:
             lines.append(f"      (+{len(report.security_hotspots) - MAX_HOTSPOTS} more; --format json lists all)")
+    return lines
+
+
+def _coverage(report: Report, paint: _Painter) -> list[str]:
+    summary = coverage_summary(report)
+    if summary is None:
+        return []
+    lines = ["", paint("1", "Tests: " + _safe(summary))]
+    lines += [f"  {_safe(item.path)}: {_safe(coverage_detail(item))}" for item in report.coverage]
     return lines
 
 

@@ -1,0 +1,62 @@
+"""Which of a change's added lines the tests ran, from coverage data (diffrisk.coverage).
+
+The one fact a reviewer most wants and cannot see in a diff: of the statements the change added,
+which ones no test executed.  Only added lines count (a deleted line cannot run), and of those only
+statements as coverage counts them, so comments and blank lines neither help nor hurt.  Test files
+are left out: their own coverage says nothing about the code under review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from diffrisk.model import ChangedCoverage, Diff
+from diffrisk.paths import is_python, is_test
+
+if TYPE_CHECKING:
+    from diffrisk.coverage import CoverageData
+
+
+def measure(diff: Diff, data: CoverageData) -> tuple[ChangedCoverage, ...]:
+    """One entry per changed non-test Python file with a new side, in path order."""
+    found = []
+    for change in sorted(diff.files, key=lambda item: item.path):
+        if change.new_path is None or not is_python(change.path) or is_test(change.path) or not change.added_lines:
+            continue
+        found.append(_of_file(change.path, frozenset(change.added_lines), data))
+    return tuple(found)
+
+
+def _of_file(path: str, added: frozenset[int], data: CoverageData) -> ChangedCoverage:
+    measured = data.files.get(path)
+    if measured is None:
+        return ChangedCoverage(path, "not measured")
+    if measured.stale is not None:
+        return ChangedCoverage(path, "stale", why=measured.stale)
+    if measured.executable is None:
+        return ChangedCoverage(path, "not measured", why="the data lists no statements and the file's text was not available")
+    executable = added & measured.executable
+    covered = executable & measured.executed
+    return ChangedCoverage(
+        path, "measured", len(executable), len(covered), ranges(sorted(executable - covered)),
+        tuple(sorted(added & measured.partial_branches)),
+    )
+
+
+def ranges(lines: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """Sorted line numbers as (first, last) runs of consecutive lines."""
+    runs: list[tuple[int, int]] = []
+    for line in lines:
+        if runs and line == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], line)
+        else:
+            runs.append((line, line))
+    return tuple(runs)
+
+
+def percent(files: Iterable[ChangedCoverage]) -> float | None:
+    """The share of the measured files' added statements that ran, in percent (None: nothing measured)."""
+    measured = [item for item in files if item.status == "measured"]
+    executable = sum(item.executable for item in measured)
+    return None if not executable else 100.0 * sum(item.covered for item in measured) / executable

@@ -1,0 +1,100 @@
+"""Coverage of the added lines in ``diffrisk check``: real code run under coverage.py, real data
+files, the report in text, Markdown and JSON, and data a change cannot vouch for itself with."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from diffrisk.main import main
+from testing.repo import Repo
+from testing.run import check_json
+
+BEFORE = "def add(a, b):\n    return a + b\n"
+AFTER = (
+    "def add(a, b):\n"  # 1
+    "    return a + b\n"  # 2
+    "\n"
+    "\n"
+    "def div(a, b):\n"  # 5
+    "    # Nothing to divide by.\n"  # 6: a comment is not a statement
+    "    if b == 0:\n"  # 7: only the false branch runs
+    "        return None\n"  # 8: never runs
+    "    return a / b\n"  # 9
+)
+
+
+@pytest.fixture
+def measured(repo: Repo) -> Repo:
+    """A change adding ``div``, staged, and coverage data from running it once with b != 0."""
+    repo.write("app/__init__.py", "")
+    repo.write("app/calc.py", BEFORE)
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')  # the full text report, even at L0
+    repo.commit("start")
+    repo.write("app/calc.py", AFTER)
+    repo.write("run_it.py", "from app.calc import add, div\nadd(1, 2)\ndiv(1, 2)\n")
+    repo.git("add", "app/calc.py")
+    reports = (["xml", "-o", "coverage.xml"], ["json", "-o", "coverage.json"], ["lcov", "-o", "coverage.lcov"])
+    for args in (["run", "--branch", "run_it.py"], *reports):
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    return repo
+
+
+EXPECTED = {
+    "path": "app/calc.py", "status": "measured", "executable": 4, "covered": 3, "uncovered": [[8, 8]], "partial": [7], "why": None,
+}
+
+
+@pytest.mark.parametrize("data", [".coverage", "coverage.xml", "coverage.json", "coverage.lcov"])
+def test_every_format_gives_the_same_answer_for_the_added_lines(measured: Repo, data: str) -> None:
+    _, report = check_json(measured, "--coverage", data)
+    assert report["coverage"]["files"] == [EXPECTED]
+    assert report["coverage"]["sources"] == [data]  # as the repository names it
+
+
+def test_text_and_markdown_say_what_the_tests_ran(measured: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(measured.path), "check", "--coverage", "coverage.xml", "--color", "never"]) == 0
+    text = capsys.readouterr().out
+    assert "Tests: 3 of 4 added statements ran in tests (75%) (from coverage.xml)" in text
+    assert "  app/calc.py: 3 of 4 added statements ran; not run: 8; a branch not taken both ways at 7\n" in text
+    assert main(["-C", str(measured.path), "check", "--coverage", "coverage.xml", "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert "3 of 4 added statements ran in tests \\(75%\\) \\(from coverage\\.xml\\)." in markdown
+    assert "| app/calc\\.py | 3 of 4 added statements ran; not run: 8; a branch not taken both ways at 7 |" in markdown
+
+
+def test_a_file_the_data_does_not_mention_is_not_measured_and_stale_data_does_not_count(measured: Repo) -> None:
+    measured.write("app/other.py", "VALUE = 1\n")
+    measured.git("add", "app/other.py")
+    # A line above shifts every line: the data's line 1 (def add) is now a comment.
+    measured.write("app/calc.py", "# Arithmetic.\n" + AFTER)
+    measured.git("add", "app/calc.py")
+    _, report = check_json(measured, "--coverage", "coverage.xml")
+    files = {item["path"]: (item["status"], item["executable"], item["covered"]) for item in report["coverage"]["files"]}
+    assert files["app/other.py"] == ("not measured", 0, 0)
+    assert files["app/calc.py"][0] == "stale"
+
+
+def test_the_policy_names_the_data_and_a_change_cannot_bring_its_own(measured: Repo) -> None:
+    measured.write("pyproject.toml", '[tool.diffrisk]\ncoverage = ["coverage.xml"]\n')
+    # The policy is trusted at HEAD, and the staged change is judged by it.
+    measured.git("commit", "-q", "-m", "read coverage", "--", "pyproject.toml")
+    _, report = check_json(measured)
+    assert report["coverage"]["files"] == [EXPECTED]
+    measured.git("add", "coverage.xml")
+    _, report = check_json(measured)
+    unread = {**EXPECTED, "status": "not measured", "executable": 0, "covered": 0, "uncovered": [], "partial": []}
+    assert report["coverage"] == {"sources": [], "files": [unread]}
+    assert "coverage.xml was not read: it is part of the change, and a change cannot vouch for its own tests" in report["notes"]
+
+
+def test_no_coverage_given_means_no_coverage_section(measured: Repo) -> None:
+    _, report = check_json(measured)
+    assert report["coverage"] == {"sources": [], "files": []}
+
+
+def test_a_missing_data_file_is_a_usage_error(measured: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(measured.path), "check", "--coverage", "nowhere.xml"]) == 2
+    assert capsys.readouterr().err.startswith("diffrisk: error: ")
