@@ -57,6 +57,8 @@ class AiPolicy:
     #: In the GitHub Action, an AI-authored change needs an approval from a trusted reviewer,
     #: whatever its level.
     require_approval: bool = False
+    #: The least level of an AI-authored change with a function no test ran (DR-T001; L0: none).
+    untested_floor: Level = Level.L2
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
     "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai", "accept", "weaknesses", "coverage",
 )
-_AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval")
+_AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval", "untested_floor")
 _ACCEPT_KEYS = ("reviewers", "teams", "codeowners")
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 #: A code-host login or "org/team" (GitHub's: letters, digits, single hyphens; teams add a slash).
@@ -211,7 +213,8 @@ def _ai_policy(table: Mapping[str, Any], origin: str, project_thresholds: tuple[
         raise ConfigError(f"{where}.require_trailer must be a trailer name such as \"Reviewed-by\", not {trailer!r}")
     thresholds = _thresholds(value, where, project_thresholds) if "thresholds" in value else None
     fail_level = _level(value, "fail_level", where, Level.L3) if "fail_level" in value else None
-    return AiPolicy(steps, thresholds, fail_level, trailer, _bool(value, "require_approval", where, False))
+    untested = _level(value, "untested_floor", where, Level.L2)
+    return AiPolicy(steps, thresholds, fail_level, trailer, _bool(value, "require_approval", where, False), untested)
 
 
 def _accept_policy(table: Mapping[str, Any], origin: str) -> AcceptPolicy:
@@ -359,6 +362,7 @@ def stricter(old: Config, new: Config) -> Config:
             if old.ai.fail_level or new.ai.fail_level else None,
             require_trailer=old.ai.require_trailer or new.ai.require_trailer,
             require_approval=old.ai.require_approval or new.ai.require_approval,
+            untested_floor=max(old.ai.untested_floor, new.ai.untested_floor, key=lambda level: level.rank),
         ),
         # Fewer trusted reviewers is stricter: only those both policies trust.
         accept=AcceptPolicy(

@@ -212,6 +212,7 @@ class ComponentName(str, enum.Enum):
     READABILITY = "readability"
     SMELLS = "smells"
     HISTORY = "history"
+    TESTS = "tests"
 
     @property
     def label(self) -> str:
@@ -226,6 +227,7 @@ _COMPONENT_TITLES = {
     ComponentName.READABILITY: "readability",
     ComponentName.SMELLS: "smells of generated code",
     ComponentName.HISTORY: "history",
+    ComponentName.TESTS: "untested code",
 }
 
 

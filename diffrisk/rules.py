@@ -22,7 +22,7 @@ from diffrisk.model import (
 )
 
 _COMPLEXITY, _READABILITY, _SMELLS = ComponentName.COMPLEXITY, ComponentName.READABILITY, ComponentName.SMELLS
-_SECURITY, _HISTORY = ComponentName.SECURITY, ComponentName.HISTORY
+_SECURITY, _HISTORY, _TESTS = ComponentName.SECURITY, ComponentName.HISTORY, ComponentName.TESTS
 
 RULES = {
     rule.id: rule
@@ -256,6 +256,16 @@ RULES = {
                  "that still exists and is not in this change, and they are at least 80% of the file's commits "
                  "(support and confidence, as in change-coupling mining). Test files are not expected to co-change."
              )),
+        Rule("DR-T001", _TESTS, "a new or changed function that no test ran", 0.1,
+             "Coverage data given to the check (--coverage, coverage = [...]) says that no statement of this "
+             "function's body ran: whatever it does, no test has seen it do it. Generated code often works in the "
+             "demo and fails on the paths nobody ran. Add a test that calls it, or say in the review why none can. "
+             "In an AI-authored change it sets the level to at least ai.untested_floor (L2).",
+             fires_when=(
+                 "A function the change added or edited, in a non-test Python file the coverage data measured (and "
+                 "that is not stale), has at least one statement in its body (its def or decorator line, which runs "
+                 "when the module is imported, does not count), and none of those statements ran."
+             )),
         Rule("DR-W001", _SECURITY, "code execution on computed input", 0.0,
              "eval, exec or compile of something that is not a constant (or of a literal that itself calls or "
              "imports: an obfuscated payload), or a module or attribute chosen at run time (__import__, "
@@ -409,6 +419,8 @@ TESTS_WEAKENED_AI_FLOOR = Level.L2
 #: Rules about code that cannot be read as the diff shows it, or was not read at all: such a change
 #: cannot be reviewed by reading the diff alone, so at least L2.
 UNREADABLE = frozenset({"DR-E001", "DR-E002", "DR-E003", "DR-E004"})
+#: A function no test ran (change.covered): in an AI-authored change, at least ai.untested_floor.
+UNTESTED_FUNCTION = "DR-T001"
 UNREADABLE_FLOOR = Level.L2
 #: The least review a new security issue asks for, by bandit's severity (confidence medium or high).
 SECURITY_FLOORS = {Severity.HIGH: Level.L2, Severity.MEDIUM: Level.L1}

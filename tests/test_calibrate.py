@@ -83,7 +83,7 @@ def test_write_replaces_only_the_weights_and_thresholds(tmp_path: pytest.TempPat
     assert 'name = "demo"  # keep me' in text
     loaded = config.load(None, str(path.parent))
     assert loaded.fail_level.value == "L2"
-    assert loaded.weights == {"size": 1.2, "complexity": 0.1, "security": 0.9, "readability": 0.02, "smells": 1.0, "history": 1.0}
+    assert loaded.weights == {"size": 1.2, "complexity": 0.1, "security": 0.9, "readability": 0.02, "smells": 1.0, "history": 1.0, "tests": 1.0}
     assert loaded.thresholds == (12, 30, 55)
 
 

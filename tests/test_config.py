@@ -26,7 +26,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
     loaded = config.load(None, str(tmp_path))
     assert loaded.fail_level is Level.L2
     assert loaded.thresholds == (15, 35, 70)
-    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "smells": 1.0, "history": 1.0}
+    assert loaded.weights == {"size": 1.0, "complexity": 1.0, "security": 2.0, "readability": 1.0, "smells": 1.0, "history": 1.0, "tests": 1.0}
     assert loaded.exclude == (*config.DEFAULT_EXCLUDE, "migrations/")
     assert loaded.critical_paths == ("src/auth/**",)
     assert loaded.analyzers == {
@@ -57,7 +57,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
         ({"thresholds": {"L1": 0}}, "x.toml: thresholds.L1 must be a whole number from 1 to 100, not 0"),
-        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability, smells, history"),
+        ({"weights": {"speed": 1}}, "x.toml: unknown key 'speed' in weights; valid keys: size, complexity, security, readability, smells, history, tests"),
         ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
@@ -69,7 +69,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"ai": {"require_trailer": "Reviewed by"}}, "x.toml: ai.require_trailer must be a trailer name such as \"Reviewed-by\", not 'Reviewed by'"),
         ({"ai": {"thresholds": {"L1": 50}}}, "x.toml: ai: thresholds must rise: L1 < L2 < L3, not (50, 40, 70)"),
         ({"ai": {"fail_level": "L9"}}, "x.toml: ai: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L9'"),
-        ({"ai": {"strict": True}}, "x.toml: unknown key 'strict' in ai; valid keys: raise_level, thresholds, fail_level, require_trailer, require_approval"),
+        ({"ai": {"strict": True}}, "x.toml: unknown key 'strict' in ai; valid keys: raise_level, thresholds, fail_level, require_trailer, require_approval, untested_floor"),
     ],
 )
 def test_invalid_values_name_the_key(table: dict[str, object], message: str) -> None:

@@ -3,6 +3,7 @@ files, the report in text, Markdown and JSON, and data a change cannot vouch for
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -98,3 +99,60 @@ def test_no_coverage_given_means_no_coverage_section(measured: Repo) -> None:
 def test_a_missing_data_file_is_a_usage_error(measured: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-C", str(measured.path), "check", "--coverage", "nowhere.xml"]) == 2
     assert capsys.readouterr().err.startswith("diffrisk: error: ")
+
+
+UNTESTED = AFTER + "\n\ndef mul(a, b):\n    product = a * b\n    return product\n"  # 12-14: never called
+
+
+@pytest.fixture
+def untested(repo: Repo) -> Repo:
+    """A change adding ``div`` (run) and ``mul`` (never run), staged, with coverage.xml."""
+    repo.write("app/__init__.py", "")
+    repo.write("app/calc.py", BEFORE)
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')
+    repo.commit("start")
+    repo.write("app/calc.py", UNTESTED)
+    repo.write("run_it.py", "from app.calc import add, div\nadd(1, 2)\ndiv(1, 2)\n")
+    repo.git("add", "app/calc.py")
+    for args in (["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"]):
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    return repo
+
+
+def test_a_function_no_test_ran_is_dr_t001_and_untested_lines_are_scored(untested: Repo) -> None:
+    _, without = check_json(untested)
+    _, report = check_json(untested, "--coverage", "coverage.xml")
+    assert [(f["rule"], f["line"], f["end_line"], f["message"]) for f in report["findings"] if f["rule"] == "DR-T001"] == [
+        ("DR-T001", 12, 14, "new function `mul` ran in no test: none of its 2 statements executed"),
+    ]
+    tests = next(part for part in report["components"] if part["name"] == "tests")
+    # 1 + 2 added statements no test ran (line 8 of div, lines 13-14 of mul; mul's def ran at import).
+    assert [reason["message"] for reason in tests["reasons"]] == [
+        "DR-T001 new function `mul` ran in no test: none of its 2 statements executed at app/calc.py:12",
+        "3 added statements no test ran (app/calc.py 3)",
+    ]
+    assert tests["points"] == round(0.1 + 0.0568 * math.sqrt(3), 4)
+    assert report["score"] > without["score"]
+    assert next(part for part in without["components"] if part["name"] == "tests")["points"] == 0.0
+
+
+def test_an_agent_s_untested_function_is_at_least_l2(untested: Repo) -> None:
+    _, person = check_json(untested, "--coverage", "coverage.xml", "--no-ai")
+    _, agent = check_json(untested, "--coverage", "coverage.xml", "--ai")
+    assert (person["level"], agent["level"]) == ("L1", "L2")
+    assert [(floor["kind"], floor["level"]) for floor in agent["floors"] if floor["kind"] == "untested-ai"] == [("untested-ai", "L2")]
+
+
+def test_a_function_no_test_ran_ranks_above_its_tested_twin(repo: Repo) -> None:
+    repo.write("app/__init__.py", "")
+    repo.write("app/twins.py", "")
+    repo.commit("start")
+    repo.write("app/twins.py", "def first(a):\n    total = a + 1\n    return total\n\n\ndef second(a):\n    total = a + 1\n    return total\n")
+    repo.write("run_it.py", "from app.twins import first\nfirst(1)\n")
+    repo.git("add", "app/twins.py")
+    for args in (["run", "run_it.py"], ["xml", "-o", "coverage.xml"]):
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    _, without = check_json(repo)
+    _, report = check_json(repo, "--coverage", "coverage.xml")
+    assert [spot["name"] for spot in without["hotspots"]] == ["first", "second"]
+    assert [(spot["name"], spot["terms"]["not_run"]) for spot in report["hotspots"]] == [("second", 1.0), ("first", 0.0)]

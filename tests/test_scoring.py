@@ -35,7 +35,7 @@ def test_total_combines_components_as_independent_risks() -> None:
     parts = components.components([], size(code_added=100, files=3, directories=3), Config())
     total = components.total_score(parts)
     assert total == round(100 * (1 - math.exp(-sum(part.points for part in parts))))
-    assert [part.name for part in parts] == ["size", "complexity", "security", "readability", "smells", "history"]
+    assert [part.name for part in parts] == ["size", "complexity", "security", "readability", "smells", "history", "tests"]
     assert parts[0].reasons[0].message == "100 lines of Python code added, 0 deleted"
     assert parts[0].reasons[1].message == "spread over 3 files in 3 directories"
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from diffrisk.model import ChangedCoverage, Diff
+from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange
 from diffrisk.paths import is_python, is_test
+from diffrisk.rules import UNTESTED_FUNCTION
 
 if TYPE_CHECKING:
-    from diffrisk.coverage import CoverageData
+    from diffrisk.coverage import CoverageData, FileCoverage
 
 
 def measure(diff: Diff, data: CoverageData) -> tuple[ChangedCoverage, ...]:
@@ -41,6 +42,36 @@ def _of_file(path: str, added: frozenset[int], data: CoverageData) -> ChangedCov
     return ChangedCoverage(
         path, "measured", len(executable), len(covered), ranges(sorted(executable - covered)),
         tuple(sorted(added & measured.partial_branches)),
+    )
+
+
+def untested_functions(analyses: Sequence[FileAnalysis], data: CoverageData) -> tuple[Finding, ...]:
+    """DR-T001 for each function the change added or edited whose body no test ran, in files the
+    data measured (and not stale)."""
+    found = []
+    for analysis in analyses:
+        measured = data.files.get(analysis.summary.path)
+        if analysis.summary.is_test or measured is None or measured.stale is not None or measured.executable is None:
+            continue
+        for unit in analysis.units:
+            if unit.kind == "function" and unit.side == "new" and unit.added:
+                finding = _untested(unit, measured)
+                if finding is not None:
+                    found.append(finding)
+    return tuple(found)
+
+
+def _untested(unit: UnitChange, measured: FileCoverage) -> Finding | None:
+    assert measured.executable is not None
+    statements = sorted(line for line in measured.executable if unit.line <= line <= unit.end_line)
+    # The first is the def (or its first decorator), which runs when the module is imported.
+    body = statements[1:]
+    if not body or any(line in measured.executed for line in body):
+        return None
+    what = "new function" if unit.is_new else "changed function"
+    message = f"{what} `{unit.name}` ran in no test: none of its {len(body)} statement{'s' if len(body) != 1 else ''} executed"
+    return Finding(
+        UNTESTED_FUNCTION, "tests", unit.path, unit.line, unit.end_line, Severity.MEDIUM, message, subject=unit.name,
     )
 
 

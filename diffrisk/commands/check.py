@@ -20,7 +20,7 @@ from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import co_change, commits, fixes, provenance
-from diffrisk.model import Authorship, Diff, FileAnalysis, Finding, Level, Reach, Report, Verdict
+from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Level, Reach, Report, Verdict
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
 
@@ -88,9 +88,15 @@ def score(
             records, declared, os.environ if environ is None else environ, request.kind in _UNCOMMITTED or local,
             config.ai.require_trailer,
         )
-    report = reports.build(analyses, loaded.description, available or not wanted, config, authorship, diff=loaded.diff)
-    if config.coverage:
-        report = _with_coverage(report, repo, loaded, config, found if available else {})
+    tested = _coverage(repo, loaded, config, analyses, found if available else {}) if config.coverage else None
+    if tested is not None:
+        analyses = cross_file.attach(analyses, tested.untested)
+    report = reports.build(
+        analyses, loaded.description, available or not wanted, config, authorship, diff=loaded.diff,
+        coverage=tested.files if tested else (), coverage_sources=tested.sources if tested else (),
+    )
+    if tested is not None and tested.notes:
+        report = replace(report, notes=report.notes + tested.notes)
     claimed = provenance.accepted_by(records)
     if claimed and not report.verdict.within_policy:
         # The commits are the change's own words: they cannot accept its risk.
@@ -170,16 +176,29 @@ def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], i
     return tuple(updated)
 
 
-def _with_coverage(
-    report: Report, repo: git.Repo, loaded: LoadedDiff, config: Config, found: Mapping[int, contents.FileContents]
-) -> Report:
-    """Add what the tests ran of the change's added lines (change.covered).  A data file that is
-    part of the change is not read: a change cannot vouch for its own tests."""
+@dataclass(frozen=True)
+class _Tested:
+    """What the coverage data says of the change (change.covered)."""
+
+    files: tuple[ChangedCoverage, ...]
+    #: The data files read, as the repository names them.
+    sources: tuple[str, ...]
+    #: DR-T001: functions the change added or edited that no test ran.
+    untested: tuple[Finding, ...]
+    notes: tuple[str, ...]
+
+
+def _coverage(
+    repo: git.Repo, loaded: LoadedDiff, config: Config, analyses: Sequence[FileAnalysis], found: Mapping[int, contents.FileContents]
+) -> _Tested:
+    """Read the coverage data for the change's files.  A data file that is part of the change is
+    not read: a change cannot vouch for its own tests."""
     from diffrisk import coverage  # only a check given coverage data pays for its readers
     from diffrisk.change import covered
+
     root = git.toplevel(repo)
     if root is None:
-        return replace(report, notes=report.notes + ("coverage data was not read: it needs the repository's work tree",))
+        return _Tested((), (), (), ("coverage data was not read: it needs the repository's work tree",))
     in_change = _paths_in(loaded.diff)
     readable, shown, notes = [], [], []
     for name in config.coverage:
@@ -196,10 +215,7 @@ def _with_coverage(
     }
     wanted = {change.path: texts.get(change.path) for change in loaded.diff.files if change.new_path is not None}
     data = coverage.read(readable, root, wanted) if readable else coverage.CoverageData({}, ())
-    return replace(
-        report, coverage=covered.measure(loaded.diff, data), coverage_sources=tuple(shown),
-        notes=report.notes + tuple(notes) + data.notes,
-    )
+    return _Tested(covered.measure(loaded.diff, data), tuple(shown), covered.untested_functions(analyses, data), tuple(notes) + data.notes)
 
 
 #: Changes whose new side git cannot search: the work tree (git grep reads it only as files), a patch.

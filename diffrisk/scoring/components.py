@@ -24,6 +24,7 @@ from diffrisk import rules
 from diffrisk.config import Config
 from diffrisk.model import (
     CYCLOMATIC_COMPLEXITY,
+    ChangedCoverage,
     Component,
     ComponentName,
     FileAnalysis,
@@ -69,6 +70,13 @@ COMPONENT_SCALE = {
     ComponentName.COMPLEXITY: 0.0626, ComponentName.SECURITY: 0.0, ComponentName.READABILITY: 0.0, ComponentName.SMELLS: 1.0,
 }
 
+# -- untested code --------------------------------------------------------------------------------
+#: Points per sqrt(added statement no test ran), set by argument, not fitted (the histories carry
+#: no coverage): the size component prices an added line of code at CODE_ADDED, as code is usually
+#: tested; a line no test ran is counted once more at that rate, so an untested change weighs as
+#: much as one twice its size.  A function no test ran at all (DR-T001) adds its rule's points.
+UNTESTED_ADDED = CODE_ADDED
+
 # -- history --------------------------------------------------------------------------------------
 #: Points per log(1 + bug-fix commits that touched the changed code files in the year before), fitted.
 PRIOR_FIXES = 0.0595
@@ -79,7 +87,9 @@ def to_score(points: float) -> int:
     return int(round(100 * (1 - math.exp(-max(points, 0.0)))))
 
 
-def components(analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Config) -> tuple[Component, ...]:
+def components(
+    analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Config, coverage: Sequence[ChangedCoverage] = (),
+) -> tuple[Component, ...]:
     """Every component, in ComponentName's order, with its reasons riskiest first."""
     reasons = {
         ComponentName.SIZE: _size_reasons(size),
@@ -88,6 +98,7 @@ def components(analyses: Sequence[FileAnalysis], size: SizeMetrics, config: Conf
         ComponentName.READABILITY: _finding_reasons(analyses, ComponentName.READABILITY),
         ComponentName.SMELLS: _smell_reasons(analyses),
         ComponentName.HISTORY: _history_reasons(analyses),
+        ComponentName.TESTS: _untested_reasons(coverage) + _finding_reasons(analyses, ComponentName.TESTS),
     }
     result = []
     for name, found in reasons.items():
@@ -170,7 +181,11 @@ def finding_points(finding: Finding) -> float:
         points = SEVERITY_POINTS[finding.severity] * CONFIDENCE_FACTOR.get(finding.confidence or "high", 1.0)
         return -REMOVAL_CREDIT * points if finding.removed else points
     rule = rules.RULES.get(finding.rule)
-    return rule.points if rule is not None and rule.component in (ComponentName.READABILITY, ComponentName.SMELLS) else 0.0
+    return rule.points if rule is not None and rule.component in _POINTED else 0.0
+
+
+#: Components whose rules carry their own points (security's come from bandit's severities).
+_POINTED = (ComponentName.READABILITY, ComponentName.SMELLS, ComponentName.TESTS)
 
 
 def _finding_reasons(analyses: Sequence[FileAnalysis], component: ComponentName) -> list[Reason]:
@@ -210,6 +225,20 @@ def finding_reason(finding: Finding) -> str:
         verb = "removed" if finding.removed else "at"
         return f"{finding.rule} {finding.message} {verb} {where} ({finding.severity.value} severity, {finding.confidence} confidence{cwe})"
     return f"{finding.rule} {finding.message} at {where}"
+
+
+def _untested_reasons(coverage: Sequence[ChangedCoverage]) -> list[Reason]:
+    """Added statements no test ran, in the files the coverage data measured (change.covered)."""
+    missed = [
+        (item.executable - item.covered, item.path)
+        for item in coverage if item.status == "measured" and item.executable > item.covered
+    ]
+    total = sum(count for count, _ in missed)
+    if not total:
+        return []
+    named = ", ".join(f"{path} {count}" for count, path in sorted(missed, key=lambda item: (-item[0], item[1]))[:3])
+    more = f" and {len(missed) - 3} more files" if len(missed) > 3 else ""
+    return [Reason(UNTESTED_ADDED * math.sqrt(total), f"{total} added statements no test ran ({named}{more})")]
 
 
 def _history_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:

@@ -57,6 +57,9 @@ WEIGHTS = {
     "security_findings": 0.265,
     "unreadable": 1.742,
     "uses": 0.064,
+    # Set by argument, not fitted (the histories carry no coverage): a function no test ran
+    # (DR-T001) ranks above one that tests ran, other things equal.
+    "not_run": 0.5,
 }
 #: How much less likely each later tier is taken to be, for ``likelihood`` (e^-5: under 1%).
 TIER_PENALTY = 5.0
@@ -160,6 +163,7 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) 
     reach = _reach(unit, analysis)
     security = sum(1 for finding in inside if rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY)
     unreadable = any(finding.rule in rules.UNREADABLE for finding in inside)
+    not_run = sum(1 for finding in inside if finding.rule == rules.UNTESTED_FUNCTION)
     before = unit.before.get(CYCLOMATIC_COMPLEXITY, 0.0)
     after = unit.after.get(CYCLOMATIC_COMPLEXITY, 0.0)
     values = {
@@ -174,7 +178,8 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) 
         "complexity": math.log1p(after),
         "complexity_gain": math.log1p(max(after - before, 0.0)),
         "security_findings": math.log1p(security),
-        "other_findings": math.log1p(len(inside) - security),
+        "other_findings": math.log1p(len(inside) - security - not_run),
+        "not_run": float(not_run > 0),
         "unreadable": float(unreadable),
         "file_fixes": math.log1p(summary.prior_fixes or 0),
         "file_changes": math.log1p(summary.prior_changes or 0),

@@ -84,6 +84,8 @@ def _floors_of(finding: Finding, config: Config, ai_authored: bool) -> Iterator[
         yield Floor(f"smell:{finding.rule}", smell, f"{finding.rule} {finding.message} at {where}")
     if finding.rule in rules.UNREADABLE:
         yield Floor("unreadable", rules.UNREADABLE_FLOOR, f"changed Python cannot be read as the diff shows it ({finding.rule} at {where})")
+    if finding.rule == rules.UNTESTED_FUNCTION and ai_authored and config.ai.untested_floor is not Level.L0:
+        yield Floor("untested-ai", config.ai.untested_floor, f"an AI-authored function no test ran ({finding.message} at {where})")
     if rules.weakens_tests(finding):
         floor = rules.TESTS_WEAKENED_AI_FLOOR if ai_authored else rules.TESTS_WEAKENED_FLOOR
         by = " by an AI-authored change" if ai_authored else ""

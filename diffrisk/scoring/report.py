@@ -8,7 +8,7 @@ from diffrisk import rules
 from diffrisk.change import silencing, size
 from diffrisk.change.file_analysis import NOSEC
 from diffrisk.config import Config
-from diffrisk.model import Authorship, Diff, FileAnalysis, Finding, Report, Rule, Suppressed
+from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Report, Rule, Suppressed
 from diffrisk.scoring import components, hotspots, levels, policy, review_time
 
 
@@ -19,6 +19,8 @@ def build(
     config: Config,
     authorship: Authorship | None = None,
     diff: Diff | None = None,
+    coverage: Sequence[ChangedCoverage] = (),
+    coverage_sources: Sequence[str] = (),
 ) -> Report:
     """The report of a change whose files were analysed into ``analyses``; ``description`` says
     what was diffed, ``authorship`` whether an agent wrote it, ``diff`` is kept for formats that
@@ -34,7 +36,7 @@ def build(
         and (analysis.summary.generated is None or config.analyze_generated)
     ]
     metrics = size.measure([analysis.summary for analysis in sized], sum(a.lines_before for a in sized))
-    parts = components.components(counted, metrics, config)
+    parts = components.components(counted, metrics, config, coverage)
     score = components.total_score(parts)
     level, level_reasons, floors = levels.level(score, counted, judging, authorship)
     if authorship is not None and authorship.ai_authored and config.ai.raise_level:
@@ -69,6 +71,8 @@ def build(
         diff=diff,
         floors=floors,
         security_hotspots=hotspots.security_hotspots(counted),
+        coverage=tuple(coverage),
+        coverage_sources=tuple(coverage_sources),
     )
 
 
