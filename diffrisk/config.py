@@ -100,6 +100,9 @@ class Config:
     #: Coverage data files (relative to the repository's top folder) read on every check, with
     #: those ``--coverage`` names.
     coverage: tuple[str, ...] = ()
+    #: Beyond policy when less than this percent of the measured added statements ran in tests
+    #: (``[tool.diffrisk.coverage] fail_under``; None: no such rule).
+    coverage_fail_under: float | None = None
 
 
 _KEYS = (
@@ -183,8 +186,30 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         ai=_ai_policy(table, origin, thresholds),
         accept=_accept_policy(table, origin),
         weaknesses=_weaknesses(table, origin, config.weaknesses),
-        coverage=_files(table, "coverage", origin) if "coverage" in table else (),
+        coverage=_coverage_files(table, origin),
+        coverage_fail_under=_fail_under(table, origin),
     )
+
+
+def _coverage_files(table: Mapping[str, Any], origin: str) -> tuple[str, ...]:
+    """``coverage = [...]``, or ``files`` of a ``[tool.diffrisk.coverage]`` table."""
+    value = table.get("coverage")
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"files", "fail_under"})
+        if unknown:
+            raise ConfigError(f"{origin}: unknown key {unknown[0]!r} in coverage; valid keys: files, fail_under")
+        return _files(value, "files", f"{origin}: coverage") if "files" in value else ()
+    return _files(table, "coverage", origin) if value is not None else ()
+
+
+def _fail_under(table: Mapping[str, Any], origin: str) -> float | None:
+    value = table.get("coverage")
+    if not isinstance(value, dict) or "fail_under" not in value:
+        return None
+    limit = value["fail_under"]
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 <= limit <= 100:
+        raise ConfigError(f"{origin}: coverage.fail_under must be a percentage from 0 to 100, not {limit!r}")
+    return float(limit)
 
 
 def _files(table: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...]:
@@ -373,6 +398,9 @@ def stricter(old: Config, new: Config) -> Config:
         weaknesses={name: max(old.weaknesses[name], new.weaknesses[name], key=lambda level: level.rank) for name in WEAKNESS_NAMES},
         # Coverage data can only add risk (untested changed lines), so reading more is stricter.
         coverage=tuple(dict.fromkeys(old.coverage + new.coverage)),
+        coverage_fail_under=max(
+            (limit for limit in (old.coverage_fail_under, new.coverage_fail_under) if limit is not None), default=None,
+        ),
     )
 
 

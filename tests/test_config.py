@@ -52,6 +52,8 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"coverage": "coverage.xml"}, "x.toml: coverage must be a list of file paths relative to the repository's top folder"),
         ({"coverage": ["../elsewhere/coverage.xml"]}, "x.toml: coverage: '../elsewhere/coverage.xml' is not a path inside the repository"),
         ({"coverage": ["/tmp/coverage.xml"]}, "x.toml: coverage: '/tmp/coverage.xml' is not a path inside the repository"),
+        ({"coverage": {"fail_under": 120}}, "x.toml: coverage.fail_under must be a percentage from 0 to 100, not 120"),
+        ({"coverage": {"file": ["c.xml"]}}, "x.toml: unknown key 'file' in coverage; valid keys: files, fail_under"),
         ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses, coverage"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),

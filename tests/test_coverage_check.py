@@ -156,3 +156,25 @@ def test_a_function_no_test_ran_ranks_above_its_tested_twin(repo: Repo) -> None:
     _, report = check_json(repo, "--coverage", "coverage.xml")
     assert [spot["name"] for spot in without["hotspots"]] == ["first", "second"]
     assert [(spot["name"], spot["terms"]["not_run"]) for spot in report["hotspots"]] == [("second", 1.0), ("first", 0.0)]
+
+
+def _policy(repo: Repo, table: str) -> None:
+    """Commit ``table`` as the policy at HEAD (which judges the staged change), nothing else."""
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n\n' + table)
+    repo.git("commit", "-q", "-m", "policy", "--", "pyproject.toml")
+
+
+def test_coverage_fail_under_puts_a_less_tested_change_beyond_policy(measured: Repo) -> None:
+    _policy(measured, '[tool.diffrisk.coverage]\nfiles = ["coverage.xml"]\nfail_under = 80\n')
+    code, report = check_json(measured)
+    assert (code, report["verdict"]["message"]) == (1, "beyond policy: 75% of the added statements ran in tests, under coverage.fail_under 80%")
+    _policy(measured, '[tool.diffrisk.coverage]\nfiles = ["coverage.xml"]\nfail_under = 75\n')
+    assert check_json(measured)[0] == 0
+
+
+def test_coverage_fail_under_fails_closed_without_data(measured: Repo) -> None:
+    _policy(measured, "[tool.diffrisk.coverage]\nfail_under = 50\n")
+    code, report = check_json(measured)
+    assert (code, report["verdict"]["message"]) == (
+        1, "beyond policy: coverage.fail_under is 50%, and app/calc.py has no usable coverage data",
+    )

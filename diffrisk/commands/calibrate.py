@@ -47,7 +47,7 @@ def command(args: argparse.Namespace) -> int:
     git.check_repository(repo)
     root = git.toplevel(repo)
     # Coverage data describes the tests of today's tree, not of each past commit.
-    settings = replace(configuration.load(args.config, root), coverage=())
+    settings = replace(configuration.load(args.config, root), coverage=(), coverage_fail_under=None)
     result = calibrate(repo, settings, args.since, args.jobs or os.cpu_count() or 1)
     print(
         f"{result.commits} mature commits changing Python, {result.bug_inducing} bug-inducing by SZZ "

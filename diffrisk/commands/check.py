@@ -88,7 +88,9 @@ def score(
             records, declared, os.environ if environ is None else environ, request.kind in _UNCOMMITTED or local,
             config.ai.require_trailer,
         )
-    tested = _coverage(repo, loaded, config, analyses, found if available else {}) if config.coverage else None
+    # A coverage.fail_under with no data given still measures, to fail closed on "not measured".
+    wanted_coverage = config.coverage or config.coverage_fail_under is not None
+    tested = _coverage(repo, loaded, config, analyses, found if available else {}) if wanted_coverage else None
     if tested is not None:
         analyses = cross_file.attach(analyses, tested.untested)
     report = reports.build(

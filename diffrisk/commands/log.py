@@ -105,7 +105,7 @@ def command(args: argparse.Namespace) -> int:
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
     # Coverage data describes the tests of today's tree, not of each past commit.
-    settings = replace(configuration.load(args.config, git.toplevel(repo)), coverage=())
+    settings = replace(configuration.load(args.config, git.toplevel(repo)), coverage=(), coverage_fail_under=None)
     if args.commits is not None:
         text = sys.stdin.read() if args.commits == "-" else output.read_text(args.commits)
         shas = resolve_all(repo, read_commit_list(text))

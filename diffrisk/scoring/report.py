@@ -59,7 +59,7 @@ def build(
         findings=findings,
         files=tuple(sorted((analysis.summary for analysis in analyses), key=lambda item: item.path)),
         size=metrics,
-        verdict=policy.verdict(level, judging, authorship),
+        verdict=policy.verdict(level, judging, authorship, coverage),
         report_level=config.report_level,
         contents_available=contents_available,
         session_limit_minutes=review_time.SESSION_LIMIT_MINUTES,
