@@ -418,3 +418,22 @@ def test_the_checkout_cannot_stand_in_for_the_action_code(tmp_path: Path) -> Non
     ran = subprocess.run([sys.executable, "-I", "-m", "diffrisk.commands.action"], cwd=tmp_path, capture_output=True, text=True,
                          env=environ, check=False)
     assert (ran.returncode, ran.stdout) == (2, "::error::diffrisk: no base to compare with: set the 'base' input or run on a pull_request event\n")
+
+
+def test_the_coverage_input_reports_what_the_tests_ran(
+    pull_request: Path, tmp_path: Path, github_api: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The workflow ran the tests before the step; here they only import the module.
+    runner = tmp_path / "run_tests.py"
+    runner.write_text(f"import sys\nsys.path.insert(0, {str(pull_request)!r})\nimport app.run\n")
+    for args in (["run", "--source=app", str(runner)], ["xml", "-o", str(tmp_path / "coverage.xml")]):
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=pull_request, check=True, capture_output=True)
+    env = environment(pull_request, tmp_path, github_api)
+    env["DIFFRISK_COVERAGE"] = f"{tmp_path / 'coverage.xml'}\n"
+    assert action.main(env) == 1
+    report = json.loads((tmp_path / "diffrisk-report.json").read_text())
+    assert report["coverage"] == {
+        "sources": [str(tmp_path / "coverage.xml")],  # outside the checkout: named as given
+        "files": [{"path": "app/run.py", "status": "measured", "executable": 3, "covered": 2, "uncovered": [[6, 6]], "partial": [], "why": None}],
+    }
+    assert "::warning file=app/run.py,line=4,endLine=6,title=DR-T001 (medium)::new function `run` ran in no test" in capsys.readouterr().out

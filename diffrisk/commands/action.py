@@ -55,6 +55,8 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         args += ["--config", env["DIFFRISK_CONFIG"]]
     if env.get("DIFFRISK_FAIL_LEVEL"):
         args += ["--fail-level", env["DIFFRISK_FAIL_LEVEL"]]
+    for data in env.get("DIFFRISK_COVERAGE", "").split():
+        args += ["--coverage", data]
     if env.get("DIFFRISK_SARIF"):
         args += ["-o", f"sarif={env['DIFFRISK_SARIF']}"]
     if env.get("DIFFRISK_HTML"):
