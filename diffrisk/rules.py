@@ -266,6 +266,15 @@ RULES = {
                  "that is not stale), has at least one statement in its body (its def or decorator line, which runs "
                  "when the module is imported, does not count), and none of those statements ran."
              )),
+        Rule("DR-T002", _TESTS, "added statements that no test ran", 0.0,
+             "Coverage data given to the check says these added statements did not run in any test. The finding "
+             "marks them line by line for annotations and code scanning; the points are the untested-code "
+             "component's (the square root of all such statements), so the finding itself adds none.",
+             fires_when=(
+                 "Added lines of a non-test Python file the coverage data measured (and that is not stale) that are "
+                 "statements and did not run; one finding per run of consecutive lines, except inside a function "
+                 "DR-T001 already reports."
+             )),
         Rule("DR-W001", _SECURITY, "code execution on computed input", 0.0,
              "eval, exec or compile of something that is not a constant (or of a literal that itself calls or "
              "imports: an obfuscated payload), or a module or attribute chosen at run time (__import__, "
@@ -421,6 +430,8 @@ TESTS_WEAKENED_AI_FLOOR = Level.L2
 UNREADABLE = frozenset({"DR-E001", "DR-E002", "DR-E003", "DR-E004"})
 #: A function no test ran (change.covered): in an AI-authored change, at least ai.untested_floor.
 UNTESTED_FUNCTION = "DR-T001"
+#: Added statements no test ran, one finding per run of lines (change.covered).
+UNTESTED_LINES = "DR-T002"
 UNREADABLE_FLOOR = Level.L2
 #: The least review a new security issue asks for, by bandit's severity (confidence medium or high).
 SECURITY_FLOORS = {Severity.HIGH: Level.L2, Severity.MEDIUM: Level.L1}

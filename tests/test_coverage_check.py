@@ -3,6 +3,7 @@ files, the report in text, Markdown and JSON, and data a change cannot vouch for
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -125,6 +126,10 @@ def test_a_function_no_test_ran_is_dr_t001_and_untested_lines_are_scored(unteste
     assert [(f["rule"], f["line"], f["end_line"], f["message"]) for f in report["findings"] if f["rule"] == "DR-T001"] == [
         ("DR-T001", 12, 14, "new function `mul` ran in no test: none of its 2 statements executed"),
     ]
+    # The lines of div no test ran, marked for annotations; mul's lines are in its DR-T001.
+    assert [(f["rule"], f["line"], f["end_line"], f["severity"]) for f in report["findings"] if f["rule"] == "DR-T002"] == [
+        ("DR-T002", 8, 8, "low"),
+    ]
     tests = next(part for part in report["components"] if part["name"] == "tests")
     # 1 + 2 added statements no test ran (line 8 of div, lines 13-14 of mul; mul's def ran at import).
     assert [reason["message"] for reason in tests["reasons"]] == [
@@ -178,3 +183,26 @@ def test_coverage_fail_under_fails_closed_without_data(measured: Repo) -> None:
     assert (code, report["verdict"]["message"]) == (
         1, "beyond policy: coverage.fail_under is 50%, and app/calc.py has no usable coverage data",
     )
+
+
+def test_machine_formats_carry_the_untested_lines(untested: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(untested.path), "check", "--coverage", "coverage.xml", "--format", "github"]) == 0
+    github = capsys.readouterr().out
+    assert "::warning file=app/calc.py,line=12,endLine=14,title=DR-T001 (medium)::new function `mul` ran in no test" in github
+    assert "::notice file=app/calc.py,line=8,endLine=8,title=DR-T002 (low)::added statements no test ran (line 8)" in github
+    assert main(["-C", str(untested.path), "check", "--coverage", "coverage.xml", "--format", "sarif"]) == 0
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    regions = {(result["ruleId"], result["locations"][0]["physicalLocation"]["region"]["startLine"]) for result in results}
+    assert {("DR-T001", 12), ("DR-T002", 8)} <= regions
+    for name in ("rdjson", "gitlab"):
+        assert main(["-C", str(untested.path), "check", "--coverage", "coverage.xml", "--format", name]) == 0
+        assert "DR-T002" in capsys.readouterr().out
+
+
+def test_the_review_map_marks_untested_lines_with_a_legend(untested: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(untested.path), "check", "--coverage", "coverage.xml", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert "Untested: DR-T002 under a line marks added statements no test ran" in page
+    assert "added statements no test ran (line 8)" in page
+    assert main(["-C", str(untested.path), "check", "--format", "html"]) == 0
+    assert "Untested:" not in capsys.readouterr().out

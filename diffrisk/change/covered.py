@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange
 from diffrisk.paths import is_python, is_test
-from diffrisk.rules import UNTESTED_FUNCTION
+from diffrisk.rules import UNTESTED_FUNCTION, UNTESTED_LINES
 
 if TYPE_CHECKING:
     from diffrisk.coverage import CoverageData, FileCoverage
@@ -73,6 +73,22 @@ def _untested(unit: UnitChange, measured: FileCoverage) -> Finding | None:
     return Finding(
         UNTESTED_FUNCTION, "tests", unit.path, unit.line, unit.end_line, Severity.MEDIUM, message, subject=unit.name,
     )
+
+
+def untested_lines(coverage: Sequence[ChangedCoverage], functions: Sequence[Finding]) -> tuple[Finding, ...]:
+    """DR-T002 for each run of added statements no test ran, outside the functions DR-T001
+    (``functions``) reports whole."""
+    reported = {(finding.path, line) for finding in functions for line in range(finding.line, finding.end_line + 1)}
+    found = []
+    for item in coverage:
+        for first, last in item.uncovered:
+            lines = [line for line in range(first, last + 1) if (item.path, line) not in reported]
+            for start, end in ranges(lines):
+                what = f"line {start}" if start == end else f"lines {start}-{end}"
+                found.append(Finding(
+                    UNTESTED_LINES, "tests", item.path, start, end, Severity.LOW, f"added statements no test ran ({what})",
+                ))
+    return tuple(found)
 
 
 def ranges(lines: Sequence[int]) -> tuple[tuple[int, int], ...]:

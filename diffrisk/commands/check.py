@@ -217,7 +217,10 @@ def _coverage(
     }
     wanted = {change.path: texts.get(change.path) for change in loaded.diff.files if change.new_path is not None}
     data = coverage.read(readable, root, wanted) if readable else coverage.CoverageData({}, ())
-    return _Tested(covered.measure(loaded.diff, data), tuple(shown), covered.untested_functions(analyses, data), tuple(notes) + data.notes)
+    files = covered.measure(loaded.diff, data)
+    functions = covered.untested_functions(analyses, data)
+    untested = functions + covered.untested_lines(files, functions)
+    return _Tested(files, tuple(shown), untested, tuple(notes) + data.notes)
 
 
 #: Changes whose new side git cannot search: the work tree (git grep reads it only as files), a patch.

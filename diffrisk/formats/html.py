@@ -40,6 +40,13 @@ _MARKS = {LineKind.ADDED: ("add", "+"), LineKind.DELETED: ("del", "-"), LineKind
 _BANDIT_DOCS = "https://bandit.readthedocs.io/en/latest/plugins/index.html"
 
 
+#: How the review map shows coverage, when the check was given coverage data.
+_COVERAGE_LEGEND = (
+    " Untested: DR-T002 under a line marks added statements no test ran, DR-T001 a function no test ran"
+    " (from the coverage data given)."
+)
+
+
 def format_report(report: Report, color: bool = False) -> str:
     files = _files(report)
     parts = [
@@ -51,7 +58,8 @@ def format_report(report: Report, color: bool = False) -> str:
         '<section id="diff" aria-labelledby="diff-title"><h2 id="diff-title">The diff, riskiest file first</h2>\n'
         '<p class="hint">The risk column marks each changed line with the risk of the function it belongs to: '
         '<b>H</b> high, <b>M</b> medium, <b>L</b> low (blank: minimal). ★ marks where a hotspot starts; '
-        'findings are shown under their line. Files of minimal risk start collapsed.</p>\n',
+        'findings are shown under their line. Files of minimal risk start collapsed.'
+        + (_COVERAGE_LEGEND if report.coverage_sources else "") + '</p>\n',
         *(_file_section(item) for item in files),
         "</section>\n",
         _footer(report),

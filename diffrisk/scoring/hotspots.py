@@ -164,6 +164,8 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) 
     security = sum(1 for finding in inside if rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY)
     unreadable = any(finding.rule in rules.UNREADABLE for finding in inside)
     not_run = sum(1 for finding in inside if finding.rule == rules.UNTESTED_FUNCTION)
+    # Coverage findings are not the "other findings" the weights were fitted on.
+    coverage_marks = sum(1 for finding in inside if finding.rule == rules.UNTESTED_LINES)
     before = unit.before.get(CYCLOMATIC_COMPLEXITY, 0.0)
     after = unit.after.get(CYCLOMATIC_COMPLEXITY, 0.0)
     values = {
@@ -178,7 +180,7 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) 
         "complexity": math.log1p(after),
         "complexity_gain": math.log1p(max(after - before, 0.0)),
         "security_findings": math.log1p(security),
-        "other_findings": math.log1p(len(inside) - security - not_run),
+        "other_findings": math.log1p(len(inside) - security - not_run - coverage_marks),
         "not_run": float(not_run > 0),
         "unreadable": float(unreadable),
         "file_fixes": math.log1p(summary.prior_fixes or 0),
