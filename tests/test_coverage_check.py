@@ -206,3 +206,39 @@ def test_the_review_map_marks_untested_lines_with_a_legend(untested: Repo, capsy
     assert "added statements no test ran (line 8)" in page
     assert main(["-C", str(untested.path), "check", "--format", "html"]) == 0
     assert "Untested:" not in capsys.readouterr().out
+
+
+INSTALLED_XML = """<?xml version="1.0" ?>
+<coverage version="7.6" line-rate="0.5" branch-rate="0" lines-covered="2" lines-valid="4">
+  <sources><source>/venv/lib/python3.11/site-packages</source></sources>
+  <packages><package name="mypkg"><classes>
+    <class name="calc.py" filename="mypkg/calc.py" line-rate="0.5">
+      <lines><line number="1" hits="1"/><line number="2" hits="1"/><line number="5" hits="1"/><line number="6" hits="0"/></lines>
+    </class>
+  </classes></package></packages>
+</coverage>
+"""
+
+
+def test_the_projects_paths_remapping_is_read_at_the_base(repo: Repo) -> None:
+    # The tests ran against the installed package; [paths] maps it back to src/.
+    repo.write("src/mypkg/calc.py", "def add(a, b):\n    return a + b\n")
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n\n[tool.coverage.paths]\nsource = ["src/", "*/site-packages/"]\n')
+    repo.commit("start")
+    repo.write("src/mypkg/calc.py", "def add(a, b):\n    return a + b\n\n\ndef neg(a):\n    return -a\n")
+    repo.git("add", "src/mypkg/calc.py")
+    repo.write("coverage.xml", INSTALLED_XML)
+    _, report = check_json(repo, "--coverage", "coverage.xml")
+    assert [(f["path"], f["status"], f["executable"], f["covered"], f["uncovered"]) for f in report["coverage"]["files"]] == [
+        ("src/mypkg/calc.py", "measured", 2, 1, [[6, 6]]),
+    ]
+    # A remapping the change itself brings does not count: it could map other files' data onto its own.
+    repo.git("reset", "-q", "--hard")
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')
+    repo.commit("no remapping")
+    repo.write("src/mypkg/calc.py", "def add(a, b):\n    return a + b\n\n\ndef neg(a):\n    return -a\n")
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n\n[tool.coverage.paths]\nsource = ["src/", "*/site-packages/"]\n')
+    repo.git("add", "src/mypkg/calc.py", "pyproject.toml")
+    repo.write("coverage.xml", INSTALLED_XML)
+    _, report = check_json(repo, "--coverage", "coverage.xml")
+    assert [(f["path"], f["status"]) for f in report["coverage"]["files"]] == [("src/mypkg/calc.py", "not measured")]

@@ -329,3 +329,20 @@ def test_reading_reports_does_not_import_coverage(measured: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
     assert result.stdout == "False\n"
+
+
+def test_paths_groups_come_from_the_first_file_in_coverage_py_order() -> None:
+    from diffrisk.coverage import settings
+
+    setup_cfg = "[coverage:paths]\nsource =\n    src/\n    */site-packages/\nother =\n    lib/\n    build/lib/\n"
+    pyproject = '[tool.coverage.paths]\nsource = ["app/", "/ci/app/"]\n'
+    assert settings.path_groups({"setup.cfg": setup_cfg, "pyproject.toml": pyproject}) == (
+        (("src/", "*/site-packages/"), ("lib/", "build/lib/")), "setup.cfg",
+    )
+    assert settings.path_groups({"setup.cfg": "[metadata]\nname = x\n", "pyproject.toml": pyproject}) == (
+        (("app/", "/ci/app/"),), "pyproject.toml",
+    )
+    assert settings.path_groups({".coveragerc": "[paths\nbroken", "tox.ini": "[coverage:paths]\na =\n  x/\n  y/\n"}) == (
+        (("x/", "y/"),), "tox.ini",
+    )
+    assert settings.path_groups({}) == ((), None)

@@ -216,11 +216,27 @@ def _coverage(
         for index, change in enumerate(loaded.diff.files) if (held := found.get(index)) is not None
     }
     wanted = {change.path: texts.get(change.path) for change in loaded.diff.files if change.new_path is not None}
-    data = coverage.read(readable, root, wanted) if readable else coverage.CoverageData({}, ())
+    remap = _coverage_paths(repo, loaded.base)
+    data = coverage.read(readable, root, wanted, remap) if readable else coverage.CoverageData({}, ())
     files = covered.measure(loaded.diff, data)
     functions = covered.untested_functions(analyses, data)
     untested = functions + covered.untested_lines(files, functions)
     return _Tested(files, tuple(shown), untested, tuple(notes) + data.notes)
+
+
+def _coverage_paths(repo: git.Repo, base: str | None) -> tuple[tuple[str, ...], ...]:
+    """The project's coverage.py ``[paths]`` remapping, as the change's base has it: the change
+    must not decide which data counts for which of its files."""
+    from diffrisk.coverage import settings
+
+    if base is None:
+        return ()
+    texts = {}
+    for name, _ in settings.CONFIG_FILES:
+        found = git.try_run(repo, ["show", f"{base}:{name}"])
+        if found is not None:
+            texts[name] = found.decode("utf-8", "replace")
+    return settings.path_groups(texts)[0]
 
 
 #: Changes whose new side git cannot search: the work tree (git grep reads it only as files), a patch.
