@@ -242,3 +242,21 @@ def test_the_projects_paths_remapping_is_read_at_the_base(repo: Repo) -> None:
     repo.write("coverage.xml", INSTALLED_XML)
     _, report = check_json(repo, "--coverage", "coverage.xml")
     assert [(f["path"], f["status"]) for f in report["coverage"]["files"]] == [("src/mypkg/calc.py", "not measured")]
+
+
+def test_code_the_change_itself_excludes_from_coverage_counts_as_untested(repo: Repo) -> None:
+    repo.write("app/__init__.py", "")
+    repo.write("app/calc.py", BEFORE)
+    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')
+    repo.commit("start")
+    repo.write("app/calc.py", UNTESTED.replace("def mul(a, b):\n", "def mul(a, b):  # pragma: no cover\n"))
+    repo.write("run_it.py", "from app.calc import add, div\nadd(1, 2)\ndiv(1, 2)\n")
+    repo.git("add", "app/calc.py")
+    for args in (["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"]):
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    _, report = check_json(repo, "--coverage", "coverage.xml")
+    # coverage.py leaves mul (12-14) out of the statements; the change's own pragma cannot.
+    assert [(f["executable"], f["covered"], f["uncovered"]) for f in report["coverage"]["files"]] == [(7, 3, [[8, 8], [12, 14]])]
+    assert sorted((f["line"], f["rule"], f["end_line"]) for f in report["findings"] if f["rule"] in ("DR-S002", "DR-T002")) == [
+        (8, "DR-T002", 8), (12, "DR-S002", 12), (12, "DR-T002", 14),
+    ]

@@ -8,7 +8,9 @@ are left out: their own coverage says nothing about the code under review.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange
@@ -19,14 +21,46 @@ if TYPE_CHECKING:
     from diffrisk.coverage import CoverageData, FileCoverage
 
 
-def measure(diff: Diff, data: CoverageData) -> tuple[ChangedCoverage, ...]:
-    """One entry per changed non-test Python file with a new side, in path order."""
+#: coverage.py's default exclusion comment ("# pragma: no cover"), as its DEFAULT_EXCLUDE spells it.
+_NO_COVER = re.compile(r"#\s*(pragma|PRAGMA)[:\s]?\s*(no|NO)\s*(cover|COVER)")
+
+
+def measure(diff: Diff, data: CoverageData, texts: Mapping[str, str | None] | None = None) -> tuple[ChangedCoverage, ...]:
+    """One entry per changed non-test Python file with a new side, in path order (``texts``: the
+    files' new text, to see code the change itself excluded from coverage)."""
     found = []
     for change in sorted(diff.files, key=lambda item: item.path):
         if change.new_path is None or not is_python(change.path) or is_test(change.path) or not change.added_lines:
             continue
-        found.append(_of_file(change.path, frozenset(change.added_lines), data))
+        item = _of_file(change.path, frozenset(change.added_lines), data)
+        text = (texts or {}).get(change.path)
+        measured = data.files.get(change.path)
+        if item.status == "measured" and text is not None and measured is not None and measured.executable is not None:
+            item = _with_self_excluded(item, frozenset(change.added_lines) - measured.executable, text)
+        found.append(item)
     return tuple(found)
+
+
+def _with_self_excluded(item: ChangedCoverage, added: frozenset[int], text: str) -> ChangedCoverage:
+    """Count as untested the added code (``added``: the added lines the data does not count) that
+    a ``# pragma: no cover`` the change added takes out of coverage: the exclusion is the change's
+    own claim (and DR-S002 reports the comment)."""
+    lines = text.split("\n")
+    if not any(0 < line <= len(lines) and _NO_COVER.search(lines[line - 1]) for line in added):
+        return item
+    from diffrisk.coverage import statements  # coverage.py's parser, only when such a comment was added
+
+    parsed = statements.parser(text)
+    if parsed is None:
+        return item
+    claimed = [
+        line for line in sorted(added & frozenset(parsed.excluded))
+        if 0 < line <= len(lines) and lines[line - 1].strip() and not lines[line - 1].lstrip().startswith("#")
+    ]
+    if not claimed:
+        return item
+    uncovered = ranges(sorted({line for first, last in item.uncovered for line in range(first, last + 1)} | set(claimed)))
+    return replace(item, executable=item.executable + len(claimed), uncovered=uncovered)
 
 
 def _of_file(path: str, added: frozenset[int], data: CoverageData) -> ChangedCoverage:

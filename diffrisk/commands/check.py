@@ -218,7 +218,7 @@ def _coverage(
     wanted = {change.path: texts.get(change.path) for change in loaded.diff.files if change.new_path is not None}
     remap = _coverage_paths(repo, loaded.base)
     data = coverage.read(readable, root, wanted, remap) if readable else coverage.CoverageData({}, ())
-    files = covered.measure(loaded.diff, data)
+    files = covered.measure(loaded.diff, data, texts)
     functions = covered.untested_functions(analyses, data)
     untested = functions + covered.untested_lines(files, functions)
     return _Tested(files, tuple(shown), untested, tuple(notes) + data.notes)
