@@ -260,3 +260,22 @@ def test_code_the_change_itself_excludes_from_coverage_counts_as_untested(repo: 
     assert sorted((f["line"], f["rule"], f["end_line"]) for f in report["findings"] if f["rule"] in ("DR-S002", "DR-T002")) == [
         (8, "DR-T002", 8), (12, "DR-S002", 12), (12, "DR-T002", 14),
     ]
+
+
+def test_untested_lines_are_annotated_likeliest_hotspot_first(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("app/__init__.py", "")
+    repo.write("app/m.py", "")
+    repo.commit("start")
+    repo.write("app/m.py", (
+        "def small(flag):\n    if flag:\n        return 1\n    return 0\n\n\n"
+        "def big(count):\n    total = 0\n    for index in range(count):\n        total += index\n"
+        "    if total > 100:\n        total = 100\n    return total\n"
+    ))
+    repo.write("run_it.py", "from app.m import big, small\nsmall(0)\nbig(3)\n")
+    repo.git("add", "app/m.py")
+    for args in (["run", "run_it.py"], ["xml", "-o", "coverage.xml"]):
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    assert main(["-C", str(repo.path), "check", "--coverage", "coverage.xml", "--format", "github"]) == 0
+    marks = [line for line in capsys.readouterr().out.splitlines() if "DR-T002" in line]
+    # big is the likelier place of a bug, so its untested line comes first, although later in the file.
+    assert [mark.split(",")[1] for mark in marks] == ["line=12", "line=3"]

@@ -9,6 +9,8 @@ cannot forge a command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from diffrisk.formats.escape import neutralise_ci, not_analysed, show_bytes, suppression_note
 from diffrisk.model import Finding, Report, Severity
 
@@ -34,9 +36,10 @@ def format_report(report: Report, color: bool = False) -> str:
     lines = []
     shown = dict.fromkeys(CAPS, 0)
     left_out = 0
+    place = _hotspot_rank(report)
     ordered = sorted(
         (finding for finding in report.findings if not finding.removed),
-        key=lambda finding: (-finding.severity.rank, finding.path, finding.line, finding.rule),
+        key=lambda finding: (-finding.severity.rank, place(finding), finding.path, finding.line, finding.rule),
     )
     for finding in ordered:
         kind = _KINDS[finding.severity]
@@ -60,6 +63,20 @@ def format_report(report: Report, color: bool = False) -> str:
         summary += f" {len(silenced)} finding(s) silenced by older diffrisk ignores on unchanged lines."
     lines.append(f"::notice title={escape_property('diffrisk')}::{escape_data(summary)}")
     return "\n".join(lines) + "\n"
+
+
+def _hotspot_rank(report: Report) -> Callable[[Finding], int]:
+    """Where a finding's unit stands in the hotspot list (after every hotspot when none holds it),
+    so that within a kind, which GitHub caps, the likeliest place of a bug is annotated first."""
+    spans = [(spot.path, spot.line, spot.end_line) for spot in report.hotspots if spot.side == "new"]
+
+    def place(finding: Finding) -> int:
+        return next(
+            (rank for rank, (path, first, last) in enumerate(spans) if path == finding.path and first <= finding.line <= last),
+            len(spans),
+        )
+
+    return place
 
 
 def _annotation(kind: str, finding: Finding) -> str:
