@@ -279,3 +279,18 @@ def test_untested_lines_are_annotated_likeliest_hotspot_first(repo: Repo, capsys
     marks = [line for line in capsys.readouterr().out.splitlines() if "DR-T002" in line]
     # big is the likelier place of a bug, so its untested line comes first, although later in the file.
     assert [mark.split(",")[1] for mark in marks] == ["line=12", "line=3"]
+
+
+HOSTILE_LCOV = (
+    "SF:../../etc/passwd\nDA:1,1\nend_of_record\n"  # leaves the repository: ignored, never opened
+    "SF:/home/ci/work/project/app/calc.py\nDA:5,1\nDA:7,1\nDA:8,1\nDA:9,1\nend_of_record\n"
+)
+
+
+def test_hostile_paths_in_the_data_are_ignored_and_foreign_absolute_paths_map(measured: Repo) -> None:
+    (measured.path / "hostile.lcov").write_text(HOSTILE_LCOV)
+    _, report = check_json(measured, "--coverage", "hostile.lcov")
+    assert [(f["path"], f["status"], f["executable"], f["covered"]) for f in report["coverage"]["files"]] == [
+        ("app/calc.py", "measured", 4, 4),
+    ]
+    assert f"{measured.path / 'hostile.lcov'}: 1 file outside the repository ignored" in report["notes"]
