@@ -130,12 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("| **median** | | " + " | ".join(
         " / ".join(f"{statistics.median(m[i] for m in per_repo_means[n]):.3f}" for i in range(3)) for n in rows) + " |")
     report += lines + [""]
-    intervals = []
-    for index, measure in enumerate(("hit@1", "hit@3", "MRR")):
-        difference = sum(a[index] - b[index] for a, b in zip(rows["leave-one-out"], rows["LA-tl"])) / len(pooled)
-        low, high = hotspot_eval.bootstrap(rows["leave-one-out"], rows["LA-tl"], index)
-        intervals.append(f"{measure} {difference:+.3f} [{low:+.3f}, {high:+.3f}]")
-    report.append("Leave-one-out minus LA-tl, pooled, 95% paired bootstrap interval: " + "; ".join(intervals))
+    shift = hotspot_eval.differences(rows["leave-one-out"], rows["LA-tl"])
+    report.append(f"Leave-one-out minus LA-tl, pooled, 95% paired bootstrap interval: {shift}")
     text = "\n".join(report) + "\n"
     print(text)
     if args.write_readme:

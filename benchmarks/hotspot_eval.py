@@ -257,12 +257,18 @@ def table(per_repo: dict[str, list[Commit]]) -> str:
     lines.append("| **median** | | " + " | ".join(
         " / ".join(f"{statistics.median(means[i] for means in medians[name]):.3f}" for i in range(3)) for name in names
     ) + " |")
-    intervals = []
+    shift = differences(pooled["diffrisk"], pooled["LA-tl"])
+    return "\n".join(lines) + f"\n\ndiffrisk minus LA-tl, pooled, 95% paired bootstrap interval: {shift}\n"
+
+
+def differences(ours: Sequence[tuple[float, ...]], theirs: Sequence[tuple[float, ...]]) -> str:
+    """Mean paired difference and its 95% bootstrap interval, for hit@1, hit@3 and MRR."""
+    parts = []
     for index, measure in enumerate(("hit@1", "hit@3", "MRR")):
-        difference = _mean(a[index] - b[index] for a, b in zip(pooled["diffrisk"], pooled["LA-tl"]))
-        low, high = bootstrap(pooled["diffrisk"], pooled["LA-tl"], index)
-        intervals.append(f"{measure} {difference:+.3f} [{low:+.3f}, {high:+.3f}]")
-    return "\n".join(lines) + "\n\ndiffrisk minus LA-tl, pooled, 95% paired bootstrap interval: " + "; ".join(intervals) + "\n"
+        difference = _mean(mine[index] - other[index] for mine, other in zip(ours, theirs))
+        low, high = bootstrap(ours, theirs, index)
+        parts.append(f"{measure} {difference:+.3f} [{low:+.3f}, {high:+.3f}]")
+    return "; ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:

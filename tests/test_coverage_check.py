@@ -28,19 +28,30 @@ AFTER = (
 )
 
 
-@pytest.fixture
-def measured(repo: Repo) -> Repo:
-    """A change adding ``div``, staged, and coverage data from running it once with b != 0."""
+def coverage(repo: Repo, *commands: list[str]) -> None:
+    """Run coverage.py's ``commands`` in ``repo`` (``run`` a script, then write reports)."""
+    for args in commands:
+        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+
+
+def staged_calc(repo: Repo, text: str) -> None:
+    """``app/calc.py`` changed from BEFORE to ``text`` and staged, after a first commit with the
+    full-report policy, and a script that calls ``add`` and ``div`` once (with b != 0)."""
     repo.write("app/__init__.py", "")
     repo.write("app/calc.py", BEFORE)
     repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')  # the full text report, even at L0
     repo.commit("start")
-    repo.write("app/calc.py", AFTER)
+    repo.write("app/calc.py", text)
     repo.write("run_it.py", "from app.calc import add, div\nadd(1, 2)\ndiv(1, 2)\n")
     repo.git("add", "app/calc.py")
-    reports = (["xml", "-o", "coverage.xml"], ["json", "-o", "coverage.json"], ["lcov", "-o", "coverage.lcov"])
-    for args in (["run", "--branch", "run_it.py"], *reports):
-        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+
+
+@pytest.fixture
+def measured(repo: Repo) -> Repo:
+    """A change adding ``div``, staged, and coverage data in every format from running it once."""
+    staged_calc(repo, AFTER)
+    coverage(repo, ["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"], ["json", "-o", "coverage.json"],
+             ["lcov", "-o", "coverage.lcov"])
     return repo
 
 
@@ -108,15 +119,8 @@ UNTESTED = AFTER + "\n\ndef mul(a, b):\n    product = a * b\n    return product\
 @pytest.fixture
 def untested(repo: Repo) -> Repo:
     """A change adding ``div`` (run) and ``mul`` (never run), staged, with coverage.xml."""
-    repo.write("app/__init__.py", "")
-    repo.write("app/calc.py", BEFORE)
-    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')
-    repo.commit("start")
-    repo.write("app/calc.py", UNTESTED)
-    repo.write("run_it.py", "from app.calc import add, div\nadd(1, 2)\ndiv(1, 2)\n")
-    repo.git("add", "app/calc.py")
-    for args in (["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"]):
-        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    staged_calc(repo, UNTESTED)
+    coverage(repo, ["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"])
     return repo
 
 
@@ -155,8 +159,7 @@ def test_a_function_no_test_ran_ranks_above_its_tested_twin(repo: Repo) -> None:
     repo.write("app/twins.py", "def first(a):\n    total = a + 1\n    return total\n\n\ndef second(a):\n    total = a + 1\n    return total\n")
     repo.write("run_it.py", "from app.twins import first\nfirst(1)\n")
     repo.git("add", "app/twins.py")
-    for args in (["run", "run_it.py"], ["xml", "-o", "coverage.xml"]):
-        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    coverage(repo, ["run", "run_it.py"], ["xml", "-o", "coverage.xml"])
     _, without = check_json(repo)
     _, report = check_json(repo, "--coverage", "coverage.xml")
     assert [spot["name"] for spot in without["hotspots"]] == ["first", "second"]
@@ -245,15 +248,8 @@ def test_the_projects_paths_remapping_is_read_at_the_base(repo: Repo) -> None:
 
 
 def test_code_the_change_itself_excludes_from_coverage_counts_as_untested(repo: Repo) -> None:
-    repo.write("app/__init__.py", "")
-    repo.write("app/calc.py", BEFORE)
-    repo.write("pyproject.toml", '[tool.diffrisk]\nreport_level = "L0"\n')
-    repo.commit("start")
-    repo.write("app/calc.py", UNTESTED.replace("def mul(a, b):\n", "def mul(a, b):  # pragma: no cover\n"))
-    repo.write("run_it.py", "from app.calc import add, div\nadd(1, 2)\ndiv(1, 2)\n")
-    repo.git("add", "app/calc.py")
-    for args in (["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"]):
-        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    staged_calc(repo, UNTESTED.replace("def mul(a, b):\n", "def mul(a, b):  # pragma: no cover\n"))
+    coverage(repo, ["run", "--branch", "run_it.py"], ["xml", "-o", "coverage.xml"])
     _, report = check_json(repo, "--coverage", "coverage.xml")
     # coverage.py leaves mul (12-14) out of the statements; the change's own pragma cannot.
     assert [(f["executable"], f["covered"], f["uncovered"]) for f in report["coverage"]["files"]] == [(7, 3, [[8, 8], [12, 14]])]
@@ -273,8 +269,7 @@ def test_untested_lines_are_annotated_likeliest_hotspot_first(repo: Repo, capsys
     ))
     repo.write("run_it.py", "from app.m import big, small\nsmall(0)\nbig(3)\n")
     repo.git("add", "app/m.py")
-    for args in (["run", "run_it.py"], ["xml", "-o", "coverage.xml"]):
-        subprocess.run([sys.executable, "-m", "coverage", *args], cwd=repo.path, check=True, capture_output=True)
+    coverage(repo, ["run", "run_it.py"], ["xml", "-o", "coverage.xml"])
     assert main(["-C", str(repo.path), "check", "--coverage", "coverage.xml", "--format", "github"]) == 0
     marks = [line for line in capsys.readouterr().out.splitlines() if "DR-T002" in line]
     # big is the likelier place of a bug, so its untested line comes first, although later in the file.

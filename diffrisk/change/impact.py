@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from diffrisk.change.signatures import Signature, bind, changes, plural, signature, why
 from diffrisk.diffsource import git
 from diffrisk.errors import GitError
-from diffrisk.model import DefinitionKind, FileAnalysis, Finding, Severity, UnitChange
+from diffrisk.model import DefinitionKind, FileAnalysis, Finding, Reach, Severity, UnitChange
 from diffrisk.pyfile.source import UndecodableSource, child_bodies, decode, first_line
 
 RULE = "DR-S013"
@@ -70,6 +70,10 @@ class Impact:
     changes: tuple[str, ...] = ()
     #: The qualified name before the change, when the change renamed it; ``uses`` then name the old name.
     renamed_from: str | None = None
+
+    def reach(self) -> Reach:
+        """What a report keeps of it: the counts and the reviewer's sentence."""
+        return Reach(self.name, len(self.uses), self.files, self.signature_changed, self.deleted, self.reason())
 
     def reason(self) -> str:
         """One sentence for the reviewer: what changed, and how widely the rest of the code relies on it."""

@@ -78,8 +78,8 @@ def score(
         )
         if loaded.in_repository and any(analysis.new_imports for analysis in analyses):
             analyses = undeclared_imports.add_findings(analyses, _project(repo, loaded))
-    if config.analyzers.get("impact", True) and loaded.in_repository and request.kind not in _NO_REVISION:
-        analyses = _with_impact(repo, loaded, analyses, found if available else {})
+    sides = _python_sides(loaded, found if available else {})
+    analyses = _with_impact(repo, loaded, request, config, analyses, sides)
     records: list[commits.CommitRecord] = []
     if loaded.target and authorship is None:
         records = commits.of_change(repo, loaded.base, loaded.target, request.kind is SourceKind.COMMIT)
@@ -88,17 +88,12 @@ def score(
             records, declared, os.environ if environ is None else environ, request.kind in _UNCOMMITTED or local,
             config.ai.require_trailer,
         )
-    # A coverage.fail_under with no data given still measures, to fail closed on "not measured".
-    wanted_coverage = config.coverage or config.coverage_fail_under is not None
-    tested = _coverage(repo, loaded, config, analyses, found if available else {}) if wanted_coverage else None
-    if tested is not None:
-        analyses = cross_file.attach(analyses, tested.untested)
+    tested = _coverage(repo, loaded, config, analyses, sides)
     report = reports.build(
-        analyses, loaded.description, available or not wanted, config, authorship, diff=loaded.diff,
-        coverage=tested.files if tested else (), coverage_sources=tested.sources if tested else (),
+        cross_file.attach(analyses, tested.untested), loaded.description, available or not wanted, config, authorship,
+        diff=loaded.diff, coverage=tested.files, coverage_sources=tested.sources,
     )
-    if tested is not None and tested.notes:
-        report = replace(report, notes=report.notes + tested.notes)
+    report = replace(report, notes=report.notes + tested.notes)
     claimed = provenance.accepted_by(records)
     if claimed and not report.verdict.within_policy:
         # The commits are the change's own words: they cannot accept its risk.
@@ -191,10 +186,13 @@ class _Tested:
 
 
 def _coverage(
-    repo: git.Repo, loaded: LoadedDiff, config: Config, analyses: Sequence[FileAnalysis], found: Mapping[int, contents.FileContents]
+    repo: git.Repo, loaded: LoadedDiff, config: Config, analyses: Sequence[FileAnalysis], sides: Mapping[str, impact.Sides]
 ) -> _Tested:
     """Read the coverage data for the change's files.  A data file that is part of the change is
-    not read: a change cannot vouch for its own tests."""
+    not read: a change cannot vouch for its own tests.  A coverage.fail_under with no data given
+    still measures, to fail closed on "not measured"."""
+    if not config.coverage and config.coverage_fail_under is None:
+        return _Tested((), (), (), ())
     from diffrisk import coverage  # only a check given coverage data pays for its readers
     from diffrisk.change import covered
 
@@ -211,10 +209,7 @@ def _coverage(
         else:
             readable.append(path)
             shown.append(path if inside.startswith("../") else inside)
-    texts = {
-        change.path: impact.sides(held.old, held.new)[1]
-        for index, change in enumerate(loaded.diff.files) if (held := found.get(index)) is not None
-    }
+    texts = {path: new for path, (_, new) in sides.items()}
     wanted = {change.path: texts.get(change.path) for change in loaded.diff.files if change.new_path is not None}
     remap = _coverage_paths(repo, loaded.base)
     data = coverage.read(readable, root, wanted, remap) if readable else coverage.CoverageData({}, ())
@@ -231,40 +226,46 @@ def _coverage_paths(repo: git.Repo, base: str | None) -> tuple[tuple[str, ...], 
 
     if base is None:
         return ()
-    texts = {}
-    for name, _ in settings.CONFIG_FILES:
-        found = git.try_run(repo, ["show", f"{base}:{name}"])
-        if found is not None:
-            texts[name] = found.decode("utf-8", "replace")
+    names = {f"{base}:{name}": name for name, _ in settings.CONFIG_FILES}
+    found = git.read_blobs(repo, names, _SETTINGS_BYTES)
+    texts = {names[spec]: data.decode("utf-8", "replace") for spec, data in found.items() if data is not None}
     return settings.path_groups(texts)[0]
+
+
+#: A coverage configuration file larger than this is not read for its [paths].
+_SETTINGS_BYTES = 1_000_000
 
 
 #: Changes whose new side git cannot search: the work tree (git grep reads it only as files), a patch.
 _NO_REVISION = frozenset({SourceKind.WORKTREE, SourceKind.DIFF_FILE})
 
 
+def _python_sides(loaded: LoadedDiff, found: Mapping[int, contents.FileContents]) -> dict[str, impact.Sides]:
+    """Both versions of each changed file whose contents were read, decoded as Python reads them
+    (once, for the impact analysis and the coverage reading)."""
+    return {
+        change.path: impact.sides(held.old, held.new)
+        for index, change in enumerate(loaded.diff.files) if (held := found.get(index)) is not None
+    }
+
+
 def _with_impact(
-    repo: git.Repo, loaded: LoadedDiff, analyses: Sequence[FileAnalysis], found: Mapping[int, contents.FileContents]
+    repo: git.Repo, loaded: LoadedDiff, request: DiffRequest, config: Config, analyses: Sequence[FileAnalysis],
+    sides: Mapping[str, impact.Sides],
 ) -> tuple[FileAnalysis, ...]:
     """Add where the rest of the repository uses what the change edited or deleted, and the calls
     it left unfitting (DR-S013; change.impact).  A call in a file outside the diff is reported
     with the file that defines what it calls."""
-    sides: dict[str, impact.Sides] = {}
-    changed: dict[str, frozenset[int]] = {}
-    for index, change in enumerate(loaded.diff.files):
-        held = found.get(index)
-        if held is None or not change.path.endswith(".py"):
-            continue
-        sides[change.path] = impact.sides(held.old, held.new)
-        changed[change.path] = frozenset(change.added_lines)
-    impacts, stale = impact.find(repo, loaded.target, analyses, sides, changed)
+    if not config.analyzers.get("impact", True) or not loaded.in_repository or request.kind in _NO_REVISION:
+        return tuple(analyses)
+    python = {path: both for path, both in sides.items() if path.endswith(".py")}
+    changed = {change.path: frozenset(change.added_lines) for change in loaded.diff.files if change.path in python}
+    impacts, stale = impact.find(repo, loaded.target, analyses, python, changed)
     by_path = {analysis.summary.path for analysis in analyses}
     defined_in = {item.name: item.path for item in impacts}
     reach: dict[str, list[Reach]] = {}
     for item in impacts:
-        reach.setdefault(item.path, []).append(
-            Reach(item.name, len(item.uses), item.files, item.signature_changed, item.deleted, item.reason())
-        )
+        reach.setdefault(item.path, []).append(item.reach())
     extra: dict[str, list[Finding]] = {}
     for finding in stale:
         owner = finding.path if finding.path in by_path else defined_in.get(finding.subject or "", "")

@@ -47,14 +47,19 @@ def suppression_note(finding: Finding) -> str:
 
 
 def line_ranges(lines: Sequence[int]) -> str:
-    """Lines as ranges: "4-6, 9"."""
-    ranges: list[list[int]] = []
+    """Sorted lines as ranges: "4-6, 9"."""
+    runs: list[tuple[int, int]] = []
     for line in lines:
-        if ranges and line == ranges[-1][1] + 1:
-            ranges[-1][1] = line
+        if runs and line == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], line)
         else:
-            ranges.append([line, line])
-    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in ranges)
+            runs.append((line, line))
+    return spans(runs)
+
+
+def spans(runs: Sequence[tuple[int, int]]) -> str:
+    """(first, last) line runs as text: "4-6, 9"."""
+    return ", ".join(f"{first}" if first == last else f"{first}-{last}" for first, last in runs)
 
 
 def coverage_summary(report: Report) -> str | None:
@@ -82,7 +87,7 @@ def coverage_detail(item: ChangedCoverage) -> str:
         return "no added statements"
     detail = f"{item.covered} of {item.executable} added statements ran"
     if item.uncovered:
-        detail += "; not run: " + ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in item.uncovered)
+        detail += "; not run: " + spans(item.uncovered)
     if item.partial:
         detail += "; a branch not taken both ways at " + line_ranges(item.partial)
     return detail

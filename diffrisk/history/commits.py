@@ -98,29 +98,19 @@ def touching(repo: git.Repo, base: str, paths: Sequence[str], max_age: int, ever
     full = ["--full-diff"] if every_path else []
     return _read(
         repo, ["--no-merges", "--no-renames", f"--max-age={max_age}", "--name-only", *full, base, "--", *literal],
-        names=_EVERY_PATH if every_path else set(paths),
+        names=None if every_path else set(paths),
     )
 
 
-class _EveryPath(frozenset[str]):
-    """The ``names`` that keep every path: non-empty, containing everything."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-_EVERY_PATH = _EveryPath({""})
-
-
-def _read(repo: git.Repo, args: Sequence[str], stdin: bytes | None = None, names: Collection[str] = ()) -> list[CommitRecord]:
+def _read(repo: git.Repo, args: Sequence[str], stdin: bytes | None = None, names: Collection[str] | None = ()) -> list[CommitRecord]:
     out = git.run(repo, ["log", "-z", _FORMAT, *args], stdin=stdin)
     return _parse(out.split(b"\x00"), names)
 
 
-def _parse(tokens: list[bytes], names: Collection[str]) -> list[CommitRecord]:
+def _parse(tokens: list[bytes], names: Collection[str] | None) -> list[CommitRecord]:
     """Records from the NUL-separated tokens: each record's fields, then (with ``--name-only``)
     the paths it changed, the first after a newline, up to the next record; of those, the ones
-    among ``names`` are kept.  Paths are decoded as the diff's are (undecodable bytes kept as
+    among ``names`` are kept (``names`` None: every one).  Paths are decoded as the diff's are (undecodable bytes kept as
     surrogates), so that they compare equal; the other fields are text for people."""
     records = []
     width = len(_FIELDS)
@@ -134,10 +124,11 @@ def _parse(tokens: list[bytes], names: Collection[str]) -> list[CommitRecord]:
         sha, parents, author, email, committer, committer_email, timestamp, message = fields
         paths: list[str] = []
         first = True
-        while names and index < len(tokens) and tokens[index] and not _SHA.match(tokens[index].decode("ascii", "replace")):
+        listed = names is None or bool(names)  # with --name-only
+        while listed and index < len(tokens) and tokens[index] and not _SHA.match(tokens[index].decode("ascii", "replace")):
             token = tokens[index][1:] if first and tokens[index].startswith(b"\n") else tokens[index]
             path = token.decode("utf-8", "surrogateescape")
-            if path in names:
+            if names is None or path in names:
                 paths.append(path)
             first, index = False, index + 1
         records.append(CommitRecord(

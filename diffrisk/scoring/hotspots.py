@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from diffrisk import rules
-from diffrisk.model import CYCLOMATIC_COMPLEXITY, ComponentName, FileAnalysis, Finding, Hotspot, Reach, Side, UnitChange
+from diffrisk.model import CYCLOMATIC_COMPLEXITY, ComponentName, FileAnalysis, FileSummary, Finding, Hotspot, Reach, Side, UnitChange
 from diffrisk.scoring.components import (
     CODE_ADDED,
     CODE_DELETED,
@@ -65,38 +65,41 @@ WEIGHTS = {
 TIER_PENALTY = 5.0
 
 
-def hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
-    """Every touched function or block, the likeliest to hold a bug first.  Each finding counts
-    for the innermost unit that holds it (a method, not also its class)."""
-    spots = [
-        _hotspot(unit, inside, analysis)
-        for analysis in analyses
-        for unit, inside in zip(analysis.units, _findings_by_unit(analysis))
-    ]
+def lists(analyses: Sequence[FileAnalysis]) -> tuple[tuple[Hotspot, ...], tuple[Hotspot, ...]]:
+    """Both lists: every touched function or block, the likeliest to hold a bug first; and the
+    units holding a new security finding, most severe first.  Each finding counts for the
+    innermost unit that holds it (a method, not also its class)."""
+    spots: list[Hotspot] = []
+    security: list[tuple[int, Hotspot]] = []
+    for analysis in analyses:
+        by_unit = _findings_by_unit(analysis)
+        for unit, inside in zip(analysis.units, by_unit):
+            spots.append(_hotspot(unit, inside, analysis))
+            found = [finding for finding in inside if _is_security(finding) and not finding.removed]
+            if found:
+                security.append((_severity(found), _security_spot(unit, found, analysis)))
+        owned = {id(finding) for inside in by_unit for finding in inside}
+        security += [
+            (_severity([finding]), _loose(finding))
+            for finding in analysis.findings
+            if id(finding) not in owned and _is_security(finding) and not finding.removed
+        ]
+    security.sort(key=lambda item: (-item[0], -item[1].risk, item[1].path, item[1].line, item[1].name))
+    return _ranked(spots), tuple(spot for _, spot in security)
+
+
+def _ranked(spots: Sequence[Hotspot]) -> tuple[Hotspot, ...]:
+    """The likeliest to hold a bug first, each with its share of the odds."""
     ranked = sorted(spots, key=lambda spot: (_tier(spot), -_weighed(spot), -(spot.added + spot.deleted), spot.path, spot.line, spot.name))
     odds = [math.exp(_weighed(spot) - TIER_PENALTY * _tier(spot)) for spot in ranked]
     total = sum(odds)
     return tuple(replace(spot, likelihood=int(round(100 * chance / total))) for spot, chance in zip(ranked, odds))
 
 
-def security_hotspots(analyses: Sequence[FileAnalysis]) -> tuple[Hotspot, ...]:
-    """The units holding a new security finding, most severe first, each with the findings' lines;
-    a finding outside every unit (a whole-file check) is listed on its own line."""
-    ranked: list[tuple[int, Hotspot]] = []
-    for analysis in analyses:
-        by_unit = _findings_by_unit(analysis)
-        for unit, inside in zip(analysis.units, by_unit):
-            security = [finding for finding in inside if _is_security(finding) and not finding.removed]
-            if security:
-                spot = _hotspot(unit, security, analysis)
-                rules_found = tuple(dict.fromkeys(finding.rule for finding in security))
-                ranked.append((_severity(security), replace(spot, source="security", lines=_lines(security), reasons=rules_found)))
-        owned = {id(finding) for inside in by_unit for finding in inside}
-        for finding in analysis.findings:
-            if id(finding) not in owned and _is_security(finding) and not finding.removed:
-                ranked.append((_severity([finding]), _loose(finding)))
-    ranked.sort(key=lambda item: (-item[0], -item[1].risk, item[1].path, item[1].line, item[1].name))
-    return tuple(spot for _, spot in ranked)
+def _security_spot(unit: UnitChange, found: Sequence[Finding], analysis: FileAnalysis) -> Hotspot:
+    """A unit of the security list: its risk from its security findings alone, their lines to read."""
+    spot = _hotspot(unit, found, analysis)
+    return replace(spot, source="security", lines=_lines(found), reasons=tuple(dict.fromkeys(finding.rule for finding in found)))
 
 
 def _findings_by_unit(analysis: FileAnalysis) -> list[list[Finding]]:
@@ -156,11 +159,9 @@ def _owners(units: Sequence[UnitChange], side: Side) -> dict[int, int]:
     return owners
 
 
-def _terms(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis) -> tuple[tuple[str, float], ...]:
+def _terms(unit: UnitChange, inside: Sequence[Finding], summary: FileSummary, reach: Reach | None) -> tuple[tuple[str, float], ...]:
     """The unit's measurements the ranking weighs; counts on a log scale, as a bug's odds grow
     with size but not in proportion to it."""
-    summary = analysis.summary
-    reach = _reach(unit, analysis)
     security = sum(1 for finding in inside if rules.component_of(finding.rule, finding.analyzer) is ComponentName.SECURITY)
     unreadable = any(finding.rule in rules.UNREADABLE for finding in inside)
     not_run = sum(1 for finding in inside if finding.rule == rules.UNTESTED_FUNCTION)
@@ -232,7 +233,7 @@ def _hotspot(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis
         added=unit.added, deleted=unit.deleted, risk=to_score(points), reasons=tuple(dict.fromkeys(reasons)),
         complexity_before=_int(unit.before.get(CYCLOMATIC_COMPLEXITY)),
         complexity_after=_int(unit.after.get(CYCLOMATIC_COMPLEXITY)),
-        terms=_terms(unit, inside, analysis),
+        terms=_terms(unit, inside, analysis.summary, reach),
     )
 
 

@@ -35,6 +35,7 @@ def build(
         if not (analysis.summary.skipped or "").startswith("excluded")
         and (analysis.summary.generated is None or config.analyze_generated)
     ]
+    bugs, security = hotspots.lists(counted)
     metrics = size.measure([analysis.summary for analysis in sized], sum(a.lines_before for a in sized))
     parts = components.components(counted, metrics, config, coverage)
     score = components.total_score(parts)
@@ -55,7 +56,7 @@ def build(
         level_reasons=level_reasons,
         review_minutes=review_time.review_minutes(metrics, score),
         components=parts,
-        hotspots=hotspots.hotspots(counted),
+        hotspots=bugs,
         findings=findings,
         files=tuple(sorted((analysis.summary for analysis in analyses), key=lambda item: item.path)),
         size=metrics,
@@ -70,7 +71,7 @@ def build(
         authorship=authorship,
         diff=diff,
         floors=floors,
-        security_hotspots=hotspots.security_hotspots(counted),
+        security_hotspots=security,
         coverage=tuple(coverage),
         coverage_sources=tuple(coverage_sources),
     )
