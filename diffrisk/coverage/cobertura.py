@@ -8,7 +8,7 @@ external entity is refused before any entity is defined, let alone expanded.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from xml.parsers import expat
 
 from diffrisk.coverage.files import problem
@@ -25,7 +25,10 @@ class _Collector:
     """expat callbacks: ``<source>`` texts, and each ``<class>``'s own ``<line>`` elements
     (those under ``<method>`` repeat them, in tools that write methods)."""
 
-    def __init__(self) -> None:
+    def __init__(self, parser: expat.XMLParserType, keep: Callable[[str], bool]) -> None:
+        self._parser = parser
+        self._keep = keep
+        self._keeping = False
         self.sources: list[str] = []
         self.files: dict[str, Listed] = {}
         self._text: list[str] | None = None
@@ -38,26 +41,30 @@ class _Collector:
     def start(self, name: str, attributes: dict[str, str]) -> None:
         if self.root is None:
             self.root = name
-        if name == "source":
+        if name == "line":
+            if self._keeping and not self._in_method:
+                self._lines.append(_line(attributes))
+        elif name == "source":
             self._text = []
+            self._parser.CharacterDataHandler = self.text
         elif name == "class":
             self._filename, self._lines = attributes.get("filename", ""), []
+            self._keeping = self._keep(self._filename)
         elif name == "method":
             self._in_method += 1
-        elif name == "line" and self._filename is not None and not self._in_method:
-            self._lines.append(_line(attributes))
 
     def end(self, name: str) -> None:
         if name == "source" and self._text is not None:
             self.sources.append("".join(self._text).strip())
             self._text = None
+            self._parser.CharacterDataHandler = None
         elif name == "method":
             self._in_method -= 1
         elif name == "class" and self._filename is not None:
             listed = _listed(self._lines)
             previous = self.files.get(self._filename)
             self.files[self._filename] = listed if previous is None else merge(previous, listed)
-            self._filename = None
+            self._filename, self._keeping = None, False
 
     def text(self, data: str) -> None:
         if self._text is not None:
@@ -91,17 +98,17 @@ def _refuse(*_: object) -> int:
     raise _Refused
 
 
-def parse(path: str, content: bytes) -> tuple[tuple[str, ...], dict[str, Listed]]:
-    """(the ``<source>`` folders, each ``<class filename>``'s lines)."""
-    collector = _Collector()
+def parse(path: str, content: bytes, keep: Callable[[str], bool] = lambda _: True) -> tuple[tuple[str, ...], dict[str, Listed]]:
+    """(the ``<source>`` folders, each ``<class filename>``'s lines: none for a filename ``keep``
+    refuses, which saves most of the time on a large project's report)."""
     parser = expat.ParserCreate()
+    collector = _Collector(parser, keep)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse
     parser.StartElementHandler = collector.start
     parser.EndElementHandler = collector.end
-    parser.CharacterDataHandler = collector.text
     try:
         parser.Parse(content, True)
     except _Refused:

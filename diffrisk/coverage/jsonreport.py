@@ -4,11 +4,13 @@ missing_lines, excluded_lines, executed_branches, missing_branches, ...}}`` and 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from diffrisk.coverage.files import problem
 from diffrisk.coverage.listed import Listed
+
+_NOTHING = Listed(frozenset(), frozenset())
 
 
 def _lines(entry: Mapping[str, Any], key: str) -> frozenset[int]:
@@ -38,7 +40,8 @@ def _listed(entry: Mapping[str, Any]) -> Listed:
     )
 
 
-def parse(path: str, content: bytes) -> dict[str, Listed]:
+def parse(path: str, content: bytes, keep: Callable[[str], bool] = lambda _: True) -> dict[str, Listed]:
+    """Each file's lines (none for a path ``keep`` refuses)."""
     try:
         document = json.loads(content)
     except (ValueError, RecursionError) as error:
@@ -47,6 +50,6 @@ def parse(path: str, content: bytes) -> dict[str, Listed]:
     if not isinstance(files, dict) or not isinstance(document.get("meta"), dict):
         raise problem(path, "JSON, but not coverage.py's JSON report (no 'meta' and 'files')")
     try:
-        return {name: _listed(entry) for name, entry in files.items()}
+        return {name: _listed(entry) if keep(name) else _NOTHING for name, entry in files.items()}
     except (ValueError, TypeError, AttributeError):
         raise problem(path, "a 'files' entry whose lines or branches are not whole numbers") from None

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from diffrisk.coverage.files import problem
 from diffrisk.coverage.listed import Listed, merge
@@ -51,23 +52,25 @@ class _Record:
         )
 
 
-def parse(path: str, content: bytes) -> dict[str, Listed]:
-    """Each ``SF:`` path's lines; a path in several records is merged."""
+def parse(path: str, content: bytes, keep: Callable[[str], bool] = lambda _: True) -> dict[str, Listed]:
+    """Each ``SF:`` path's lines (none for a path ``keep`` refuses); a path in several records
+    is merged."""
     files: dict[str, Listed] = {}
     name: str | None = None
+    keeping = False
     record = _Record()
     for number, raw in enumerate(content.decode("utf-8", "replace").splitlines(), 1):
         key, _, value = raw.strip().partition(":")
         try:
             if key == "SF":
-                name, record = value, _Record()
-            elif key == "DA" and name is not None:
+                name, record, keeping = value, _Record(), keep(value)
+            elif key == "DA" and keeping:
                 record.data(value.split(",", 2))
-            elif key == "BRDA" and name is not None:
+            elif key == "BRDA" and keeping:
                 record.branch(value.split(","))
             elif key == "end_of_record" and name is not None:
                 files[name] = merge(files[name], record.listed()) if name in files else record.listed()
-                name = None
+                name, keeping = None, False
         except (ValueError, IndexError):
             raise problem(path, f"malformed LCOV at line {number}: {raw[:80]!r}") from None
     return files

@@ -37,7 +37,7 @@ def from_report(listed: Listed, path: str, texts: Texts) -> Measurement:
     text = texts.text(path)
     stale = None
     if text is not None:
-        stale = _checksum_mismatch(listed.checksums, text) or _misfit(listed.executable | listed.executed, path, texts)
+        stale = _checksum_mismatch(listed.checksums, text) or _listed_misfit(listed.executable | listed.executed, text)
     return Measurement(listed.executed, listed.executable, listed.missing_exits, listed.has_branches, stale)
 
 
@@ -53,6 +53,20 @@ def from_database(lines: frozenset[int], arcs: frozenset[tuple[int, int]] | None
     stale = _misfit(parsed.translate_lines(lines), path, texts, traced=True)
     analysis = statements.analyse(parsed, lines, arcs)
     return Measurement(analysis.executed, analysis.executable, analysis.missing_exits, has_branches, stale)
+
+
+def _listed_misfit(lines: Iterable[int], text: str) -> str | None:
+    """A listed line that cannot be a statement of ``text``: judged with the standard library's
+    parser rather than coverage.py's, so that reading a report never imports coverage.py (its
+    import alone costs more than the whole reading; benchmarks/README.md)."""
+    line_count = len(text.splitlines())
+    starts = statements.statement_starts(text)
+    for line in sorted(lines):
+        if line > line_count:
+            return f"line {line} is past the end of the file ({line_count} lines)"
+        if starts is not None and line not in starts:
+            return f"line {line} is not a statement in the file's new text"
+    return None
 
 
 def _misfit(lines: Iterable[int], path: str, texts: Texts, traced: bool = False) -> str | None:

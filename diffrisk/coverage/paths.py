@@ -80,7 +80,13 @@ class PathMapper:
     def __init__(self, repo_root: str, wanted: Collection[str], remap: Sequence[tuple[str, ...]] = ()) -> None:
         self._root = posixpath.normpath(slashed(repo_root))
         self._wanted = frozenset(wanted)
+        self._names = frozenset(posixpath.basename(path) for path in self._wanted)
         self._aliases = Aliases(remap, self._root)
+
+    def could_name(self, data_path: str) -> bool:
+        """Whether ``data_path`` might name a changed file, judged by its file name alone (no
+        mapping rewrites a file name): the lines of any other file need not be read."""
+        return posixpath.basename(slashed(data_path)) in self._names
 
     def resolve_all(self, data_paths: Iterable[tuple[str, Sequence[str]]]) -> Resolution:
         """Each data path (with Cobertura's ``<source>`` folders, which a relative ``filename``

@@ -12,12 +12,13 @@ from diffrisk.coverage.merging import merge
 from diffrisk.coverage.model import CoverageData, Measurement
 from diffrisk.coverage.paths import PathMapper
 
-#: Report format -> its parser: (data file, content) -> (Cobertura's <source> folders, files).
-Parse = Callable[[str, bytes], tuple[tuple[str, ...], dict[str, Listed]]]
+#: Report format -> its parser: (data file, content, which data paths to read the lines of) ->
+#: (Cobertura's <source> folders, every data path with its lines).
+Parse = Callable[[str, bytes, Callable[[str], bool]], tuple[tuple[str, ...], dict[str, Listed]]]
 REPORTS: dict[str, Parse] = {
     "cobertura": cobertura.parse,
-    "lcov": lambda path, content: ((), lcov.parse(path, content)),
-    "json": lambda path, content: ((), jsonreport.parse(path, content)),
+    "lcov": lambda path, content, keep: ((), lcov.parse(path, content, keep)),
+    "json": lambda path, content, keep: ((), jsonreport.parse(path, content, keep)),
 }
 
 
@@ -42,7 +43,7 @@ def read(
         if kind == "sqlite":
             databases.append(path)
             continue
-        source_dirs, listed = REPORTS[kind](path, content)
+        source_dirs, listed = REPORTS[kind](path, content, mapper.could_name)
         resolution = mapper.resolve_all((name, source_dirs) for name in listed)
         notes += _path_notes(path, resolution.outside, resolution.ambiguous)
         for name, changed in resolution.mapping.items():

@@ -89,6 +89,29 @@ def _any(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{pattern})" for pattern in patterns)
 
 
+#: Clause lines a coverage tool may list though the syntax tree gives them no statement of their own.
+_CLAUSES = ("else", "finally")
+
+
+def statement_starts(text: str) -> frozenset[int] | None:
+    """Every line on which coverage.py could report a statement of ``text`` (a superset: the
+    first lines of statements, decorators, ``except`` and ``case`` clauses, and bare clause
+    lines), or None when the standard library cannot parse the text."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.stmt, ast.excepthandler, ast.match_case)):
+            found.add(node.pattern.lineno if isinstance(node, ast.match_case) else node.lineno)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.update(decorator.lineno for decorator in node.decorator_list)
+    lines = text.splitlines()
+    found.update(number for number, line in enumerate(lines, 1) if line.lstrip().startswith(_CLAUSES))
+    return frozenset(found)
+
+
 def docstring_lines(text: str) -> set[int]:
     """Lines of the module's, classes' and functions' docstrings: Python traces a docstring's
     line (it is an assignment to ``__doc__``) though coverage.py does not count it."""
