@@ -34,8 +34,9 @@ DEFAULT_EXCLUDE = (
 )
 COMPONENTS = tuple(name.value for name in ComponentName)
 #: "history" reads the touched files' past commits (history.fixes, history.co_change), "impact" where
-#: the repository uses what the change edited (change.impact); the others are file analyzers.
-ANALYZER_NAMES = ("complexity", "security", "weaknesses", "readability", "smells", "history", "impact")
+#: the repository uses what the change edited (change.impact), "experts" who knows the touched code
+#: (reviewers); the others are file analyzers.
+ANALYZER_NAMES = ("complexity", "security", "weaknesses", "readability", "smells", "history", "impact", "experts")
 #: The weakness classes (rules.WEAKNESSES), each a floor of L2 unless the policy says otherwise.
 WEAKNESS_NAMES = ("code-execution", "deserialization", "shell", "tls-verification-off", "hardcoded-credentials",
                   "sql-built-from-strings")
@@ -59,6 +60,19 @@ class AiPolicy:
     require_approval: bool = False
     #: The least level of an AI-authored change with a function no test ran (DR-T001; L0: none).
     untested_floor: Level = Level.L2
+
+
+@dataclass(frozen=True)
+class ReviewersPolicy:
+    """``[tool.diffrisk.reviewers]``: who should review a change (reviewers)."""
+
+    #: People with no commit in this many months count as gone: named apart, as departed experts.
+    active_months: int = 12
+    #: Experts named at most.
+    max_experts: int = 3
+    #: The least level of an AI-authored change whose people wrote none of the code it touches
+    #: (DR-O001; L0: none).
+    ownership_floor: Level = Level.L2
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,7 @@ class Config:
     origin: str = "defaults"
     ai: AiPolicy = field(default_factory=AiPolicy)
     accept: AcceptPolicy = field(default_factory=AcceptPolicy)
+    reviewers: ReviewersPolicy = field(default_factory=ReviewersPolicy)
     #: The least level a finding that shows each weakness asks for (L0: no floor).
     weaknesses: Mapping[str, Level] = field(default_factory=lambda: dict.fromkeys(WEAKNESS_NAMES, Level.L2))
     #: Coverage data files (relative to the repository's top folder) read on every check, with
@@ -108,9 +123,11 @@ class Config:
 _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
     "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai", "accept", "weaknesses", "coverage",
+    "reviewers",
 )
 _AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval", "untested_floor")
 _ACCEPT_KEYS = ("reviewers", "teams", "codeowners")
+_REVIEWERS_KEYS = ("active_months", "max_experts", "ownership_floor")
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 #: A code-host login or "org/team" (GitHub's: letters, digits, single hyphens; teams add a slash).
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$")
@@ -185,6 +202,7 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         analyze_generated=_bool(table, "analyze_generated", origin, config.analyze_generated),
         ai=_ai_policy(table, origin, thresholds),
         accept=_accept_policy(table, origin),
+        reviewers=_reviewers_policy(table, origin),
         weaknesses=_weaknesses(table, origin, config.weaknesses),
         coverage=_coverage_files(table, origin),
         coverage_fail_under=_fail_under(table, origin),
@@ -240,6 +258,18 @@ def _ai_policy(table: Mapping[str, Any], origin: str, project_thresholds: tuple[
     fail_level = _level(value, "fail_level", where, Level.L3) if "fail_level" in value else None
     untested = _level(value, "untested_floor", where, Level.L2)
     return AiPolicy(steps, thresholds, fail_level, trailer, _bool(value, "require_approval", where, False), untested)
+
+
+def _reviewers_policy(table: Mapping[str, Any], origin: str) -> ReviewersPolicy:
+    value = _subtable(table, "reviewers", origin, _REVIEWERS_KEYS, 'active_months = 6, ownership_floor = "L3"')
+    if value is None:
+        return ReviewersPolicy()
+    where = f"{origin}: reviewers"
+    return ReviewersPolicy(
+        active_months=_whole_number(value, "active_months", where, 12, 600),
+        max_experts=_whole_number(value, "max_experts", where, 3, 20),
+        ownership_floor=_level(value, "ownership_floor", where, Level.L2),
+    )
 
 
 def _accept_policy(table: Mapping[str, Any], origin: str) -> AcceptPolicy:
@@ -347,6 +377,13 @@ def _switches(table: Mapping[str, Any], origin: str, default: Mapping[str, bool]
 MAX_FILE_BYTES_LIMIT = 50_000_000
 
 
+def _whole_number(table: Mapping[str, Any], key: str, origin: str, default: int, most: int) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+        raise ConfigError(f"{origin}.{key} must be a whole number from 1 to {most}, not {value!r}")
+    return value
+
+
 def _positive_int(table: Mapping[str, Any], key: str, origin: str, default: int) -> int:
     if key not in table:
         return default
@@ -361,6 +398,15 @@ def _bool(table: Mapping[str, Any], key: str, origin: str, default: bool) -> boo
     if not isinstance(value, bool):
         raise ConfigError(f"{origin}: {key} must be true or false, not {value!r}")
     return value
+
+
+def for_history(config: Config, experts: bool = False) -> Config:
+    """The policy for scoring a history's past commits (``log``, ``calibrate``): without coverage
+    data, which describes the tests of today's tree and not each past commit's, and (unless
+    ``experts``) without naming experts, which costs a blame per commit and changes no score, only
+    the ownership floor of AI-authored commits (DR-O001)."""
+    switches = {**config.analyzers, "experts": experts and config.analyzers.get("experts", True)}
+    return replace(config, coverage=(), coverage_fail_under=None, analyzers=switches)
 
 
 def stricter(old: Config, new: Config) -> Config:
@@ -394,6 +440,12 @@ def stricter(old: Config, new: Config) -> Config:
             tuple(name for name in old.accept.reviewers if name in new.accept.reviewers),
             tuple(name for name in old.accept.teams if name in new.accept.teams),
             old.accept.codeowners and new.accept.codeowners,
+        ),
+        # Only the level floor decides anything; naming more experts costs nothing.
+        reviewers=ReviewersPolicy(
+            active_months=min(old.reviewers.active_months, new.reviewers.active_months),
+            max_experts=max(old.reviewers.max_experts, new.reviewers.max_experts),
+            ownership_floor=max(old.reviewers.ownership_floor, new.reviewers.ownership_floor, key=lambda level: level.rank),
         ),
         weaknesses={name: max(old.weaknesses[name], new.weaknesses[name], key=lambda level: level.rank) for name in WEAKNESS_NAMES},
         # Coverage data can only add risk (untested changed lines), so reading more is stricter.

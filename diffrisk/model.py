@@ -561,6 +561,63 @@ class Authorship:
 
 
 @dataclass(frozen=True)
+class Expert:
+    """A person who knows the code a change touches (reviewers.experts)."""
+
+    name: str
+    email: str
+    #: Recency-weighted knowledge: each touched line they last wrote, and each of their commits
+    #: to the touched files in the year before, counted at half weight every half-life of age.
+    weight: float
+    #: Touched old-side lines they last wrote, and that number's share of all touched lines.
+    lines: int
+    share: float
+    #: Their commits to the touched files in the year before the change.
+    commits: int
+    #: Their latest work on the touched code or files (seconds since the epoch).
+    last_change: int
+    #: A commit of theirs on the touched code or files (for the code host's login).
+    commit: str
+    #: Whether they committed anywhere in the repository in the activity period.
+    active: bool
+    #: "wrote 62% of the touched lines of `parse_row` (app/io.py); last change 3 weeks ago".
+    reason: str
+
+
+@dataclass(frozen=True)
+class PathOwners:
+    """What CODEOWNERS (as the change's base has it) says of one changed path."""
+
+    path: str
+    #: "@login", "@org/team" or an address, as written; empty: the path has no owner.
+    owners: tuple[str, ...]
+    #: The CODEOWNERS pattern that gave them (the last matching line, as GitHub reads it).
+    pattern: str | None
+
+
+@dataclass(frozen=True)
+class Reviewers:
+    """Who should review a change: the people who know the code it touches and its owners."""
+
+    #: Active people who know the touched code, best first (the change's own people, bots and
+    #: coding agents left out).
+    experts: tuple[Expert, ...] = ()
+    #: People who knew it but committed nothing in the activity period.
+    departed: tuple[Expert, ...] = ()
+    owners: tuple[PathOwners, ...] = ()
+    #: The CODEOWNERS file read ("" when the base has none).
+    codeowners: str = ""
+    #: Old-side lines the change touched (deleted, replaced, beside insertions, in edited functions).
+    touched_lines: int = 0
+    #: Share of those lines last written by people no longer active (None: nothing touched).
+    knowledge_at_risk: float | None = None
+    #: Whether a person behind the change (its human authors, committers, co-authors, or who runs
+    #: the hook) last wrote any touched line (None: nothing touched, or unknown).
+    author_knows: bool | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     #: What was analysed, e.g. "staged changes" or "commit 1a2b3c4".
     source: str
@@ -605,6 +662,8 @@ class Report:
     coverage: tuple[ChangedCoverage, ...] = field(default=())
     #: The coverage data files read (empty: none given).
     coverage_sources: tuple[str, ...] = field(default=())
+    #: Who should review it (None: not worked out, as in ``log``).
+    reviewers: Reviewers | None = None
 
 
 @dataclass(frozen=True)

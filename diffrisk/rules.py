@@ -256,6 +256,17 @@ RULES = {
                  "that still exists and is not in this change, and they are at least 80% of the file's commits "
                  "(support and confidence, as in change-coupling mining). Test files are not expected to co-change."
              )),
+        Rule("DR-O001", _HISTORY, "nobody behind this AI-authored change wrote any of the code it changes", 0.0,
+             "A coding agent wrote the change, and none of the people behind it (its human authors, committers and "
+             "co-authors, or whoever ran the hook) last wrote any of the lines it deletes, replaces or edits around: "
+             "whoever approves it approves changes to code they may not know, written on behalf of someone who never "
+             "touched it. Ask the experts the report names (they wrote that code), and keep one of them on the review. "
+             "It sets the level to at least reviewers.ownership_floor (L2).",
+             fires_when=(
+                 "The change is AI-authored, it touches lines that existed at its base (git blame at the base names "
+                 "who last wrote them, one person per .mailmap identity read at the base), and none of those lines was "
+                 "last written by a person behind the change."
+             )),
         Rule("DR-T001", _TESTS, "a new or changed function that no test ran", 0.1,
              "Coverage data given to the check (--coverage, coverage = [...]) says that no statement of this "
              "function's body ran: whatever it does, no test has seen it do it. Generated code often works in the "
@@ -428,6 +439,9 @@ TESTS_WEAKENED_AI_FLOOR = Level.L2
 #: Rules about code that cannot be read as the diff shows it, or was not read at all: such a change
 #: cannot be reviewed by reading the diff alone, so at least L2.
 UNREADABLE = frozenset({"DR-E001", "DR-E002", "DR-E003", "DR-E004"})
+#: Nobody behind an AI-authored change knows the code it touches (reviewers): at least
+#: reviewers.ownership_floor.
+NOBODY_KNOWS = "DR-O001"
 #: A function no test ran (change.covered): in an AI-authored change, at least ai.untested_floor.
 UNTESTED_FUNCTION = "DR-T001"
 #: Added statements no test ran, one finding per run of lines (change.covered).

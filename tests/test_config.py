@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
     assert loaded.critical_paths == ("src/auth/**",)
     assert loaded.analyzers == {
         "complexity": True, "security": True, "weaknesses": True, "readability": False, "smells": True, "history": True, "impact": True,
+        "experts": True,
     }
     assert loaded.origin == str(tmp_path / "pyproject.toml")
 
@@ -54,7 +56,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"coverage": ["/tmp/coverage.xml"]}, "x.toml: coverage: '/tmp/coverage.xml' is not a path inside the repository"),
         ({"coverage": {"fail_under": 120}}, "x.toml: coverage.fail_under must be a percentage from 0 to 100, not 120"),
         ({"coverage": {"file": ["c.xml"]}}, "x.toml: unknown key 'file' in coverage; valid keys: files, fail_under"),
-        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses, coverage"),
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses, coverage, reviewers"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
@@ -63,7 +65,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"weights": {"size": -1}}, "x.toml: weights.size must be a number from 0 to 100, not -1"),
         ({"exclude": "vendor/"}, "x.toml: exclude must be a list of non-empty strings (glob patterns)"),
         ({"analyzers": {"security": "no"}}, "x.toml: analyzers.security must be true or false, not 'no'"),
-        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, weaknesses, readability, smells, history, impact"),
+        ({"analyzers": {"lint": True}}, "x.toml: unknown key 'lint' in analyzers; valid keys: complexity, security, weaknesses, readability, smells, history, impact, experts"),
         ({"max_file_bytes": 0}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 0"),
         ({"max_file_bytes": 10**12}, "x.toml: max_file_bytes must be a whole number from 1 to 50,000,000, not 1000000000000"),
         ({"analyze_generated": "yes"}, "x.toml: analyze_generated must be true or false, not 'yes'"),
@@ -123,3 +125,22 @@ def test_adopting_diffrisk_or_lowering_the_fail_level_only_tightens() -> None:
     assert config.only_tightens(config.Config(), _policy('[tool.diffrisk]\nfail_level = "L2"\ncritical_paths = ["pay/"]\n'))
     assert not config.only_tightens(config.Config(), _policy('[tool.diffrisk]\nextend_exclude = ["app/"]\n'))
     assert not config.only_tightens(config.Config(), _policy('[tool.diffrisk.accept]\nreviewers = ["eve"]\n'))
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"reviewers": {"ownership_floor": "L9"}}, 'x.toml: reviewers: ownership_floor must be one of "L0", "L1", "L2", "L3", not \'L9\''),
+    ({"reviewers": {"active_months": 0}}, "x.toml: reviewers.active_months must be a whole number from 1 to 600, not 0"),
+    ({"reviewers": {"max_experts": 21}}, "x.toml: reviewers.max_experts must be a whole number from 1 to 20, not 21"),
+    ({"reviewers": {"experts": 1}}, "x.toml: unknown key 'experts' in reviewers; valid keys: active_months, max_experts, ownership_floor"),
+])
+def test_invalid_reviewers_table(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        config.from_table(table, "x.toml")
+    assert str(error.value) == message
+
+
+def test_the_stricter_reviewers_policy_keeps_the_higher_floor() -> None:
+    old = config.from_table({"reviewers": {"ownership_floor": "L3", "active_months": 6}}, "old")
+    new = config.from_table({"reviewers": {"ownership_floor": "L1", "max_experts": 5}}, "new")
+    assert config.stricter(old, new).reviewers == config.ReviewersPolicy(active_months=6, max_experts=5, ownership_floor=Level.L3)
+    assert not config.only_tightens(old, new)

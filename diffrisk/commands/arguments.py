@@ -63,6 +63,10 @@ def parser() -> argparse.ArgumentParser:
         description="Score each non-merge commit against its first parent, as check --commit does.",
     )
     log.add_argument("revision_range", nargs="?", metavar="REVISION_RANGE", help="e.g. v1.0..HEAD (default: all of HEAD)")
+    log.add_argument(
+        "--experts", action="store_true",
+        help="also work out who knew each commit's code (a blame per commit; only the ownership floor DR-O001 changes a level)",
+    )
     log.add_argument("--commits", metavar="FILE", help="score the commits listed in FILE (- for stdin), in that order")
     log.add_argument("--format", choices=("text", "jsonl", "csv"), default="text", help="output format (default: text)")
     log.add_argument("--jobs", type=_positive, default=0, metavar="N", help="worker processes (default: the CPU count)")

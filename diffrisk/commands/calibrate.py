@@ -46,8 +46,7 @@ def command(args: argparse.Namespace) -> int:
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
     root = git.toplevel(repo)
-    # Coverage data describes the tests of today's tree, not of each past commit.
-    settings = replace(configuration.load(args.config, root), coverage=(), coverage_fail_under=None)
+    settings = configuration.for_history(configuration.load(args.config, root))
     result = calibrate(repo, settings, args.since, args.jobs or os.cpu_count() or 1)
     print(
         f"{result.commits} mature commits changing Python, {result.bug_inducing} bug-inducing by SZZ "

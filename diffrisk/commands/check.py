@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import co_change, commits, fixes, provenance
 from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Level, Reach, Report, Verdict
+from diffrisk.reviewers import ownership, people
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
 
@@ -63,9 +65,12 @@ def score(
     found, available = contents.load_contents(
         request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes, loaded.target, loaded.base
     )
+    sides = _python_sides(loaded, found if available else {})
+    started = _start_reviewers(repo, loaded, request, config, sides)
     analyses = pipeline.analyze(loaded.diff, found if available else None, config, jobs)
+    window: list[commits.CommitRecord] = []
     if loaded.base is not None and config.analyzers.get("history", True):
-        analyses = _with_history(repo, loaded.base, analyses, _paths_in(loaded.diff))
+        analyses, window = _with_history(repo, loaded.base, analyses, _paths_in(loaded.diff))
     relative = policy_file or ""
     texts = _texts(
         repo, request, loaded, config,
@@ -78,7 +83,6 @@ def score(
         )
         if loaded.in_repository and any(analysis.new_imports for analysis in analyses):
             analyses = undeclared_imports.add_findings(analyses, _project(repo, loaded))
-    sides = _python_sides(loaded, found if available else {})
     analyses = _with_impact(repo, loaded, request, config, analyses, sides)
     records: list[commits.CommitRecord] = []
     if loaded.target and authorship is None:
@@ -89,9 +93,21 @@ def score(
             config.ai.require_trailer,
         )
     tested = _coverage(repo, loaded, config, analyses, sides)
+    reviewers = None
+    if started is not None:
+        involved = _people_behind(repo, records, request.kind in _UNCOMMITTED or local)
+        # A commit's own date, so that the same commit always gives the same answer; a change
+        # not yet committed is being made now.
+        now = records[0].timestamp if records and request.kind not in _UNCOMMITTED else int(time.time())
+        reviewers = people.finish(
+            repo, started, window, involved, [change.path for change in loaded.diff.files], now,
+            config.reviewers.active_months, config.reviewers.max_experts,
+        )
+        if authorship.ai_authored and reviewers.author_knows is False:
+            analyses = cross_file.attach(analyses, (ownership.nobody_knows(loaded.diff, started, reviewers),))
     report = reports.build(
         cross_file.attach(analyses, tested.untested), loaded.description, available or not wanted, config, authorship,
-        diff=loaded.diff, coverage=tested.files, coverage_sources=tested.sources,
+        diff=loaded.diff, coverage=tested.files, coverage_sources=tested.sources, reviewers=reviewers,
     )
     report = replace(report, notes=report.notes + tested.notes)
     claimed = provenance.accepted_by(records)
@@ -147,9 +163,12 @@ def _project(repo: git.Repo, loaded: LoadedDiff) -> dependencies.Project:
     return dependencies.load(repo, treeish, manifests, [change.path for change in loaded.diff.files])
 
 
-def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], in_change: Collection[str]) -> tuple[FileAnalysis, ...]:
+def _with_history(
+    repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], in_change: Collection[str]
+) -> tuple[tuple[FileAnalysis, ...], list[commits.CommitRecord]]:
     """Add each touched Python file's year of history before the change (history.fixes), and the
-    files that usually change with it but are not in ``in_change`` (history.co_change)."""
+    files that usually change with it but are not in ``in_change`` (history.co_change); and that
+    year's commits (who worked on the files: reviewers)."""
     touched = {
         analysis.summary.old_path or analysis.summary.path: analysis.summary.path
         for analysis in analyses
@@ -170,7 +189,30 @@ def _with_history(repo: git.Repo, base: str, analyses: Sequence[FileAnalysis], i
         if extra:
             analysis = replace(analysis, findings=analysis.findings + extra)
         updated.append(analysis)
-    return tuple(updated)
+    return tuple(updated), records
+
+
+def _start_reviewers(
+    repo: git.Repo, loaded: LoadedDiff, request: DiffRequest, config: Config, sides: Mapping[str, impact.Sides]
+) -> people.Started | None:
+    """Start blaming the touched lines at the base (reviewers), to run while the change is analysed."""
+    if not config.analyzers.get("experts", True) or loaded.base is None or not loaded.in_repository or request.kind is SourceKind.DIFF_FILE:
+        return None
+    return people.start(repo, loaded.base, ((change, sides.get(change.path, (None, None))[0]) for change in loaded.diff.files))
+
+
+def _people_behind(repo: git.Repo, records: Sequence[commits.CommitRecord], local: bool) -> list[tuple[str, str]]:
+    """(name, address) of everyone behind the change: its commits' authors, committers and
+    co-authors, and (``local``: staged changes, a pre-push range) whoever is committing here."""
+    found = [(record.author, record.email) for record in records] + [(record.committer, record.committer_email) for record in records]
+    found += [identity for record in records for identity in provenance.co_authors(record.message)]
+    if local:
+        for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            ident = (git.try_run(repo, ["var", variable]) or b"").decode("utf-8", "replace")
+            name, _, rest = ident.partition("<")
+            if rest:
+                found.append((name.strip(), rest.partition(">")[0]))
+    return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 
 from diffrisk import config as configuration
 from diffrisk.change import parallel
@@ -104,8 +103,7 @@ def command(args: argparse.Namespace) -> int:
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
-    # Coverage data describes the tests of today's tree, not of each past commit.
-    settings = replace(configuration.load(args.config, git.toplevel(repo)), coverage=(), coverage_fail_under=None)
+    settings = configuration.for_history(configuration.load(args.config, git.toplevel(repo)), args.experts)
     if args.commits is not None:
         text = sys.stdin.read() if args.commits == "-" else output.read_text(args.commits)
         shas = resolve_all(repo, read_commit_list(text))

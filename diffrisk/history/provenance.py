@@ -66,7 +66,7 @@ def of_commit(author: str, author_email: str, committer: str, committer_email: s
         if agent:
             return Authorship(True, f"{role}:{agent}")
     message = message[:MAX_MESSAGE]
-    for name, email in _co_authors(message):
+    for name, email in co_authors(message):
         agent = _agent_name(name) or _agent_email(email)
         if agent:
             return Authorship(True, f"trailer:{agent}")
@@ -85,7 +85,7 @@ def names_agent(identity: str) -> bool:
     return bool(_agent_name(name) or _agent_email(email) or _AIDER_AUTHOR.search(name.strip()))
 
 
-def _co_authors(message: str) -> list[tuple[str, str]]:
+def co_authors(message: str) -> list[tuple[str, str]]:
     """(name, address) of each ``Co-authored-by: Name <address>`` line, by string operations
     (a regular expression with optional spaces on both sides of the name backtracks badly)."""
     found = []

@@ -103,7 +103,7 @@ def _ignore_revs(repo: git.Repo, parent: str, folder: str) -> str | None:
 
 
 def _blame(repo: git.Repo, revision: str, path: str, lines: Sequence[int], ignore: str | None) -> set[BlamedLine]:
-    ranges = [arg for start, end in _ranges(lines) for arg in ("-L", f"{start},{end}")]
+    ranges = [arg for start, end in blame_ranges(lines) for arg in ("-L", f"{start},{end}")]
     extra = ["--ignore-revs-file", ignore] if ignore else []
     out = git.try_run(repo, ["blame", "-w", "--line-porcelain", *extra, *ranges, revision, "--", path])
     if out is None:
@@ -126,7 +126,8 @@ def _porcelain_lines(text: str) -> Iterator[BlamedLine]:
             commit, original = fields[0], int(fields[1])
 
 
-def _ranges(lines: Sequence[int]) -> list[tuple[int, int]]:
+def blame_ranges(lines: Sequence[int]) -> list[tuple[int, int]]:
+    """Line numbers as sorted inclusive ranges of consecutive lines (for ``git blame -L``)."""
     ranges: list[tuple[int, int]] = []
     for line in sorted(set(lines)):
         if ranges and line == ranges[-1][1] + 1:

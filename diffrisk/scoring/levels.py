@@ -86,6 +86,8 @@ def _floors_of(finding: Finding, config: Config, ai_authored: bool) -> Iterator[
         yield Floor("unreadable", rules.UNREADABLE_FLOOR, f"changed Python cannot be read as the diff shows it ({finding.rule} at {where})")
     if finding.rule == rules.UNTESTED_FUNCTION and ai_authored and config.ai.untested_floor is not Level.L0:
         yield Floor("untested-ai", config.ai.untested_floor, f"an AI-authored function no test ran ({finding.message} at {where})")
+    if finding.rule == rules.NOBODY_KNOWS and config.reviewers.ownership_floor is not Level.L0:
+        yield Floor("ownership", config.reviewers.ownership_floor, f"{finding.message} ({finding.rule} at {where})")
     if rules.weakens_tests(finding):
         floor = rules.TESTS_WEAKENED_AI_FLOOR if ai_authored else rules.TESTS_WEAKENED_FLOOR
         by = " by an AI-authored change" if ai_authored else ""

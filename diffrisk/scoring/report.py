@@ -8,7 +8,7 @@ from diffrisk import rules
 from diffrisk.change import silencing, size
 from diffrisk.change.file_analysis import NOSEC
 from diffrisk.config import Config
-from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Report, Rule, Suppressed
+from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Report, Reviewers, Rule, Suppressed
 from diffrisk.scoring import components, hotspots, levels, policy, review_time
 
 
@@ -21,6 +21,7 @@ def build(
     diff: Diff | None = None,
     coverage: Sequence[ChangedCoverage] = (),
     coverage_sources: Sequence[str] = (),
+    reviewers: Reviewers | None = None,
 ) -> Report:
     """The report of a change whose files were analysed into ``analyses``; ``description`` says
     what was diffed, ``authorship`` whether an agent wrote it, ``diff`` is kept for formats that
@@ -74,6 +75,7 @@ def build(
         security_hotspots=security,
         coverage=tuple(coverage),
         coverage_sources=tuple(coverage_sources),
+        reviewers=reviewers,
     )
 
 
