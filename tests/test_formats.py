@@ -12,7 +12,7 @@ import pytest
 from diffrisk.config import Config
 from diffrisk.formats import FORMATS
 from diffrisk.formats.github import escape_data, escape_property
-from diffrisk.model import FileAnalysis, FileSummary, Finding, Report, Severity, UnitChange
+from diffrisk.model import Expert, FileAnalysis, FileSummary, Finding, Level, PathOwners, Report, Reviewers, Severity, UnitChange
 from diffrisk.scoring.report import build as build_report
 
 HOSTILE = "a,b:c%0A::error::x\x1b[2J\r\n[click](http://evil)<img src=x>|\u202e.py"
@@ -40,7 +40,7 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     text = FORMATS["json"](report, False)
     assert text.isascii()
     document = json.loads(text)
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["findings"][0] == {
         "rule": "B602", "analyzer": "security", "path": HOSTILE, "line": 2, "end_line": 2, "severity": "high",
         "message": "shell=True\x1b[31m | `x` <b>", "confidence": "high", "cwe": 78, "removed": False, "column": None,
@@ -49,7 +49,7 @@ def test_json_is_ascii_escaped_and_complete(report: Report) -> None:
     assert list(document) == [
         "schema_version", "tool", "source", "score", "level", "level_name", "level_meaning", "level_reasons",
         "review_minutes", "verdict", "components", "hotspots", "security_hotspots", "findings", "files", "size", "contents_available",
-        "link_base", "notes", "failures", "suppressed", "authorship", "floors", "coverage",
+        "link_base", "notes", "failures", "suppressed", "authorship", "floors", "coverage", "reviewers",
     ]
 
 
@@ -155,3 +155,23 @@ def test_markdown_breaks_mentions_and_github_escapes_control_characters() -> Non
     assert "@org" not in FORMATS["markdown"](odd, False).replace("@\u2060org", "")
     annotations = FORMATS["github"](make_report(path="app.py"), False)
     assert "\x1b" not in annotations and "\\x1b[31m" in annotations
+
+
+def test_reviewers_from_hostile_history_are_escaped_everywhere(report: Report) -> None:
+    """Names and addresses come from commits anyone could write: no terminal escape, no HTML,
+    no Markdown link and no @mention gets through."""
+    expert = Expert(
+        name="Eve\x1b[2J <b>[x](http://e)</b>", email="@team", weight=1.0, lines=1, share=1.0, commits=0,
+        last_change=0, commit="0" * 40, active=True, reason="wrote 100% of the touched lines of `f` (a.py); last change today",
+    )
+    owners = (PathOwners("a.py", ("@org/team",), "*"),)
+    hostile = replace(report, level=Level.L2, reviewers=Reviewers(experts=(expert,), owners=owners, codeowners="CODEOWNERS"))
+    text = FORMATS["text"](hostile, False)
+    assert "  expert    Eve\\x1b[2J <b>[x](http://e)</b> <@team>: wrote 100% of the touched lines of `f` (a.py); last change today" in text
+    markdown = FORMATS["markdown"](hostile, False)
+    line = next(row for row in markdown.splitlines() if row.startswith("- **expert**: "))
+    # Markdown shows the escape character as a space: it cannot reach a terminal from a comment.
+    assert line == r"- **expert**: Eve \[2J &lt;b&gt;\[x\]\(http://e\)&lt;/b&gt; &lt;@" + "\u2060" + r"team&gt;: wrote 100% of the touched lines of \`f\` \(a\.py\); last change today"
+    assert "@\u2060org/team" in markdown and "@org/team" not in markdown
+    html_page = FORMATS["html"](hostile, False)
+    assert "<b>[x]" not in html_page and "&lt;b&gt;[x](http://e)&lt;/b&gt;" in html_page

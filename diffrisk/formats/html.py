@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from diffrisk.formats import reviewers
 from diffrisk.formats.escape import line_ranges, show_bytes, suppression_note
 from diffrisk.model import FileChange, FileSummary, Finding, Hotspot, LineKind, Report, Rule
 
@@ -55,6 +56,7 @@ def format_report(report: Report, color: bool = False) -> str:
         _map(files),
         _order(files),
         _hotspots(report, files),
+        _reviewers(report),
         '<section id="diff" aria-labelledby="diff-title"><h2 id="diff-title">The diff, riskiest file first</h2>\n'
         '<p class="hint">The risk column marks each changed line with the risk of the function it belongs to: '
         '<b>H</b> high, <b>M</b> medium, <b>L</b> low (blank: minimal). ★ marks where a hotspot starts; '
@@ -385,6 +387,14 @@ def _finding_note(finding: Finding, known_rules: Mapping[str, Rule]) -> str:
         + (f'<p class="why">{_text(explanation)}</p>' if explanation else "")
         + "</div>\n"
     )
+
+
+def _reviewers(report: Report) -> str:
+    rows = reviewers.lines(report.reviewers) if report.reviewers is not None else []
+    if not rows:
+        return ""
+    items = "".join(f"<li><b>{_text(label)}</b> {_text(row)}</li>\n" for label, row in rows)
+    return f'<section id="reviewers" aria-labelledby="reviewers-title"><h2 id="reviewers-title">Who should review it</h2>\n<ul>\n{items}</ul></section>\n'
 
 
 def _footer(report: Report) -> str:

@@ -15,7 +15,7 @@ from diffrisk import __version__
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Hotspot, Report
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def format_report(report: Report, color: bool = False) -> str:
@@ -47,6 +47,7 @@ def format_report(report: Report, color: bool = False) -> str:
             "sources": [show_bytes(source) for source in report.coverage_sources],
             "files": [_plain(item) for item in report.coverage],
         },
+        "reviewers": _plain(report.reviewers),
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
+from diffrisk.formats import reviewers
 from diffrisk.formats.escape import coverage_detail, coverage_summary, line_ranges, not_analysed, show_bytes, suppression_note
 from diffrisk.model import Hotspot, Report
 
@@ -53,7 +54,7 @@ def format_report(report: Report, color: bool = False) -> str:
         more = f" (+{len(component.reasons) - 3} more)" if len(component.reasons) > 3 else ""
         score = str(component.score) if component.weight > 0 else "not scored"
         lines.append(f"| {component.name.label} | {score} | {why}{more} |")
-    lines += _hotspots(report) + _coverage(report) + _findings(report) + _suppressed(report) + _not_analysed(report)
+    lines += _hotspots(report) + _coverage(report) + _reviewers(report) + _findings(report) + _suppressed(report) + _not_analysed(report)
     body = "\n".join(lines) + "\n"
     if len(body) > MAX_CHARS:
         body = body[:MAX_CHARS].rsplit("\n", 1)[0]
@@ -116,6 +117,15 @@ def _coverage(report: Report) -> list[str]:
         lines += ["| file | what the tests ran |", "|---|---|"]
         lines += [f"| {text(item.path)} | {text(coverage_detail(item))} |" for item in report.coverage[:MAX_FINDINGS]]
     return lines
+
+
+def _reviewers(report: Report) -> list[str]:
+    """Names and addresses, never mentions: the comment must not notify people (the Action's
+    review requests do that, when asked)."""
+    rows = reviewers.lines(report.reviewers) if report.reviewers is not None else []
+    if not rows:
+        return []
+    return ["", "### Who should review it", ""] + [f"- **{label}**: {text(row)}" for label, row in rows]
 
 
 def _where(report: Report, spot: Hotspot) -> str:

@@ -6,6 +6,7 @@ cannot move the cursor, recolour the terminal or forge lines.
 
 from __future__ import annotations
 
+from diffrisk.formats import reviewers
 from diffrisk.formats.escape import coverage_detail, coverage_summary, line_ranges, show_bytes, suppression_note
 from diffrisk.model import Component, Finding, Hotspot, Level, Report
 
@@ -23,6 +24,7 @@ def format_report(report: Report, color: bool = False) -> str:
     lines += _components(report.components, paint)
     lines += _hotspots(report, paint)
     lines += _coverage(report, paint)
+    lines += _reviewers(report, paint)
     lines += _findings(report.findings, paint)
     lines += _suppressed(report)
     lines += _files(report)
@@ -151,6 +153,13 @@ def _coverage(report: Report, paint: _Painter) -> list[str]:
     lines = ["", paint("1", "Tests: " + _safe(summary))]
     lines += [f"  {_safe(item.path)}: {_safe(coverage_detail(item))}" for item in report.coverage]
     return lines
+
+
+def _reviewers(report: Report, paint: _Painter) -> list[str]:
+    rows = reviewers.lines(report.reviewers) if report.reviewers is not None else []
+    if not rows:
+        return []
+    return ["", paint("1", "Who should review it")] + [f"  {label:<9} {_safe(row)}" for label, row in rows]
 
 
 def _where(spot: Hotspot) -> str:
