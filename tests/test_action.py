@@ -3,6 +3,7 @@ against real repositories (a shallow PR checkout) and a GitHub API stand-in on l
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
@@ -13,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 import yaml
@@ -46,9 +47,20 @@ def test_no_expression_is_interpolated_into_a_script() -> None:
             assert step["shell"] == "bash"
 
 
+_ISSUE_LABELS = re.compile(r"/repos/owner/project/issues/7/labels")
+_ISSUE_LABEL = re.compile(r"/repos/owner/project/issues/7/labels/([^/]+)")
+_COMMIT = re.compile(r"/repos/owner/project/commits/([0-9a-f]+)")
+
+
 class _GitHub(http.server.BaseHTTPRequestHandler):
     """The API calls the Action makes: comments, a pull request's reviews and commits, and team
-    membership (``members``: "org/team" -> logins); ``broken`` answers 500 to the reviews."""
+    membership (``members``: "org/team" -> logins); ``broken`` answers 500 to the reviews.
+
+    Labels: the repository's (``labels``: name -> colour; creating one that exists answers 422
+    already_exists, as GitHub does) and the pull request's (``pr_labels``); ``labels_broken``
+    answers 500 to the pull request's labels.  A commit by sha: ``commit_authors`` (sha -> the
+    login GitHub links it to, None: no account; any other sha is 404).  Review requests land in
+    ``requested``; with ``collaborators`` set, one naming anybody else is refused with 422."""
 
     comments: list[dict[str, Any]] = []
     reviews: list[dict[str, Any]] = []
@@ -57,11 +69,25 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
     broken = False
     #: Team membership answers 403, as it does to a workflow token without read:org.
     teams_forbidden = False
+    labels: dict[str, str] = {}
+    pr_labels: list[str] = []
+    labels_broken = False
+    commit_authors: dict[str, str | None] = {}
+    collaborators: set[str] | None = None
+    requested: list[dict[str, Any]] = []
     calls: list[tuple[str, str]] = []
+    #: (method, path, body) of each call that sends one.
+    sent: list[tuple[str, str, Any]] = []
 
-    def _reply(self, payload: Any) -> None:
+    @classmethod
+    def reset(cls) -> None:
+        cls.comments, cls.calls, cls.sent, cls.reviews, cls.commits, cls.members = [], [], [], [], [], {}
+        cls.labels, cls.pr_labels, cls.commit_authors, cls.requested, cls.collaborators = {}, [], {}, [], None
+        cls.broken = cls.teams_forbidden = cls.labels_broken = False
+
+    def _reply(self, payload: Any, status: int = 200) -> None:
         body = json.dumps(payload).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -76,7 +102,17 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
         url = urlparse(self.path)
         first = parse_qs(url.query).get("page") == ["1"]
         membership = re.fullmatch(r"/orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", url.path)
-        if url.path.endswith("/reviews") and self.broken:
+        commit = _COMMIT.fullmatch(url.path)
+        if _ISSUE_LABELS.fullmatch(url.path) and self.labels_broken:
+            self.send_error(500)
+        elif _ISSUE_LABELS.fullmatch(url.path):
+            self._reply([{"name": name} for name in self.pr_labels] if first else [])
+        elif commit and commit[1] in self.commit_authors:
+            login = self.commit_authors[commit[1]]
+            self._reply({"sha": commit[1], "author": {"login": login, "type": "User"} if login else None})
+        elif commit:
+            self.send_error(404)
+        elif url.path.endswith("/reviews") and self.broken:
             self.send_error(500)
         elif url.path.endswith("/reviews"):
             self._reply(self.reviews if first else [])
@@ -93,29 +129,81 @@ class _GitHub(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.calls.append(("POST", self.path))
-        comment = {"id": 41, "body": self._body()["body"], "user": {"login": "github-actions[bot]", "type": "Bot"}}
-        self.comments.append(comment)
-        self._reply(comment)
+        body = self._body()
+        self.sent.append(("POST", self.path, body))
+        if self.path == "/repos/owner/project/labels":
+            self._create_label(body)
+        elif _ISSUE_LABELS.fullmatch(self.path) and self.labels_broken:
+            self.send_error(500)
+        elif _ISSUE_LABELS.fullmatch(self.path):
+            self.pr_labels.extend(name for name in body["labels"] if name not in self.pr_labels)
+            self._reply([{"name": name} for name in self.pr_labels])
+        elif self.path == "/repos/owner/project/pulls/7/requested_reviewers":
+            self._request_reviews(body)
+        else:
+            comment = {"id": 41, "body": body["body"], "user": {"login": "github-actions[bot]", "type": "Bot"}}
+            self.comments.append(comment)
+            self._reply(comment)
+
+    def _create_label(self, body: dict[str, Any]) -> None:
+        if body["name"].lower() in {name.lower() for name in self.labels}:
+            errors = [{"resource": "Label", "code": "already_exists", "field": "name"}]
+            self._reply({"message": "Validation Failed", "errors": errors}, 422)
+        else:
+            self.labels[body["name"]] = body["color"]
+            self._reply({"name": body["name"], "color": body["color"]}, 201)
+
+    def _request_reviews(self, body: dict[str, Any]) -> None:
+        if self.collaborators is not None and not set(body["reviewers"]) <= self.collaborators:
+            self._reply({"message": (
+                "Reviews may only be requested from collaborators. One or more of the users or teams you specified "
+                "is not a collaborator of the owner/project repository."
+            )}, 422)
+        else:
+            self.requested.append(body)
+            self._reply({"number": 7}, 201)
 
     def do_PATCH(self) -> None:
         self.calls.append(("PATCH", self.path))
-        self.comments[0]["body"] = self._body()["body"]
+        body = self._body()
+        self.sent.append(("PATCH", self.path, body))
+        self.comments[0]["body"] = body["body"]
         self._reply(self.comments[0])
+
+    def do_DELETE(self) -> None:
+        self.calls.append(("DELETE", self.path))
+        self.sent.append(("DELETE", self.path, None))
+        label = _ISSUE_LABEL.fullmatch(self.path)
+        name = unquote(label[1]) if label else ""
+        if name in self.pr_labels:
+            self.pr_labels.remove(name)
+            self._reply([{"name": name} for name in self.pr_labels])
+        else:
+            self.send_error(404)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
 
 
-@pytest.fixture
-def github_api() -> Iterator[str]:
-    _GitHub.comments, _GitHub.calls, _GitHub.reviews, _GitHub.commits, _GitHub.members = [], [], [], [], {}
-    _GitHub.broken = _GitHub.teams_forbidden = False
+@contextlib.contextmanager
+def served() -> Iterator[str]:
+    """The stand-in, reset, on a loopback port: its base URL."""
+    _GitHub.reset()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
     # A short poll: shutdown() waits for the loop to look again (0.5 s by default, per test).
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def github_api() -> Iterator[str]:
+    with served() as url:
+        yield url
 
 
 @pytest.fixture
@@ -150,7 +238,7 @@ def environment(checkout: Path, tmp_path: Path, api: str, fork: bool = False) ->
         "GITHUB_EVENT_PATH": str(event), "GITHUB_API_URL": api, "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
         "GITHUB_OUTPUT": str(tmp_path / "output.txt"), "RUNNER_TEMP": str(tmp_path), "DIFFRISK_COMMENT": "true",
         "DIFFRISK_TOKEN": "t0ken", "DIFFRISK_SARIF": str(tmp_path / "diffrisk.sarif"),
-        "DIFFRISK_HTML": str(tmp_path / "diffrisk-report.html"),
+        "DIFFRISK_HTML": str(tmp_path / "diffrisk-report.html"), "DIFFRISK_LABELS": "false",
     }
 
 
@@ -162,7 +250,7 @@ def test_pull_request_run_annotates_summarises_and_keeps_one_comment(
     out = capsys.readouterr().out
     assert "::error file=app/run.py,line=6,endLine=6,col=12,title=B602 (high)::" in out
     outputs = (tmp_path / "output.txt").read_text()
-    assert outputs.startswith("level=L2\nscore=") and outputs.endswith("\nai-authored=false\n")
+    assert outputs.startswith("level=L2\nscore=") and outputs.endswith("\nai-authored=false\nexperts=\nowners=\n")
     assert (tmp_path / "summary.md").read_text().startswith("<!-- diffrisk -->\n## ")
     assert json.loads((tmp_path / "diffrisk.sarif").read_text())["version"] == "2.1.0"
     html = (tmp_path / "diffrisk-report.html").read_text()
@@ -201,7 +289,7 @@ def test_hostile_base_names_are_refused(pull_request: Path, tmp_path: Path, gith
 def test_a_marked_comment_from_a_person_is_not_taken_over(pull_request: Path, tmp_path: Path, github_api: str) -> None:
     _GitHub.comments.append({"id": 7, "body": "<!-- diffrisk -->\nL0, trust me", "user": {"login": "mallory", "type": "User"}})
     assert action.main(environment(pull_request, tmp_path, github_api)) == 1
-    assert [method for method, _ in _GitHub.calls] == ["GET", "GET", "POST"]
+    assert [method for method, _ in _GitHub.calls] == ["GET", "POST"]  # one page, shorter than 100: the last
     assert _GitHub.comments[0]["body"] == "<!-- diffrisk -->\nL0, trust me"
 
 

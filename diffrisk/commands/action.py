@@ -4,24 +4,28 @@ Inputs arrive as ``DIFFRISK_*`` environment variables set through ``env:`` in ac
 interpolated into a script.  It checks the pull request's diff against the merge base, prints
 annotations, writes the Markdown summary to ``$GITHUB_STEP_SUMMARY``, optionally SARIF, sets the
 step outputs, keeps one sticky PR comment up to date (found by its hidden marker; skipped on fork
-PRs, whose token is read-only), and exits per policy like ``diffrisk check``.
+PRs, whose token is read-only), labels the PR and asks reviewers (commands.pull_request), and exits
+per policy like ``diffrisk check``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from diffrisk import commands
 from diffrisk.change import policy_edits
-from diffrisk.commands import approvals, arguments, check, github, trusted_config
+from diffrisk.commands import approvals, arguments, check, github, pull_request, trusted_config
 from diffrisk.commands.check import HostApproval
 from diffrisk.diffsource import git
 from diffrisk.errors import DiffriskError
 from diffrisk.formats import markdown
+from diffrisk.formats.github import escape_data
 
 #: GitHub's step summary limit is 1 MiB per step (GitHub Docs, "Adding a job summary").
 SUMMARY_LIMIT = 1024 * 1024
@@ -77,10 +81,36 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     _append(env.get("GITHUB_OUTPUT"), (
         f"level={report['level']}\nscore={report['score']}\nreview-minutes={report['review_minutes']}\n"
         f"ai-authored={'true' if (report.get('authorship') or {}).get('ai_authored') else 'false'}\n"
+        f"{_reviewer_outputs(report.get('reviewers'))}"
     ))
     if env.get("DIFFRISK_COMMENT", "false").lower() == "true":
         _sticky_comment(env, summary)
+    pull_request.update(env, _event(env), report)
     return code
+
+
+def _reviewer_outputs(reviewers: Any) -> str:
+    """The ``experts`` ("Name <address>") and ``owners`` outputs, comma-separated, one line each."""
+    reviewers = reviewers if isinstance(reviewers, dict) else {}
+    experts = [_person(expert) for expert in reviewers.get("experts") or []]
+    owners = [_output_text(str(owner)) for entry in reviewers.get("owners") or [] for owner in entry.get("owners") or []]
+    return f"experts={', '.join(experts)}\nowners={', '.join(dict.fromkeys(owner for owner in owners if owner))}\n"
+
+
+def _person(expert: dict[str, Any]) -> str:
+    name = _output_text(str(expert.get("name", "")))
+    address = _output_text(str(expert.get("email", ""))).replace(" ", "")
+    return f"{name} <{address}>" if name else f"<{address}>"
+
+
+def _output_text(text: str) -> str:
+    """Text for a comma-separated step output: commas, angle brackets, line breaks and other
+    control characters become spaces."""
+    cleaned = "".join(
+        " " if char in ",<>" or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") else char
+        for char in text
+    )
+    return re.sub(r"\s+", " ", cleaned).strip()
 
 
 def _quote(text: str) -> str:
@@ -148,8 +178,7 @@ def _sticky_comment(env: Mapping[str, str], body: str) -> None:
     if not number or not token:
         print("::notice::diffrisk: no pull request or token: the summary is in the job summary only")
         return
-    head_repo = (pull.get("head") or {}).get("repo") or {}
-    if head_repo.get("fork") or head_repo.get("full_name") not in (None, env.get("GITHUB_REPOSITORY")):
+    if pull_request.is_fork(pull, env.get("GITHUB_REPOSITORY")):
         print("::notice::diffrisk: a pull request from a fork has a read-only token: annotations only, no comment")
         return
     api = github.checked_api_url(env.get("GITHUB_API_URL", "https://api.github.com"))
@@ -165,7 +194,7 @@ def _sticky_comment(env: Mapping[str, str], body: str) -> None:
         else:
             github.request("PATCH", f"{api}/repos/{repository}/issues/comments/{existing}", token, {"body": body})
     except (github.NotFound, *github.ApiError) as error:
-        print(f"::warning::diffrisk: could not update the pull request comment: {error}")
+        print(f"::warning::diffrisk: could not update the pull request comment: {escape_data(str(error))}")
 
 
 def _find_marked(url: str, token: str) -> int | None:

@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 #: What a call that failed raises (the Action reports it and goes on, or fails closed).
@@ -16,6 +17,32 @@ MAX_PAGES = 20
 
 class NotFound(Exception):
     """The API answered 404."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A request the API understood and refused (422): a label that exists already, a reviewer
+    who is not a collaborator."""
+
+    message: str
+    #: The codes of its errors, e.g. "already_exists".
+    codes: tuple[str, ...]
+
+
+def refusal(error: urllib.error.HTTPError) -> Refusal | None:
+    """What a 422 answer says (None for any other status); reads the answer's body."""
+    if error.code != 422:
+        return None
+    try:
+        body = json.loads(error.read().decode("utf-8", "replace") or "{}")
+    except (ValueError, OSError):
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    errors = [item for item in body.get("errors") or [] if isinstance(item, dict)]
+    message = str(body.get("message") or error.reason)
+    details = [str(item["message"]) for item in errors if item.get("message")]
+    return Refusal("; ".join([message, *details]), tuple(str(item.get("code", "")) for item in errors))
 
 
 def checked_api_url(url: str) -> str | None:
@@ -46,10 +73,13 @@ def request(method: str, url: str, token: str, payload: dict[str, Any] | None = 
 
 
 def pages(url: str, token: str) -> Iterator[Any]:
-    """Every item of a list the API pages (``per_page=100``), first page first."""
+    """Every item of a list the API pages (``per_page=100``), first page first; a page with
+    fewer items is the last."""
     separator = "&" if "?" in url else "?"
     for page in range(1, MAX_PAGES + 1):
         items = request("GET", f"{url}{separator}per_page=100&page={page}", token)
         if not isinstance(items, list) or not items:
             return
         yield from items
+        if len(items) < 100:
+            return
