@@ -213,3 +213,23 @@ def test_touched_lines_cover_deletions_insertions_and_edited_functions() -> None
     assert found.lines == (4, 5, 6, 7, 10, 11)
     assert found.units == {4: "f", 5: "f", 6: "f", 7: "f", 10: "<module>", 11: "<module>"}
     assert touched.of_change(FileChange(None, "n.py", ChangeKind.ADDED), None) is None
+
+
+def test_whoever_commits_staged_changes_is_behind_them(history: Repo) -> None:
+    history.git("config", "user.name", "Bob")
+    history.git("config", "user.email", "bob@work.org")
+    history.write("app/io.py", IO_CHANGED)
+    history.stage()
+    code, report = check_json(history, "--ai")
+    assert code == 0
+    assert [person["name"] for person in report["reviewers"]["experts"]] == ["Alice Smith"]
+    assert report["reviewers"]["author_knows"] is True
+    assert not [finding for finding in report["findings"] if finding["rule"] == "DR-O001"]
+
+
+def test_no_reviewers_for_a_patch_file(history: Repo, tmp_path: Path) -> None:
+    history.write("app/io.py", IO_CHANGED)
+    patch = tmp_path / "change.patch"
+    patch.write_text(history.git("diff"))
+    code, report = check_json(history, "--diff", str(patch))
+    assert (code, report["reviewers"]) == (0, None)

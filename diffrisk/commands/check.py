@@ -97,8 +97,8 @@ def score(
     if started is not None:
         involved = _people_behind(repo, records, request.kind in _UNCOMMITTED or local)
         # A commit's own date, so that the same commit always gives the same answer; a change
-        # not yet committed is being made now.
-        now = records[0].timestamp if records and request.kind not in _UNCOMMITTED else int(time.time())
+        # not yet committed gets the date git would give its commit.
+        now = records[0].timestamp if records and request.kind not in _UNCOMMITTED else _commit_time(repo)
         reviewers = people.finish(
             repo, started, window, involved, [change.path for change in loaded.diff.files], now,
             config.reviewers.active_months, config.reviewers.max_experts,
@@ -208,11 +208,24 @@ def _people_behind(repo: git.Repo, records: Sequence[commits.CommitRecord], loca
     found += [identity for record in records for identity in provenance.co_authors(record.message)]
     if local:
         for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-            ident = (git.try_run(repo, ["var", variable]) or b"").decode("utf-8", "replace")
-            name, _, rest = ident.partition("<")
-            if rest:
-                found.append((name.strip(), rest.partition(">")[0]))
+            name, address, _ = _ident(repo, variable)
+            if address:
+                found.append((name, address))
     return list(dict.fromkeys(found))
+
+
+def _commit_time(repo: git.Repo) -> int:
+    """When a commit made now would be authored (GIT_AUTHOR_DATE honoured), else the clock."""
+    return _ident(repo, "GIT_AUTHOR_IDENT")[2] or int(time.time())
+
+
+def _ident(repo: git.Repo, variable: str) -> tuple[str, str, int]:
+    """(name, address, seconds since the epoch) of ``git var``'s "Name <address> 1700000000 +0100"."""
+    ident = (git.try_run(repo, ["var", variable]) or b"").decode("utf-8", "replace")
+    name, _, rest = ident.partition("<")
+    address, _, when = rest.partition(">")
+    stamp = when.split()[0] if when.split() else ""
+    return name.strip(), address, int(stamp) if stamp.isdigit() else 0
 
 
 @dataclass(frozen=True)
