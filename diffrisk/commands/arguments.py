@@ -73,6 +73,11 @@ def parser() -> argparse.ArgumentParser:
     log.add_argument("--summary", choices=("week", "author"), help="per-level counts and review minutes per week or author")
     log.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
     log.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    log.add_argument(
+        "--db", nargs="?", const="", metavar="PATH",
+        help="keep the scores in a SQLite database and score only commits it lacks for this version and policy "
+             "(PATH default: diffrisk/history.sqlite in the repository's git directory)",
+    )
     trailer = commands.add_parser(
         "trailer", parents=[common], help="prepare-commit-msg hook: add a Review-Depth trailer",
         description="Add 'Review-Depth: L2 (risk 57/100, ~25 min)' to a commit message file, in git's trailer format.",
@@ -95,6 +100,17 @@ def parser() -> argparse.ArgumentParser:
                                   description="Print a rule's explanation, e.g. diffrisk explain DR-S001.")
     explain.add_argument("rule", nargs="?", metavar="RULE")
     explain.add_argument("--markdown", action="store_true", help="print every rule as a Markdown reference (docs/rules.md)")
+    report = commands.add_parser(
+        "report", parents=[common], help="the team's review demand against capacity, week by week",
+        description="Read the scores diffrisk log --db stored (one or several repositories) and show the review they require "
+                    "against the team's capacity ([tool.diffrisk.capacity]), what came from coding agents, and the riskiest changes.",
+    )
+    report.add_argument("--db", action="append", metavar="PATH",
+                        help="a database diffrisk log --db wrote; repeat for several repositories (default: this repository's)")
+    report.add_argument("--since", metavar="DATE", help="only changes authored on or after DATE (YYYY-MM-DD)")
+    report.add_argument("--format", choices=("html", "markdown", "json"), default="html", help="default: html")
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    report.add_argument("--config", metavar="FILE", help="configuration file with [tool.diffrisk.capacity] (default: pyproject.toml)")
     calibrate = commands.add_parser(
         "calibrate", parents=[common], help="fit weights and thresholds on this repository's history",
         description="Label the history with SZZ, fit the component weights and level thresholds, "

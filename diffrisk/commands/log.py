@@ -9,13 +9,14 @@ and commits are handed out in runs so that neighbours land in the same worker.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
 
 from diffrisk import config as configuration
 from diffrisk.change import parallel
-from diffrisk.commands import check, output, progress
+from diffrisk.commands import check, history_store, output, progress
 from diffrisk.config import Config
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, SourceKind
@@ -98,9 +99,6 @@ def from_report(record: CommitRecord, marker: Authorship, report: Report) -> Com
 
 
 def command(args: argparse.Namespace) -> int:
-    from diffrisk.formats import rows
-    from diffrisk.formats.escape import neutralise_ci
-
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
     settings = configuration.for_history(configuration.load(args.config, git.toplevel(repo)), args.experts)
@@ -110,7 +108,20 @@ def command(args: argparse.Namespace) -> int:
     else:
         shas = commits_in(repo, args.revision_range)
     records = commits.listed(repo, shas)
-    scored = progress.track(score(repo, settings, shas, records, args.jobs or os.cpu_count() or 1), len(shas), sys.stderr)
+    jobs = args.jobs or os.cpu_count() or 1
+    with contextlib.ExitStack() as stack:
+        if args.db is not None:
+            store = stack.enter_context(history_store.open_for(repo, args.db, write=True))
+            rows = history_store.score_with(store, repo, settings, shas, records, lambda todo: score(repo, settings, todo, records, jobs))
+        else:
+            rows = score(repo, settings, shas, records, jobs)
+        return _write(args, progress.track(rows, len(shas), sys.stderr))
+
+
+def _write(args: argparse.Namespace, scored: Iterator[CommitScore]) -> int:
+    from diffrisk.formats import rows
+    from diffrisk.formats.escape import neutralise_ci
+
     failed = False
     with output.Lines(args.output) as out:
         if args.summary:
