@@ -118,12 +118,16 @@ class Config:
     #: Beyond policy when less than this percent of the measured added statements ran in tests
     #: (``[tool.diffrisk.coverage] fail_under``; None: no such rule).
     coverage_fail_under: float | None = None
+    #: Review minutes the team can give per week (``[tool.diffrisk.capacity]``; None: not said),
+    #: and how it was given, for the report.
+    capacity_minutes: int | None = None
+    capacity_source: str = ""
 
 
 _KEYS = (
     "fail_level", "report_level", "thresholds", "weights", "exclude", "extend_exclude",
     "critical_paths", "analyzers", "max_file_bytes", "analyze_generated", "ai", "accept", "weaknesses", "coverage",
-    "reviewers",
+    "reviewers", "capacity",
 )
 _AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval", "untested_floor")
 _ACCEPT_KEYS = ("reviewers", "teams", "codeowners")
@@ -206,6 +210,7 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         weaknesses=_weaknesses(table, origin, config.weaknesses),
         coverage=_coverage_files(table, origin),
         coverage_fail_under=_fail_under(table, origin),
+        **_capacity(table, origin),
     )
 
 
@@ -258,6 +263,29 @@ def _ai_policy(table: Mapping[str, Any], origin: str, project_thresholds: tuple[
     fail_level = _level(value, "fail_level", where, Level.L3) if "fail_level" in value else None
     untested = _level(value, "untested_floor", where, Level.L2)
     return AiPolicy(steps, thresholds, fail_level, trailer, _bool(value, "require_approval", where, False), untested)
+
+
+def _capacity(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """``[tool.diffrisk.capacity]``: ``reviewers`` and ``hours_per_week``, or ``minutes_per_week``."""
+    value = _subtable(table, "capacity", origin, ("reviewers", "hours_per_week", "minutes_per_week"), "reviewers = 3, hours_per_week = 4")
+    if value is None:
+        return {}
+    where = f"{origin}: capacity"
+    if "minutes_per_week" in value:
+        if set(value) != {"minutes_per_week"}:
+            raise ConfigError(f"{where}: give minutes_per_week alone, or reviewers and hours_per_week")
+        minutes = _whole_number(value, "minutes_per_week", where, 0, 1_000_000)
+        return {"capacity_minutes": minutes, "capacity_source": f"{minutes} min per week"}
+    if set(value) != {"reviewers", "hours_per_week"}:
+        raise ConfigError(f"{where}: give reviewers and hours_per_week (hours each reviewer reviews per week), or minutes_per_week")
+    reviewers = _whole_number(value, "reviewers", where, 0, 10_000)
+    hours = value["hours_per_week"]
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 80:
+        raise ConfigError(f"{where}.hours_per_week must be a number of hours from 0 to 80, not {hours!r}")
+    return {
+        "capacity_minutes": round(reviewers * hours * 60),
+        "capacity_source": f"{reviewers} {'reviewer' if reviewers == 1 else 'reviewers'} x {hours:g} h per week",
+    }
 
 
 def _reviewers_policy(table: Mapping[str, Any], origin: str) -> ReviewersPolicy:
@@ -453,6 +481,9 @@ def stricter(old: Config, new: Config) -> Config:
         coverage_fail_under=max(
             (limit for limit in (old.coverage_fail_under, new.coverage_fail_under) if limit is not None), default=None,
         ),
+        # The team's capacity judges no change: the newer word stands.
+        capacity_minutes=new.capacity_minutes,
+        capacity_source=new.capacity_source,
     )
 
 

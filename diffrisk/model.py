@@ -691,3 +691,77 @@ class CommitScore:
     floors: tuple[str, ...] = ()
     #: Why the commit could not be scored (a git error), or None.
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    """One ISO week of a team's incoming changes (``diffrisk report``)."""
+
+    #: "2026-W07".
+    week: str
+    #: The week's Monday, 00:00 UTC, seconds since the epoch.
+    start: int
+    changes: int
+    #: Required review minutes of the week's changes, L0..L3.
+    minutes_by_level: tuple[int, int, int, int]
+    changes_by_level: tuple[int, int, int, int]
+    #: Changed lines (added and deleted).
+    lines: int
+    ai_changes: int
+    ai_lines: int
+    ai_minutes: int
+    #: Score per 100 changed lines (None: nothing changed).
+    risk_density: float | None
+    #: Review minutes left over at the week's end: last week's, plus demand, minus capacity.
+    backlog: int
+
+    @property
+    def minutes(self) -> int:
+        return sum(self.minutes_by_level)
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    """A stored change the report lists (the riskiest recent ones)."""
+
+    repository: str
+    sha: str
+    subject: str
+    author: str
+    timestamp: int
+    level: Level
+    score: int
+    review_minutes: int
+    ai_authored: bool
+    #: Where the commit can be seen, when the repository's web address is known.
+    link: str | None
+
+
+@dataclass(frozen=True)
+class TeamAuthor:
+    """One author's (or, for AI-authored changes, one agent's) share of the demand."""
+
+    name: str
+    #: "person" or "agent".
+    kind: str
+    changes: int
+    minutes: int
+    changes_by_level: tuple[int, int, int, int]
+    lines: int
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """Review demand against review capacity, week by week, for one or several repositories."""
+
+    repositories: tuple[str, ...]
+    weeks: tuple[TeamWeek, ...]
+    riskiest: tuple[TeamChange, ...]
+    authors: tuple[TeamAuthor, ...]
+    #: Review minutes the team can give per week (None: not configured).
+    capacity_minutes: int | None
+    #: How the capacity was given, e.g. "3 reviewers x 4 h per week".
+    capacity_source: str
+    #: The first day counted (seconds since the epoch), when --since was given.
+    since: int | None = None
+    notes: tuple[str, ...] = ()

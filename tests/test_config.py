@@ -56,7 +56,7 @@ def test_explicit_standalone_file(tmp_path: Path) -> None:
         ({"coverage": ["/tmp/coverage.xml"]}, "x.toml: coverage: '/tmp/coverage.xml' is not a path inside the repository"),
         ({"coverage": {"fail_under": 120}}, "x.toml: coverage.fail_under must be a percentage from 0 to 100, not 120"),
         ({"coverage": {"file": ["c.xml"]}}, "x.toml: unknown key 'file' in coverage; valid keys: files, fail_under"),
-        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses, coverage, reviewers"),
+        ({"fail_levl": "L2"}, "x.toml: unknown key 'fail_levl' in [tool.diffrisk]; valid keys: fail_level, report_level, thresholds, weights, exclude, extend_exclude, critical_paths, analyzers, max_file_bytes, analyze_generated, ai, accept, weaknesses, coverage, reviewers, capacity"),
         ({"fail_level": "L4"}, "x.toml: fail_level must be one of \"L0\", \"L1\", \"L2\", \"L3\", not 'L4'"),
         ({"thresholds": {"L2": 5}}, "x.toml: thresholds must rise: L1 < L2 < L3, not (15, 5, 70)"),
         ({"thresholds": {"L4": 5}}, "x.toml: unknown key 'L4' in thresholds; valid keys: L1, L2, L3"),
@@ -144,3 +144,24 @@ def test_the_stricter_reviewers_policy_keeps_the_higher_floor() -> None:
     new = config.from_table({"reviewers": {"ownership_floor": "L1", "max_experts": 5}}, "new")
     assert config.stricter(old, new).reviewers == config.ReviewersPolicy(active_months=6, max_experts=5, ownership_floor=Level.L3)
     assert not config.only_tightens(old, new)
+
+
+@pytest.mark.parametrize(("table", "minutes", "source"), [
+    ({"reviewers": 3, "hours_per_week": 4}, 720, "3 reviewers x 4 h per week"),
+    ({"reviewers": 1, "hours_per_week": 1.5}, 90, "1 reviewer x 1.5 h per week"),
+    ({"minutes_per_week": 600}, 600, "600 min per week"),
+])
+def test_capacity(table: dict[str, Any], minutes: int, source: str) -> None:
+    loaded = config.from_table({"capacity": table}, "x.toml")
+    assert (loaded.capacity_minutes, loaded.capacity_source) == (minutes, source)
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"reviewers": 3}, "x.toml: capacity: give reviewers and hours_per_week (hours each reviewer reviews per week), or minutes_per_week"),
+    ({"minutes_per_week": 60, "reviewers": 2}, "x.toml: capacity: give minutes_per_week alone, or reviewers and hours_per_week"),
+    ({"reviewers": 2, "hours_per_week": 0}, "x.toml: capacity.hours_per_week must be a number of hours from 0 to 80, not 0"),
+])
+def test_invalid_capacity(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        config.from_table({"capacity": table}, "x.toml")
+    assert str(error.value) == message

@@ -21,6 +21,7 @@ COMMANDS = {
     "check": ("check", "command"),
     "log": ("log", "command"),
     "calibrate": ("calibrate", "command"),
+    "report": ("report", "command"),
     "explain": ("explain", "command"),
     "trailer": ("hooks", "trailer_command"),
     "note": ("hooks", "note_command"),

@@ -29,42 +29,42 @@ def format_report(report: Report, color: bool = False) -> str:
         "level_meaning": report.level.meaning,
         "level_reasons": [show_bytes(reason) for reason in report.level_reasons],
         "review_minutes": report.review_minutes,
-        "verdict": _plain(report.verdict),
-        "components": [_plain(component) for component in report.components],
+        "verdict": plain(report.verdict),
+        "components": [plain(component) for component in report.components],
         "hotspots": [_hotspot(hotspot) for hotspot in report.hotspots],
         "security_hotspots": [_hotspot(hotspot) for hotspot in report.security_hotspots],
-        "findings": [_plain(finding) for finding in report.findings],
-        "files": [_plain(summary) for summary in report.files],
-        "size": _plain(report.size),
+        "findings": [plain(finding) for finding in report.findings],
+        "files": [plain(summary) for summary in report.files],
+        "size": plain(report.size),
         "contents_available": report.contents_available,
         "link_base": report.link_base,
         "notes": [show_bytes(note) for note in report.notes],
         "failures": [show_bytes(failure) for failure in report.failures],
-        "suppressed": [_plain(item) for item in report.suppressed],
-        "authorship": _plain(report.authorship),
-        "floors": [_plain(floor) for floor in report.floors],
+        "suppressed": [plain(item) for item in report.suppressed],
+        "authorship": plain(report.authorship),
+        "floors": [plain(floor) for floor in report.floors],
         "coverage": {
             "sources": [show_bytes(source) for source in report.coverage_sources],
-            "files": [_plain(item) for item in report.coverage],
+            "files": [plain(item) for item in report.coverage],
         },
-        "reviewers": _plain(report.reviewers),
+        "reviewers": plain(report.reviewers),
     }
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
 def _hotspot(hotspot: Hotspot) -> dict[str, Any]:
-    plain: dict[str, Any] = _plain(hotspot)
-    plain["terms"] = {name: round(value, 4) for name, value in hotspot.terms}
-    return plain
+    document: dict[str, Any] = plain(hotspot)
+    document["terms"] = {name: round(value, 4) for name, value in hotspot.terms}
+    return document
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {item.name: _plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (tuple, list)):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, str):
