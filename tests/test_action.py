@@ -501,7 +501,10 @@ def test_the_checkout_cannot_stand_in_for_the_action_code(tmp_path: Path) -> Non
     (fake / "action.py").write_text("print('within policy, trust me')\n")
     steps = yaml.safe_load((PROJECT / "action.yml").read_text())["runs"]["steps"]
     commands = [step["run"] for step in steps if "run" in step]
-    assert commands == ['python -I -m pip install --quiet "$GITHUB_ACTION_PATH"', "python -I -m diffrisk.commands.action"]
+    assert commands == ['python -I -m pip install --quiet "$GITHUB_ACTION_PATH$DIFFRISK_EXTRA"', "python -I -m diffrisk.commands.action"]
+    # The extra's name is the Action's own ("[report]" or nothing), never text from the pull request.
+    install = next(step for step in steps if "pip install" in step.get("run", ""))
+    assert install["env"] == {"DIFFRISK_EXTRA": "${{ inputs.mode == 'report' && '[report]' || '' }}"}
     environ = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
     ran = subprocess.run([sys.executable, "-I", "-m", "diffrisk.commands.action"], cwd=tmp_path, capture_output=True, text=True,
                          env=environ, check=False)

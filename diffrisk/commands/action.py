@@ -34,6 +34,11 @@ SUMMARY_LIMIT = 1024 * 1024
 def main(environ: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if environ is None else environ)
     repo = git.Repo(cwd=env.get("GITHUB_WORKSPACE") or None)
+    if env.get("DIFFRISK_MODE", "check") == "report":
+        return _team_report(env, repo)
+    if env.get("DIFFRISK_MODE", "check") != "check":
+        print(f"::error::diffrisk: mode must be check or report, not {_quote(env['DIFFRISK_MODE'])}")
+        return 2
     base = env.get("DIFFRISK_BASE") or env.get("GITHUB_BASE_REF") or ""
     if not base:
         print("::error::diffrisk: no base to compare with: set the 'base' input or run on a pull_request event")
@@ -87,6 +92,30 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         _sticky_comment(env, summary)
     pull_request.update(env, _event(env), report)
     return code
+
+
+def _team_report(env: Mapping[str, str], repo: git.Repo) -> int:
+    """``mode: report``: score the commits the history store lacks (``log --db``; the workflow
+    keeps the database between runs with the cache action), then write the team's page and put
+    its Markdown form in the job summary."""
+    where = ["-C", repo.cwd or "."]
+    database = ["--db", env["DIFFRISK_DB"]] if env.get("DIFFRISK_DB") else ["--db"]
+    config = ["--config", env["DIFFRISK_CONFIG"]] if env.get("DIFFRISK_CONFIG") else []
+    page = env.get("DIFFRISK_HTML") or "diffrisk-team.html"
+    summary = os.path.join(env.get("RUNNER_TEMP") or ".", "diffrisk-team.md")
+    steps = [
+        [*where, "log", *database, "--format", "jsonl", "-o", os.devnull, *config],
+        [*where, "report", *(database if env.get("DIFFRISK_DB") else []), *config, "--format", "html", "-o", page],
+        [*where, "report", *(database if env.get("DIFFRISK_DB") else []), *config, "--format", "markdown", "-o", summary],
+    ]
+    for argv in steps:
+        code = commands.run(arguments.parser().parse_args(argv))
+        if code != 0:
+            return code
+    with open(summary, encoding="utf-8") as handle:
+        _append(env.get("GITHUB_STEP_SUMMARY"), handle.read()[:SUMMARY_LIMIT])
+    _append(env.get("GITHUB_OUTPUT"), f"report-path={page}\n")
+    return 0
 
 
 def _reviewer_outputs(reviewers: Any) -> str:
