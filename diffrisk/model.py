@@ -225,7 +225,7 @@ _COMPONENT_TITLES = {
     ComponentName.COMPLEXITY: "complexity",
     ComponentName.SECURITY: "security",
     ComponentName.READABILITY: "readability",
-    ComponentName.SMELLS: "smells of generated code",
+    ComponentName.SMELLS: "change smells",
     ComponentName.HISTORY: "history",
     ComponentName.TESTS: "untested code",
 }
@@ -311,6 +311,13 @@ class Finding:
     #: The names its statement reads that the change gave new values (change.rebound): why a
     #: finding on a line the change did not touch, or that matches an old one, is still new.
     new_input: tuple[str, ...] = ()
+
+    @property
+    def weakens_tests(self) -> bool:
+        """A weakened test (DR-S003), or a test switched off (a DR-S002 skip, which names the
+        skip as its subject); a ``# noqa`` or ``# type: ignore`` is a suppression, but switches
+        no test off."""
+        return self.rule == "DR-S003" or self.rule == "DR-S002" and self.subject is not None
 
 
 @dataclass(frozen=True)

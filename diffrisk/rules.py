@@ -430,9 +430,8 @@ TESTS_WEAKENED = frozenset({"DR-S002", "DR-S003"})
 
 
 def weakens_tests(finding: Finding) -> bool:
-    """A weakened test (DR-S003), or a test switched off (a DR-S002 skip, which names the skip as
-    its subject); a ``# noqa`` or ``# type: ignore`` is a suppression, but switches no test off."""
-    return finding.rule == "DR-S003" or finding.rule == "DR-S002" and finding.subject is not None
+    """A weakened or switched-off test (``Finding.weakens_tests``)."""
+    return finding.weakens_tests
 TESTS_WEAKENED_FLOOR = Level.L1
 TESTS_WEAKENED_AI_FLOOR = Level.L2
 

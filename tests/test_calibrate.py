@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from diffrisk.diffsource import git
@@ -107,3 +109,18 @@ def test_fit_writes_only_scored_components_and_rising_thresholds() -> None:
     assert calibration.as_toml(result) == (
         "[tool.diffrisk.weights]\nsize = 0.658\nhistory = 0.932\n\n[tool.diffrisk.thresholds]\nL1 = 48\nL2 = 49\nL3 = 68\n"
     )
+
+
+def test_a_component_fitted_to_zero_says_why(tmp_path: Path) -> None:
+    from diffrisk.commands.calibrate import write
+    from diffrisk.scoring import calibration
+
+    result = calibration.Calibration(300, 100, 40, {"size": 0.7, "history": 0.0}, (20, 45, 70), 0.7, 0.72, 0.7)
+    assert calibration.as_toml(result) == (
+        "[tool.diffrisk.weights]\nsize = 0.7\nhistory = 0.0  # switched off: it did not predict bugs in this history\n\n"
+        "[tool.diffrisk.thresholds]\nL1 = 20\nL2 = 45\nL3 = 70\n"
+    )
+    target = tmp_path / "pyproject.toml"
+    target.write_text("[project]\nname = 'x'\n")
+    write(str(target), result)
+    assert "history = 0.0 # switched off: it did not predict bugs in this history\n" in target.read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import functools
 import io
 import subprocess
@@ -80,10 +81,24 @@ def test_bare_repository_and_range(repo: Repo, history: list[str], tmp_path: Pat
 def test_summary_by_author(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["log", "-C", str(repo.path), "--summary", "author", "--jobs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["author", "commits", "L0", "L1", "L2", "L3", "review", "min"]
+    assert lines[0].split() == ["author", "commits", "L0", "L1", "L2", "L3", "review", "min", "AI", "commits", "AI", "lines", "AI", "min"]
     assert lines[1].startswith("Test Author <author@example.com>")
-    assert lines[1].split()[-6:-1] == ["4", "2", "0", "2", "0"]
+    assert lines[1].split()[-9:-4] == ["4", "2", "0", "2", "0"]
+    assert lines[1].split()[-3:] == ["0", "0", "0"]
     assert lines[-1].split()[:2] == ["total", "4"]
+
+
+def test_agent_commits_are_marked_in_rows_and_summaries(repo: Repo, history: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("agent.py", "def helper(values):\n    return [value * 2 for value in values]\n")
+    agent = repo.commit("helper\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    assert main(["log", "-C", str(repo.path), "--jobs", "1", f"{agent}~1..{agent}"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split()[-2:] == ["AI", "author"]
+    assert row.split()[-3:] == ["AI", "Test", "Author"]
+    assert main(["log", "-C", str(repo.path), "--jobs", "1", "--summary", "week", "--format", "jsonl", f"{agent}~1..{agent}"]) == 0
+    week = json.loads(capsys.readouterr().out)
+    assert (week["commits"], week["ai_commits"], week["ai_lines"]) == (1, 1, 2)
+    assert week["ai_minutes"] == week["review_minutes"]
 
 
 def test_unknown_commit_in_list_is_exit_2(repo: Repo, history: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,3 +160,30 @@ def test_blob_cache_is_bounded_by_count_and_by_weight() -> None:
     assert (list(cache.entries), cache.weight, cache.hits, cache.misses) == (["c", "a", "d"], 9, 1, 4)
     cache.get(None, lambda: "not kept")
     assert list(cache.entries) == ["c", "a", "d"]
+
+
+def test_rows_on_a_terminal_start_on_a_line_of_their_own(repo: Repo, history: list[str]) -> None:
+    """stdout and stderr on one terminal: the progress line is cleared before each row."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.run([sys.executable, "-m", "diffrisk", "log", "--jobs", "1"], cwd=repo.path, stdout=follower, stderr=follower,
+                             check=False)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    # What a terminal shows of each line: the text after its last carriage return, erasures gone.
+    visible = [line.rstrip(b"\r").rsplit(b"\r", 1)[-1].replace(b"\x1b[K", b"") for line in screen.split(b"\n")]
+    rows = [line for line in visible if any(line.startswith(sha[:12].encode()) for sha in history)]
+    assert len(rows) == 4 and b"[4/4]" in screen
+    assert not [line for line in visible if b"commits/s" in line and any(sha[:12].encode() in line for sha in history)]

@@ -54,10 +54,10 @@ def hook_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return config
 
 
-def run_hook(repo: Repo, home: Path, config: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_hook(repo: Repo, home: Path, config: Path, hook: str, *args: str, verbose: bool = True) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PRE_COMMIT_HOME": str(home)}
     return subprocess.run(
-        [str(PRE_COMMIT), "run", hook, "--config", str(config), *args, "--verbose"],
+        [str(PRE_COMMIT), "run", hook, "--config", str(config), *args, *(["--verbose"] if verbose else [])],
         cwd=repo.path, capture_output=True, text=True, env=environment, check=False,
     )
 
@@ -84,6 +84,19 @@ def test_risky_commit_is_blocked_and_a_safe_one_passes(project: Repo, pre_commit
     project.stage("README.md")
     passed = run_hook(project, pre_commit_home, hook_config, "diffrisk", "--hook-stage", "pre-commit")
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_a_passing_commit_at_l2_shows_its_report(project: Repo, pre_commit_home: Path, hook_config: Path) -> None:
+    """Without --verbose, as a user runs it: pre-commit would print only "Passed"."""
+    project.write("pyproject.toml", '[tool.diffrisk]\nfail_level = "L3"\n')
+    project.commit("fail at L3")
+    project.write("app/run.py", 'import subprocess\n\n\ndef run(cmd):\n    """Run."""\n    return subprocess.call(cmd, shell=True)\n')
+    project.stage()
+    passed = run_hook(project, pre_commit_home, hook_config, "diffrisk", "--hook-stage", "pre-commit", verbose=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "diffrisk review depth" in passed.stdout and "Passed" in passed.stdout
+    assert "L2 careful review" in passed.stdout
+    assert "app/run.py:6  B602  high" in passed.stdout
 
 
 def test_trailer_hook_appends_review_depth(project: Repo, pre_commit_home: Path, hook_config: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from typing import cast
@@ -40,6 +41,10 @@ def run(args: argparse.Namespace, command: Callable[[argparse.Namespace], int] |
     except KeyboardInterrupt:
         print("diffrisk: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped early (`diffrisk explain | head`): nothing is wrong with the run.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
     except DiffriskError as error:
         print(f"diffrisk: error: {error}", file=sys.stderr)
         return ExitCode.ERROR

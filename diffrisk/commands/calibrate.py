@@ -84,6 +84,8 @@ def write(pyproject: str, result: Calibration) -> None:
     weights = tomlkit.table()
     for name, value in result.weights.items():
         weights[name] = value
+        if value == 0:
+            weights[name].comment(calibration.SWITCHED_OFF)
     thresholds = tomlkit.table()
     for name, value in zip(("L1", "L2", "L3"), result.thresholds):
         thresholds[name] = value

@@ -370,6 +370,10 @@ def execute(args: argparse.Namespace, host: HostApproval | None = None) -> int:
     # Read one byte past the limit, so that the diff source can refuse an oversized patch.
     stdin = sys.stdin.buffer.read(MAX_PATCH_BYTES + 1) if request.kind is SourceKind.DIFF_FILE and request.value == "-" else b""
     loaded = load_diff(request, repo, stdin)
+    nothing_staged = request.kind is SourceKind.STAGED and not loaded.diff.files
+    if nothing_staged and args.format == "text" and not args.output:
+        print("diffrisk: nothing staged (git add what to check, or check --worktree, --commit C or --base B)")
+        return ExitCode.OK
     settings = _overridden(trusted_config.load(repo, loaded, request, args.config), args, tighten_only=host is not None)
     report = score(
         loaded, request, repo, settings, declared=declared_authorship(args.ai), jobs=args.jobs or os.cpu_count() or 1,
@@ -380,11 +384,12 @@ def execute(args: argparse.Namespace, host: HostApproval | None = None) -> int:
             raise UsageError(f"--link-base must be an http(s) URL, not {args.link_base!r}")
         report = replace(report, link_base=args.link_base)
     report = _accepted(report, args, local, host, settings)
-    written = output.outputs(args.output, args.format, list(FORMATS))
-    for name, path in written:
+    if nothing_staged:
+        report = replace(report, notes=("nothing staged",) + report.notes)
+    # -o adds outputs: standard output always gets --format.
+    for name, path in output.outputs(args.output, args.format, list(FORMATS)):
         output.write(FORMATS[name](report, False), path)
-    if not any(name == args.format for name, _ in written):
-        output.write(FORMATS[args.format](report, output.use_color(args.color)), None)
+    output.write(FORMATS[args.format](report, output.use_color(args.color)), None)
     if report.failures:
         return ExitCode.INTERNAL
     return ExitCode.OK if report.verdict.within_policy else ExitCode.BEYOND_POLICY

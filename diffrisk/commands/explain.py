@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import inspect
+import re
 
 from diffrisk import rules
 from diffrisk.config import Config
@@ -12,6 +14,44 @@ from diffrisk.model import Level, Rule
 from diffrisk.paths import TEST_PATH
 
 _BANDIT = "https://bandit.readthedocs.io"
+_BANDIT_ID = re.compile(r"B\d{3}")
+_CWE = re.compile(r"CWE-(\d+)")
+
+
+def bandit_rule(rule_id: str) -> str:
+    """Bandit's own text of one of its rules: a plugin's documentation, or a blacklist entry;
+    the CWE and severity bandit gives it; what diffrisk does with it; where bandit documents it."""
+    from bandit.core import extension_loader
+
+    manager = extension_loader.MANAGER
+    plugin = manager.plugins_by_id.get(rule_id)
+    listed = manager.blacklist_by_id.get(rule_id)
+    if plugin is None and listed is None:
+        raise UsageError(f"unknown rule {rule_id!r}: bandit {_bandit_version()} has no such rule; `diffrisk explain` lists diffrisk's")
+    if plugin is not None:
+        doc = inspect.getdoc(plugin.plugin) or ""
+        text = doc.split(":Example:", 1)[0].split(".. seealso::", 1)[0].strip().replace("**", "")
+        cwe = _CWE.search(doc)
+        name = plugin.name
+        facts = ["severity: bandit sets it per finding, from what the call is given", f"CWE-{cwe[1]}" if cwe else "CWE: none given"]
+        link = f"{_BANDIT}/en/latest/plugins/{rule_id.lower()}_{name}.html"
+    else:
+        assert listed is not None
+        name = str(listed["name"])
+        text = f"{rule_id}: {name} (a blacklisted {'import' if rule_id.startswith('B4') else 'call'})\n\n{listed['message']}"
+        facts = [f"severity: {str(listed['level']).lower()}", f"CWE-{listed['cwe']}" if listed.get("cwe") else "CWE: none given"]
+        link = f"{_BANDIT}/en/latest/blacklists/blacklist_{'imports' if rule_id.startswith('B4') else 'calls'}.html"
+    weakness = rules.BANDIT_WEAKNESSES.get(rule_id)
+    floor = f"; diffrisk counts it as {weakness}, which sets the level to at least L2" if weakness else ""
+    return (f"{text}\n\n{'; '.join(facts)}\n"
+            f"bandit's rule, in diffrisk's security component{floor}; silence one line with `# nosec {rule_id}` "
+            f"(a suppression the change adds still counts)\n{link}")
+
+
+def _bandit_version() -> str:
+    import bandit
+
+    return str(bandit.__version__)
 
 
 def command(args: argparse.Namespace) -> int:
@@ -26,6 +66,9 @@ def command(args: argparse.Namespace) -> int:
         print(f"B101..B703  bandit's rules (see {_BANDIT})")
         return ExitCode.OK
     rule = rules.RULES.get(args.rule.upper())
+    if rule is None and _BANDIT_ID.fullmatch(args.rule.upper()):
+        print(bandit_rule(args.rule.upper()))
+        return ExitCode.OK
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}; `diffrisk explain` lists them")
     print(f"{rule.id}: {rule.title}\n\nFires when: {rule.fires_when}\n\n{rule.explanation}\n\n"

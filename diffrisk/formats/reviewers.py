@@ -13,7 +13,8 @@ def lines(reviewers: Reviewers) -> list[tuple[str, str]]:
     """(label, text) rows: experts, departed experts, knowledge at risk, owners, notes."""
     rows = [("expert", _person(expert)) for expert in reviewers.experts]
     if reviewers.touched_lines and not reviewers.experts:
-        rows.append(("expert", "nobody still active wrote the code this change touches"))
+        nobody = "nobody else" if reviewers.author_knows else "nobody still active"
+        rows.append(("expert", f"{nobody} wrote the code this change touches"))
     rows += [("departed", f"{_person(expert)} (no commit in the activity period)") for expert in reviewers.departed]
     if reviewers.knowledge_at_risk:
         rows.append(("at risk", f"{round(100 * reviewers.knowledge_at_risk)}% of the {reviewers.touched_lines} touched lines "

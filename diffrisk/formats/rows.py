@@ -96,19 +96,25 @@ def _csv_cell(value: object) -> object:
 
 
 def text_header() -> str:
-    return f"{'commit':<12}  {'date':<10}  {'level':<11}  {'risk':>4}  {'min':>4}  {'+lines':>7}  {'-lines':>7}  author\n"
+    return f"{'commit':<12}  {'date':<10}  {'level':<11}  {'risk':>4}  {'min':>4}  {'+lines':>7}  {'-lines':>7}  {'AI':<2}  author\n"
 
 
 def text_row(row: CommitScore) -> str:
     date = _date(row.timestamp)[:10]
     author = _printable(row.author)[:40]
     if row.error or row.level is None or row.size is None:
-        return f"{row.sha[:12]}  {date}  {'error':<11}  {'':>4}  {'':>4}  {'':>7}  {'':>7}  {author}: {_printable(row.error or '')}\n"
+        error = _printable(row.error or "")
+        return f"{row.sha[:12]}  {date}  {'error':<11}  {'':>4}  {'':>4}  {'':>7}  {'':>7}  {_ai(row):<2}  {author}: {error}\n"
     level = f"{row.level.value} {row.level.word}"
     return (
         f"{row.sha[:12]}  {date}  {level:<11}  {row.score:>4}  {row.review_minutes:>4}  "
-        f"{row.size.lines_added:>7}  {row.size.lines_deleted:>7}  {author}\n"
+        f"{row.size.lines_added:>7}  {row.size.lines_deleted:>7}  {_ai(row):<2}  {author}\n"
     )
+
+
+def _ai(row: CommitScore) -> str:
+    """"AI" for a commit a coding agent wrote (by its metadata)."""
+    return "AI" if row.authorship is not None and row.authorship.ai_authored else ""
 
 
 def _printable(text: str) -> str:
@@ -125,6 +131,10 @@ class SummaryRow:
     levels: dict[Level, int]
     review_minutes: int
     errors: int
+    #: Of those, the commits an agent wrote, their changed lines and review minutes.
+    ai_commits: int = 0
+    ai_lines: int = 0
+    ai_minutes: int = 0
 
 
 def summarize(rows: Iterable[CommitScore], by: str) -> list[SummaryRow]:
@@ -139,6 +149,10 @@ def summarize(rows: Iterable[CommitScore], by: str) -> list[SummaryRow]:
             continue
         entry.levels[row.level] += 1
         entry.review_minutes += row.review_minutes or 0
+        if _ai(row):
+            entry.ai_commits += 1
+            entry.ai_lines += (row.size.lines_added + row.size.lines_deleted) if row.size else 0
+            entry.ai_minutes += row.review_minutes or 0
     ordered = sorted(table.values(), key=lambda entry: entry.key)
     return ordered if by == "week" else sorted(ordered, key=lambda entry: -entry.review_minutes)
 
@@ -151,28 +165,33 @@ def _week(timestamp: int) -> str:
 def summary_text(entries: list[SummaryRow], by: str) -> str:
     title = "week" if by == "week" else "author"
     width = max([len(title), *(len(_printable(entry.key)) for entry in entries)])
-    lines = [f"{title:<{width}}  {'commits':>7}  {'L0':>5}  {'L1':>5}  {'L2':>5}  {'L3':>5}  {'review min':>10}"]
+    lines = [f"{title:<{width}}  {'commits':>7}  {'L0':>5}  {'L1':>5}  {'L2':>5}  {'L3':>5}  {'review min':>10}  "
+             f"{'AI commits':>10}  {'AI lines':>8}  {'AI min':>6}"]
     for entry in entries:
         counts = "  ".join(f"{entry.levels[level]:>5}" for level in Level)
-        lines.append(f"{_printable(entry.key):<{width}}  {entry.commits:>7}  {counts}  {entry.review_minutes:>10}")
+        lines.append(f"{_printable(entry.key):<{width}}  {entry.commits:>7}  {counts}  {entry.review_minutes:>10}  "
+                     f"{entry.ai_commits:>10}  {entry.ai_lines:>8}  {entry.ai_minutes:>6}")
     total_minutes = sum(entry.review_minutes for entry in entries)
     total_commits = sum(entry.commits for entry in entries)
     totals = "  ".join(f"{sum(entry.levels[level] for entry in entries):>5}" for level in Level)
-    lines.append(f"{'total':<{width}}  {total_commits:>7}  {totals}  {total_minutes:>10}")
+    ai = (sum(entry.ai_commits for entry in entries), sum(entry.ai_lines for entry in entries), sum(entry.ai_minutes for entry in entries))
+    lines.append(f"{'total':<{width}}  {total_commits:>7}  {totals}  {total_minutes:>10}  {ai[0]:>10}  {ai[1]:>8}  {ai[2]:>6}")
     return "\n".join(lines) + "\n"
 
 
 def summary_csv(entries: list[SummaryRow], by: str) -> str:
-    lines = [_csv_line((by, "commits", "L0", "L1", "L2", "L3", "review_minutes", "errors"))]
+    lines = [_csv_line((by, "commits", "L0", "L1", "L2", "L3", "review_minutes", "errors", "ai_commits", "ai_lines", "ai_minutes"))]
     for entry in entries:
         counts = (entry.levels[level] for level in Level)
-        lines.append(_csv_line((show_bytes(entry.key), entry.commits, *counts, entry.review_minutes, entry.errors)))
+        lines.append(_csv_line((show_bytes(entry.key), entry.commits, *counts, entry.review_minutes, entry.errors,
+                                entry.ai_commits, entry.ai_lines, entry.ai_minutes)))
     return "".join(lines)
 
 
 def summary_jsonl(entries: list[SummaryRow], by: str) -> str:
     return "".join(
         json.dumps({by: show_bytes(entry.key), "commits": entry.commits, "levels": {level.value: entry.levels[level] for level in Level},
-                    "review_minutes": entry.review_minutes, "errors": entry.errors}, ensure_ascii=True) + "\n"
+                    "review_minutes": entry.review_minutes, "errors": entry.errors, "ai_commits": entry.ai_commits,
+                    "ai_lines": entry.ai_lines, "ai_minutes": entry.ai_minutes}, ensure_ascii=True) + "\n"
         for entry in entries
     )

@@ -82,7 +82,19 @@ def _one_line(report: Report, paint: _Painter) -> str:
     if unread:
         names = ", ".join(f"{_safe(item.path)} ({_safe(item.skipped or '')})" for item in unread[:3])
         line += f"; not analysed: {names}" + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")
+    weakened = _weakened(report)
+    if weakened:
+        line += f"; {weakened}"
     return line
+
+
+def _weakened(report: Report) -> str:
+    """"tests weakened or switched off: t.py:4 (DR-S003), ...", or "" when none was."""
+    found = [finding for finding in report.findings if finding.weakens_tests and not finding.removed]
+    if not found:
+        return ""
+    named = ", ".join(f"{_safe(finding.path)}:{finding.line} ({finding.rule})" for finding in found[:3])
+    return f"tests weakened or switched off: {named}" + (f" and {len(found) - 3} more" if len(found) > 3 else "")
 
 
 def _headline(report: Report, paint: _Painter) -> list[str]:
@@ -94,6 +106,9 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
     lines += [f"  ({_safe(reason)})" for reason in report.level_reasons]
     if report.authorship is not None and report.authorship.ai_authored:
         lines.append(f"  Treated as AI-authored: {_safe(report.authorship.reason or '')}")
+    weakened = _weakened(report)
+    if weakened:
+        lines.append(f"  {weakened[0].upper()}{weakened[1:]}")
     if report.review_minutes > report.session_limit_minutes:
         lines.append(f"  Over {report.session_limit_minutes} minutes: reviewers miss more after that (SmartBear); split the review.")
     verdict_color = "32" if report.verdict.within_policy else "1;31"
@@ -109,6 +124,8 @@ def _headline(report: Report, paint: _Painter) -> list[str]:
 
 def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]:
     lines = ["", paint("1", "Why: score components (0-100 each; - : shown, not scored)")]
+    # The names' column is as wide as the longest name, so the scores line up whatever they are.
+    width = max((len(component.name.label) for component in components), default=0) + 2
     for component in sorted(components, key=lambda item: (-item.points, not item.reasons, item.name)):
         name = component.name.label
         # Reasons that add no points are listed only when nothing else is: a component whose
@@ -117,10 +134,10 @@ def _components(components: tuple[Component, ...], paint: _Painter) -> list[str]
             f"{reason.message} (not scored)" for reason in component.reasons
         ] or ["nothing found"]
         score = f"{component.score:>3}" if component.weight > 0 else "  -"  # shown, not scored
-        lines.append(f"  {name:<16}{score}  {_safe(reasons[0])}")
-        lines += [f"  {'':<16}     {_safe(reason)}" for reason in reasons[1:MAX_REASONS]]
+        lines.append(f"  {name:<{width}}{score}  {_safe(reasons[0])}")
+        lines += [f"  {'':<{width}}     {_safe(reason)}" for reason in reasons[1:MAX_REASONS]]
         if len(reasons) > MAX_REASONS:
-            lines.append(f"  {'':<16}     (+{len(reasons) - MAX_REASONS} more)")
+            lines.append(f"  {'':<{width}}     (+{len(reasons) - MAX_REASONS} more)")
     return lines
 
 
@@ -185,8 +202,9 @@ def _findings(findings: tuple[Finding, ...], paint: _Painter) -> list[str]:
 
 def _files(report: Report) -> list[str]:
     size = report.size
-    lines = ["", f"Files: {len(report.files)} changed (+{size.lines_added} -{size.lines_deleted}), "
-             f"{size.code_lines_added} code lines added, {size.test_lines_added} test lines added"]
+    code = f"{size.code_lines_added} code {'line' if size.code_lines_added == 1 else 'lines'}"
+    tests = f"{size.test_lines_added} test {'line' if size.test_lines_added == 1 else 'lines'}"
+    lines = ["", f"Files: {len(report.files)} changed (+{size.lines_added} -{size.lines_deleted}), {code} added, {tests} added"]
     for summary in report.files:
         if summary.skipped:
             lines.append(f"  skipped {_safe(summary.path)}: {_safe(summary.skipped)}")

@@ -102,8 +102,13 @@ def _cross_validated(features: list[list[float]], labels: list[int], shas: list[
     return auc(predictions, labels)
 
 
+#: What a weight fitted to 0 means, beside it in the tables.
+SWITCHED_OFF = "switched off: it did not predict bugs in this history"
+
+
 def as_toml(result: Calibration) -> str:
-    """The tables to paste under ``[tool.diffrisk]`` in pyproject.toml."""
-    weights = "\n".join(f"{name} = {value}" for name, value in result.weights.items())
+    """The tables to paste under ``[tool.diffrisk]`` in pyproject.toml; a weight fitted to 0
+    says why, so that nobody takes it for a mistake."""
+    weights = "\n".join(f"{name} = {value}" + (f"  # {SWITCHED_OFF}" if value == 0 else "") for name, value in result.weights.items())
     low, middle, high = result.thresholds
     return f"[tool.diffrisk.weights]\n{weights}\n\n[tool.diffrisk.thresholds]\nL1 = {low}\nL2 = {middle}\nL3 = {high}\n"

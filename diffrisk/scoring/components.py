@@ -82,6 +82,11 @@ UNTESTED_ADDED = CODE_ADDED
 PRIOR_FIXES = 0.0595
 
 
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """"1 line", "2 lines": a report that says "1 bug-fix commits" reads as careless."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def to_score(points: float) -> int:
     """The 0-100 score of ``points``: 100 * (1 - exp(-points))."""
     return int(round(100 * (1 - math.exp(-max(points, 0.0)))))
@@ -123,16 +128,16 @@ def _size_reasons(size: SizeMetrics) -> list[Reason]:
     reasons: list[Reason] = []
     if size.code_lines_added or size.code_lines_deleted:
         points = CODE_ADDED * math.sqrt(size.code_lines_added) + CODE_DELETED * math.sqrt(size.code_lines_deleted)
-        reasons.append(Reason(points, f"{size.code_lines_added} lines of Python code added, {size.code_lines_deleted} deleted"))
+        reasons.append(Reason(points, f"{count(size.code_lines_added, 'line')} of Python code added, {size.code_lines_deleted} deleted"))
     test_lines = size.test_lines_added + size.test_lines_deleted
     if test_lines:
-        reasons.append(Reason(TEST_LINES * math.sqrt(test_lines), f"{test_lines} test lines changed"))
+        reasons.append(Reason(TEST_LINES * math.sqrt(test_lines), f"{count(test_lines, 'test line')} changed"))
     other_lines = size.other_lines_added + size.other_lines_deleted
     if other_lines:
-        reasons.append(Reason(OTHER_LINES * math.sqrt(other_lines), f"{other_lines} lines changed in other files"))
+        reasons.append(Reason(OTHER_LINES * math.sqrt(other_lines), f"{count(other_lines, 'line')} changed in other files"))
     if size.directories > 1:
         spread = min(MAX_SPREAD, PER_DIRECTORY * (size.directories - 1))
-        reasons.append(Reason(spread, f"spread over {size.files} files in {size.directories} directories"))
+        reasons.append(Reason(spread, f"spread over {count(size.files, 'file')} in {count(size.directories, 'directory', 'directories')}"))
     return reasons
 
 
@@ -238,7 +243,7 @@ def _untested_reasons(coverage: Sequence[ChangedCoverage]) -> list[Reason]:
         return []
     named = ", ".join(f"{path} {count}" for count, path in sorted(missed, key=lambda item: (-item[0], item[1]))[:3])
     more = f" and {len(missed) - 3} more files" if len(missed) > 3 else ""
-    return [Reason(UNTESTED_ADDED * math.sqrt(total), f"{total} added statements no test ran ({named}{more})")]
+    return [Reason(UNTESTED_ADDED * math.sqrt(total), f"{count(total, 'added statement')} no test ran ({named}{more})")]
 
 
 def _history_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
@@ -253,5 +258,5 @@ def _history_reasons(analyses: Sequence[FileAnalysis]) -> list[Reason]:
     worst = sorted(counted, key=lambda summary: (-(summary.prior_fixes or 0), summary.path))
     named = ", ".join(f"{summary.path} {summary.prior_fixes}" for summary in worst[:3])
     more = f" and {len(worst) - 3} more files" if len(worst) > 3 else ""
-    message = f"{total} bug-fix commits touched the changed files in the year before ({named}{more})"
+    message = f"{count(total, 'bug-fix commit')} touched the changed files in the year before ({named}{more})"
     return [Reason(PRIOR_FIXES * math.log1p(total), message)]
