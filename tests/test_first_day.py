@@ -45,7 +45,9 @@ def test_a_skipped_test_shows_in_the_one_line_and_the_text_report(repo: Repo, tm
     quiet.write_text('[tool.diffrisk]\nreport_level = "L3"\n')
     code, out = run("-C", str(repo.path), "check", "--commit", "HEAD", "--config", str(quiet))
     assert code == 0
-    assert out.endswith("; tests weakened or switched off: tests/test_a.py:4 (DR-S002)\n")
+    # The level is above what the score says: the line says what set it.
+    assert out.endswith("within policy (commit " + repo.git("rev-parse", "HEAD")[:12]
+                        + "); raised to L1: tests weakened or switched off (DR-S002 at tests/test_a.py:4)\n")
     code, out = run("-C", str(repo.path), "check", "--commit", "HEAD")
     assert "  Tests weakened or switched off: tests/test_a.py:4 (DR-S002)\n" in out
 
@@ -95,3 +97,18 @@ def test_explain_into_a_closed_pipe_is_not_an_error() -> None:
     listing.stdout.close()  # the reader is gone before a line is written, as `| head -0` would be
     _, err = listing.communicate()
     assert (listing.returncode, err) == (0, b"")
+
+
+def test_html_tells_added_from_deleted_lines_without_colour(repo: Repo, tmp_path: Path) -> None:
+    """A risky function's added lines were shaded red like deleted lines; now the two differ in
+    shape (a solid or dashed bar) and the risk stays in its own column."""
+    repo.write("app.py", "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n")
+    repo.commit("a")
+    repo.write("app.py", "import requests\n\n\ndef fetch(url):\n    return requests.get(url, verify=False, timeout=5)\n")
+    repo.commit("b")
+    page = tmp_path / "r.html"
+    assert run("-C", str(repo.path), "check", "--commit", "HEAD", "-o", f"html={page}")[0] == 0
+    html = page.read_text()
+    assert "tr.add td.code{border-left:3px solid #2e7d32}tr.del td.code{border-left:3px dashed #c62828;color:var(--muted)}" in html
+    assert "td.code{background" not in html
+    assert '<tr class="add r-high"' in html or '<tr class="add r-medium"' in html

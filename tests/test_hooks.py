@@ -71,9 +71,21 @@ def test_note_lands(hooked: Repo) -> None:
     hooked.write("app.py", "VALUE = 1\n")
     hooked.stage()
     assert commit(hooked, "-m", "Add value").returncode == 0
-    note = json.loads(hooked.git("notes", "--ref=diffrisk", "show", "HEAD"))
-    assert (note["level"], note["source"]) == ("L0", f"commit {hooked.git('rev-parse', 'HEAD')[:12]}")
+    head = hooked.git("rev-parse", "HEAD")[:12]
+    assert hooked.git("notes", "--ref=diffrisk", "show", "HEAD") == (
+        f"diffrisk: L0 skim · risk 6/100 · ~1 min · within policy (commit {head})\nstart here: app.py:1 <module>\n"
+    )
     assert "Notes (diffrisk):" in hooked.git("log", "-1", "--notes=diffrisk")
+    assert hooked.git("notes", "--ref=diffrisk-json", "list") == ""
+
+
+def test_note_keeps_the_json_under_its_own_ref(hooked: Repo) -> None:
+    hooked.write("app.py", "VALUE = 1\n")
+    hooked.commit("value")
+    assert main(["-C", str(hooked.path), "note", "--json"]) == 0
+    note = json.loads(hooked.git("notes", "--ref=diffrisk-json", "show", "HEAD"))
+    assert (note["level"], note["source"]) == ("L0", f"commit {hooked.git('rev-parse', 'HEAD')[:12]}")
+    assert hooked.git("notes", "--ref=diffrisk", "show", "HEAD").startswith("diffrisk: L0 skim")
 
 
 def test_accepted_risk_passes_the_block_and_is_recorded(hooked: Repo, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from diffrisk.config import Config
-from diffrisk.model import Level, SizeMetrics, UnitChange
+from diffrisk.model import FileSummary, Level, SizeMetrics, UnitChange
 from diffrisk.scoring import components, levels, review_time
 
 
@@ -48,11 +48,29 @@ def test_weights_scale_components() -> None:
 
 
 def test_review_minutes_grow_with_risk_not_only_lines() -> None:
-    metrics = size(code_added=400)
-    assert review_time.review_minutes(metrics, 0) == 49   # 400 lines at 500/h + half a minute for the file
-    assert review_time.review_minutes(metrics, 100) == 121  # 400 lines at 200/h
-    assert review_time.review_minutes(size(), 0) == 1
-    assert review_time.review_minutes(SizeMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0), 0) == 0
+    code = FileSummary("a.py", "a.py", "modified", 400, 0, True, False)
+    assert review_time.review_minutes([code], 0, Level.L0) == 49   # 400 lines at 500/h + half a minute for the file
+    assert review_time.review_minutes([code], 100, Level.L0) == 121  # 400 lines at 200/h
+    assert review_time.review_minutes([FileSummary("a.py", "a.py", "modified", 0, 0, True, False)], 0, Level.L0) == 1
+    assert review_time.review_minutes([], 0, Level.L0) == 0
+
+
+def test_what_is_only_looked_over_costs_a_glance() -> None:
+    """An 11,000-line deletion of a committed build folder, a 4 MB file not read, generated code:
+    each is a glance, not hours of reading."""
+    deleted = [FileSummary(f"build/m{index}.py", f"build/m{index}.py", "deleted", 0, 1100, True, False) for index in range(10)]
+    assert review_time.review_minutes(deleted, 0, Level.L0) == 1
+    skipped = FileSummary("data.py", None, "added", 90_000, 0, True, False, skipped="4,000,000 bytes: over max_file_bytes")
+    generated = FileSummary("pb2.py", None, "added", 5_000, 0, True, False, generated="a protobuf header")
+    assert review_time.review_minutes([skipped, generated], 0, Level.L2) == 10
+    assert review_time.review_minutes([generated], 0, Level.L0, analyze_generated=True) == 601  # read when asked to: 5,000 lines at 500/h
+    # Lines deleted from a file that stays are skimmed: 1,000 at 1,000/h.
+    assert review_time.review_minutes([FileSummary("a.py", "a.py", "modified", 0, 1000, True, False)], 0, Level.L0) == 61
+
+
+def test_the_estimate_never_contradicts_the_level() -> None:
+    one_line = [FileSummary("a.py", "a.py", "modified", 1, 1, True, False)]
+    assert [review_time.review_minutes(one_line, 0, level) for level in Level] == [1, 2, 10, 20]
 
 
 def test_complexity_points_count_what_a_function_gained() -> None:

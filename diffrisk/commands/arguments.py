@@ -87,10 +87,12 @@ def parser() -> argparse.ArgumentParser:
     trailer.add_argument("sha", nargs="?", metavar="SHA")
     trailer.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
     note = commands.add_parser(
-        "note", parents=[common], help="post-commit hook: store the report as a git note",
-        description="Store a commit's JSON report as a git note under refs/notes/diffrisk.",
+        "note", parents=[common], help="post-commit hook: store the report's summary as a git note",
+        description="Store a short summary of a commit's report as a git note under refs/notes/diffrisk "
+                    "(git log --notes=diffrisk shows it).",
     )
     note.add_argument("commit", nargs="?", default="HEAD", metavar="COMMIT", help="default: HEAD")
+    note.add_argument("--json", action="store_true", help="also keep the whole JSON report, under refs/notes/diffrisk-json")
     note.add_argument("--config", metavar="FILE", help="configuration file (default: pyproject.toml)")
     commands.add_parser(
         "install-hooks", parents=[common], help="install plain git hooks (never over existing ones)",

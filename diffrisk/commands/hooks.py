@@ -24,6 +24,8 @@ from diffrisk.model import Report
 
 TRAILER = "Review-Depth"
 NOTES_REF = "refs/notes/diffrisk"
+#: The whole JSON report (note --json): a ref of its own, so that git log --notes=diffrisk stays short.
+JSON_NOTES_REF = "refs/notes/diffrisk-json"
 #: prepare-commit-msg sources whose message diffrisk must leave alone: git writes merge and
 #: squash messages itself and they describe other commits.
 UNTOUCHED_SOURCES = frozenset({"merge", "squash"})
@@ -103,8 +105,8 @@ def _comment_char(repo: git.Repo) -> str:
     return value if len(value) == 1 else "#"
 
 
-def add_note(repo: git.Repo, commit: str, text: str) -> None:
-    git.run(repo, ["notes", f"--ref={NOTES_REF}", "add", "-f", "-F", "-", commit], stdin=text.encode())
+def add_note(repo: git.Repo, commit: str, text: str, ref: str | None = None) -> None:
+    git.run(repo, ["notes", f"--ref={ref or NOTES_REF}", "add", "-f", "-F", "-", commit], stdin=text.encode())
 
 
 @dataclass(frozen=True)
@@ -179,15 +181,19 @@ def trailer_command(args: argparse.Namespace) -> int:
 
 
 def note_command(args: argparse.Namespace) -> int:
-    """post-commit: keep the commit's JSON report as a git note."""
+    """post-commit: keep a short summary of the commit's report as a git note (what
+    ``git log --notes=diffrisk`` shows), and with ``--json`` the whole JSON report under a ref of
+    its own."""
     from diffrisk.commands import check
-    from diffrisk.formats import FORMATS
+    from diffrisk.formats import FORMATS, text
 
     repo = git.Repo(cwd=args.directory, git_dir=args.git_dir)
     git.check_repository(repo)
     commit = git.resolve_commit(repo, args.commit)
     report = check.run(DiffRequest(SourceKind.COMMIT, commit), repo, configuration.load(args.config, git.toplevel(repo)))
-    add_note(repo, commit, FORMATS["json"](report, False))
+    add_note(repo, commit, text.summary_note(report))
+    if args.json:
+        add_note(repo, commit, FORMATS["json"](report, False), JSON_NOTES_REF)
     return ExitCode.OK
 
 

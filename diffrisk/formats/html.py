@@ -60,7 +60,8 @@ def format_report(report: Report, color: bool = False) -> str:
         '<section id="diff" aria-labelledby="diff-title"><h2 id="diff-title">The diff, riskiest file first</h2>\n'
         '<p class="hint">The risk column marks each changed line with the risk of the function it belongs to: '
         '<b>H</b> high, <b>M</b> medium, <b>L</b> low (blank: minimal). ★ marks where a hotspot starts; '
-        'findings are shown under their line. Files of minimal risk start collapsed.'
+        'findings are shown under their line. Added lines have a solid green bar at their left, deleted lines a '
+        'dashed red one and grey text. Files of minimal risk start collapsed.'
         + (_COVERAGE_LEGEND if report.coverage_sources else "") + '</p>\n',
         *(_file_section(item) for item in files),
         "</section>\n",
@@ -504,7 +505,7 @@ table.diff thead th{font-weight:normal;color:var(--muted);text-align:left;paddin
 table.diff td{padding:0 .3rem;vertical-align:top}.ln{color:#666;text-align:right;user-select:none;width:3.5rem}
 .mk,.rk{width:1.2rem;text-align:center;user-select:none}.code{white-space:pre;tab-size:4}
 tr.add{background:#e6ffec}tr.del{background:#ffebe9}
-tr.r-high td.code{background:#ffd7d5}tr.r-medium td.code{background:#ffedd5}
+tr.add td.code{border-left:3px solid #2e7d32}tr.del td.code{border-left:3px dashed #c62828;color:var(--muted)}
 .rk{font-weight:bold;border:none}.rk.b-high{background:var(--high);color:#fff}.rk.b-medium{background:var(--medium);color:#fff}.rk.b-low{background:var(--low);color:#000}
 tr.hunk td{background:#ddf4ff;color:#555}
 .spot{display:inline-block;font:bold 12px system-ui,sans-serif;background:#37474f;color:#fff;padding:0 .3rem;margin-right:.5rem;border-radius:.2rem}
@@ -515,7 +516,7 @@ tr.hunk td{background:#ddf4ff;color:#555}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .nolines{color:var(--muted);padding:0 .6rem}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--muted:#aaa;--bg:#111}details.file>summary{background:#1d2125}
-tr.add{background:#12361f}tr.del{background:#3d1518}tr.r-high td.code{background:#5a1d1d}tr.r-medium td.code{background:#4a3212}
+tr.add{background:#12361f}tr.del{background:#3d1518}
 tr.hunk td{background:#102a43;color:#bbb}.note{background:#1a1a1a}.block{color:#000}.barcell{background:#333}
 .bar{background:#b0bec5}a{color:#8ab4f8}.block,.block:visited{color:#000}.ln{color:#aaa}}
 """

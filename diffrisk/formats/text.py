@@ -77,15 +77,31 @@ def _one_line(report: Report, paint: _Painter) -> str:
         f"diffrisk: {_level_text(report, paint)} · risk {report.score}/100 · ~{report.review_minutes} min · "
         f"{verdict} ({_safe(report.source)})"
     )
+    if report.level_reasons:
+        # A level above what the score says: name what set it, so that "risk 0" does not read as safe.
+        line += f"; {_safe(report.level_reasons[0])}"
     # Python that was not read must never pass unmentioned, even in the quiet form.
     unread = [item for item in report.files if item.skipped and not item.skipped.startswith("excluded")]
     if unread:
         names = ", ".join(f"{_safe(item.path)} ({_safe(item.skipped or '')})" for item in unread[:3])
         line += f"; not analysed: {names}" + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")
     weakened = _weakened(report)
-    if weakened:
+    if weakened and not any("tests weakened" in reason for reason in report.level_reasons[:1]):
         line += f"; {weakened}"
     return line
+
+
+def summary_note(report: Report) -> str:
+    """A git note of a few lines: the one-line verdict, where to start, and the worst findings."""
+    lines = [_one_line(report, _Painter(False))]
+    if report.hotspots:
+        spots = "; ".join(f"{_where(spot)} {_safe(spot.name)}" for spot in report.hotspots[:3])
+        lines.append(f"start here: {spots}")
+    found = sorted((item for item in report.findings if not item.removed), key=lambda item: (-item.severity.rank, item.path, item.line))
+    if found:
+        named = "; ".join(f"{item.rule} {item.severity.value} {_safe(item.path)}:{item.line}" for item in found[:3])
+        lines.append(f"findings: {named}" + (f" (+{len(found) - 3} more)" if len(found) > 3 else ""))
+    return "\n".join(lines) + "\n"
 
 
 def _weakened(report: Report) -> str:

@@ -55,7 +55,7 @@ def build(
         score=score,
         level=level,
         level_reasons=level_reasons,
-        review_minutes=review_time.review_minutes(metrics, score),
+        review_minutes=review_time.review_minutes([analysis.summary for analysis in analyses], score, level, config.analyze_generated),
         components=parts,
         hotspots=bugs,
         findings=findings,
