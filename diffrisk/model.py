@@ -457,6 +457,9 @@ class UnitChange:
     after: Mapping[str, float]
     #: The function's name before the change, when the change renamed or moved it.
     renamed_from: str | None = None
+    #: Its body does nothing (``pass``, ``...``, a docstring, ``raise NotImplementedError``, a bare
+    #: ``return``): nothing in it can go wrong when it runs.
+    stub: bool = False
 
 
 @dataclass(frozen=True)

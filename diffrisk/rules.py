@@ -492,3 +492,9 @@ def component_of(rule: str, analyzer: str) -> ComponentName:
     """The component a finding feeds: its rule's, or (bandit's rules) its analyzer's."""
     known = RULES.get(rule)
     return known.component if known else ComponentName(analyzer)
+
+
+#: bandit rules that report what one of diffrisk's rules already reports on the same lines (a
+#: try/except that passes or continues is a swallowed error, DR-S004): one finding per problem, the
+#: one that says more about it.
+SAYS_THE_SAME = {"B110": "DR-S004", "B112": "DR-S004"}

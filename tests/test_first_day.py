@@ -112,3 +112,76 @@ def test_html_tells_added_from_deleted_lines_without_colour(repo: Repo, tmp_path
     assert "tr.add td.code{border-left:3px solid #2e7d32}tr.del td.code{border-left:3px dashed #c62828;color:var(--muted)}" in html
     assert "td.code{background" not in html
     assert '<tr class="add r-high"' in html or '<tr class="add r-medium"' in html
+
+
+COMPUTE = '''import functools
+
+
+def compute(values, limit):
+    total = 0
+    for value in values:
+        if value > limit:
+            total += value
+    return total
+'''
+
+
+def test_a_decorator_or_an_added_line_does_not_make_a_function_new(repo: Repo) -> None:
+    repo.write("m.py", COMPUTE)
+    repo.commit("a")
+    for edited in (COMPUTE.replace("def compute", "@functools.cache\ndef compute"), COMPUTE.replace("    return total", "    total += 1\n    return total")):
+        repo.write("m.py", edited)
+        code, report = check_json(repo, "--worktree")
+        spot = report["hotspots"][0]
+        assert (spot["name"], spot["complexity_before"], spot["complexity_after"]) == ("compute", 3, 3)
+        assert "new" not in spot["reasons"] and spot["terms"]["new_function"] == 0
+
+
+def test_a_stub_ranks_below_a_function_that_turns_tls_verification_off(repo: Repo) -> None:
+    repo.write("app.py", "import requests\n\n\ndef fetch(url):\n    return requests.get(url, timeout=5)\n")
+    repo.commit("a")
+    repo.write("app.py", "import requests\n\n\ndef fetch(url):\n    return requests.get(url, timeout=5, verify=False)\n\n\n"
+                         'def later(values):\n    """To do."""\n    pass\n')
+    code, report = check_json(repo, "--worktree")
+    assert [(spot["name"], spot["reasons"][0]) for spot in report["hotspots"]] == [("fetch", "B501"), ("later", "new stub")]
+
+
+def test_one_finding_per_problem_and_no_magic_in_well_known_numbers(repo: Repo) -> None:
+    repo.write("app.py", "def ok():\n    return 1\n")
+    repo.commit("a")
+    repo.write("app.py", (
+        "def ok(response, cleanup):\n"
+        "    try:\n"
+        "        cleanup()\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    if response.status_code == 200 and response.elapsed < 60:\n"
+        "        return response.size > 1024\n"
+        "    return response.retries > 7\n"
+    ))
+    code, report = check_json(repo, "--worktree")
+    found = sorted((item["rule"], item["line"]) for item in report["findings"])
+    assert ("B110", 4) not in found and ("B110", 5) not in found
+    assert [item for item in found if item[0] == "DR-S004"] == [("DR-S004", 4)]
+    assert [item for item in found if item[0] == "DR-R007"] == [("DR-R007", 8)]
+
+
+def test_a_shallow_clone_says_its_history_is_truncated(repo: Repo, tmp_path: Path) -> None:
+    import subprocess
+
+    repo.write("app.py", "def f(x):\n    return x\n")
+    repo.write("other.py", "Y = 1\n")
+    repo.commit("start")
+    for index in range(3):
+        repo.write("app.py", f"def f(x):\n    return x + {index}\n")
+        repo.commit(f"fix crash {index}")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", repo.path.as_uri(), str(clone)], check=True)
+    (clone / "app.py").write_text("def f(x):\n    return x * 2\n")
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    code, report = check_json(Repo(clone))
+    summary = next(item for item in report["files"] if item["path"] == "app.py")
+    # The boundary commit ("fix crash 1", with its parent cut off) does not count: only "fix crash 2".
+    assert (summary["prior_changes"], summary["prior_fixes"]) == (1, 1)
+    assert ("the history is truncated (a shallow clone): prior changes, fixes and files that usually change together "
+            "count only the 1 commit it holds; fetch the whole history for them") in report["notes"]

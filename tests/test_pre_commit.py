@@ -9,7 +9,6 @@ only the first test pays for the environment.  Slow: ``pytest -m "not slow"`` le
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess

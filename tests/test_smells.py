@@ -58,6 +58,15 @@ def test_undeclared_import_is_found_and_declared_ones_are_not(project: Repo) -> 
     assert [item["subject"] for item in report["findings"] if item["rule"] == "DR-S001"] == ["reqeusts_oauth", "huggingface_hub"]
 
 
+def test_an_import_the_base_already_uses_is_a_note_not_a_new_dependency(project: Repo) -> None:
+    project.write("shop/models.py", "import huggingface_hub\n")
+    project.commit("models")
+    project.write("shop/orders.py", "import huggingface_hub\nimport torch\n\n\ndef total(items):\n    return sum(items)\n")
+    report = staged_report(project)
+    assert smells(report) == [("DR-S001", "shop/orders.py", 2)]
+    assert "shop/orders.py:1: `huggingface_hub` is already imported at the base, but not declared as a dependency" in report["notes"]
+
+
 def test_an_import_declared_in_the_same_change_is_declared(project: Repo) -> None:
     project.write("requirements-extra.txt", "huggingface-hub==0.20  # models\n")
     project.write("shop/orders.py", "import huggingface_hub\n\n\ndef total(items):\n    return sum(items)\n")

@@ -29,6 +29,10 @@ SCOPE = Scope.STATEMENTS
 MAX_BOOLEAN_OPERANDS = 3
 #: Numbers that explain themselves in a comparison (ruff's PLR2004 allows 0 and 1).
 PLAIN_NUMBERS = frozenset({0, 1, 2, -1})
+#: Numbers every reader knows: powers of ten, time units, byte sizes and limits.
+WELL_KNOWN_NUMBERS = frozenset({10, 100, 1000, 60, 24, 3600, 86400, 255, 256, 1024, 65535})
+#: HTTP status codes, known as such beside a name that says "status" or "code" (``status_code == 200``).
+HTTP_STATUSES = range(100, 600)
 #: Names that say nothing of what they hold, whatever follows them.
 _ALWAYS_GENERIC = frozenset(
     {"tmp", "temp", "foo", "bar", "baz", "qux", "stuff", "thing", "things", "dummy", "blah", "my_var"}
@@ -175,10 +179,15 @@ class _Visitor(ast.NodeVisitor):
             self.visit(value)
 
     def visit_Compare(self, node: ast.Compare) -> None:
-        for operand in [node.left, *node.comparators]:
+        operands = [node.left, *node.comparators]
+        about_status = any(_mentions_status(operand) for operand in operands)
+        for operand in operands:
             number = _number(operand)
-            if number is not None and number not in PLAIN_NUMBERS:
-                self.report("DR-R007", operand, f"magic number {number!r} in a comparison; name it")
+            if number is None or number in PLAIN_NUMBERS or number in WELL_KNOWN_NUMBERS:
+                continue
+            if about_status and isinstance(number, int) and number in HTTP_STATUSES:
+                continue
+            self.report("DR-R007", operand, f"magic number {number!r} in a comparison; name it")
         self.generic_visit(node)
 
     def visit_Assert(self, node: ast.Assert) -> None:
@@ -232,6 +241,12 @@ def _boolean_leaves(node: ast.BoolOp) -> list[ast.expr]:
     for value in node.values:
         leaves += _boolean_leaves(value) if isinstance(value, ast.BoolOp) else [value]
     return leaves
+
+
+def _mentions_status(node: ast.expr) -> bool:
+    """``response.status_code``, ``status``, ``resp.status``, ``exit_code``: a name about a status."""
+    name = _dotted_name(node).lower().rsplit(".", 1)[-1]
+    return "status" in name or name == "code" or name.endswith("_code")
 
 
 def _number(node: ast.expr) -> int | float | None:

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
+from diffrisk import rules
 from diffrisk.analyzers import ANALYZERS
 from diffrisk.analyzers.scope import Scope
 from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
@@ -70,7 +71,14 @@ class AnalyzedVersion:
         return None
 
     def issues(self) -> dict[str, tuple[Issue, ...]]:
-        return {name: result.issues for name, result in self.results.items()}
+        """Each analyzer's issues, without those another analyzer's issue on the same lines
+        already states (rules.SAYS_THE_SAME)."""
+        found = {name: result.issues for name, result in self.results.items()}
+        spans = {(issue.rule, line) for issues in found.values() for issue in issues for line in range(issue.line, issue.end_line + 1)}
+        return {
+            name: tuple(issue for issue in issues if (rules.SAYS_THE_SAME.get(issue.rule), issue.line) not in spans)
+            for name, issues in found.items()
+        }
 
     def issue_text(self, issue: Issue) -> str:
         """The stripped code of all the issue's lines."""

@@ -7,6 +7,7 @@ Functions over values: each step returns what it found, and ``_finish`` makes th
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 
@@ -412,12 +413,13 @@ def _weakened_tests(file: ChangedFile, old: PythonSource, new: PythonSource | No
 
 def _unit_changes(file: ChangedFile, found: touched.Touched, old: AnalyzedVersion | None, new: AnalyzedVersion) -> list[UnitChange]:
     changes = []
+    stubs = stub_lines(new.source.tree)
     for unit, previous, touch in found.functions.values():
         before = old.unit_metrics(previous.def_line) if old is not None and previous is not None else {}
         renamed = previous.qualname if previous is not None and previous.qualname != unit.qualname else None
         changes.append(UnitChange(
             file.path, unit.qualname, "function", unit.start, unit.end, "new", touch.added, touch.deleted,
-            previous is None, file.is_test, before, new.unit_metrics(unit.def_line), renamed,
+            previous is None, file.is_test, before, new.unit_metrics(unit.def_line), renamed, unit.def_line in stubs,
         ))
     for unit, touch in found.deleted.values():
         before = old.unit_metrics(unit.def_line) if old is not None else {}
@@ -431,6 +433,27 @@ def _unit_changes(file: ChangedFile, found: touched.Touched, old: AnalyzedVersio
             touch.added, touch.deleted, False, file.is_test, {}, {},
         ))
     return changes
+
+
+def stub_lines(tree: ast.Module) -> set[int]:
+    """The ``def`` lines of functions whose body does nothing (UnitChange.stub)."""
+    return {
+        node.lineno for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and all(_does_nothing(statement) for statement in node.body)
+    }
+
+
+def _does_nothing(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)  # a docstring, or ...
+    if isinstance(statement, ast.Return):
+        return statement.value is None or isinstance(statement.value, ast.Constant) and statement.value.value is None
+    if isinstance(statement, ast.Raise) and statement.exc is not None:
+        raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+        return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+    return False
 
 
 def _limit_findings(file: ChangedFile, units: Iterable[UnitChange]) -> list[Finding]:

@@ -59,7 +59,10 @@ def pair_functions(old: PythonSource | None, new: PythonSource, added: Set[int],
     new_keys = {unit.key for unit in new.units}
     pairs = {unit.key: unit.key for unit in old.units if unit.key in new_keys and unit.key not in open_old and unit.key not in open_new}
     pairs.update(_by_similarity(old, gone, new, arrived, taken=set(pairs.values())))
-    for key in sorted(open_old & new_keys):  # dissimilar, but still the function of that name
+    old_keys = {unit.key for unit in old.units}
+    # Dissimilar, or touched on one side only (lines added to it, a decorator put on it), but still
+    # the function of that name.
+    for key in sorted((open_old | open_new) & new_keys & old_keys):
         if key not in pairs and key not in pairs.values():
             pairs[key] = key
     return pairs

@@ -82,7 +82,10 @@ def score(
             loaded.diff, analyses, texts, ci_scripts.run_by_workflows(repo, loaded.base, [change.path for change in loaded.diff.files])
         )
         if loaded.in_repository and any(analysis.new_imports for analysis in analyses):
-            analyses = undeclared_imports.add_findings(analyses, _project(repo, loaded))
+            project = _project(repo, loaded)
+            imported = {module for analysis in analyses for _, module in analysis.new_imports if not project.provides(module)}
+            used = undeclared_imports.imported_at(repo, loaded.base, imported) if loaded.base is not None else set()
+            analyses = undeclared_imports.add_findings(analyses, project, used)
     analyses = _with_impact(repo, loaded, request, config, analyses, sides)
     records: list[commits.CommitRecord] = []
     if loaded.target and authorship is None:
@@ -175,6 +178,11 @@ def _with_history(
         if analysis.summary.is_python and analysis.summary.status not in ("added", "deleted")
     }
     records = fixes.window(repo, base, list(touched))
+    truncated = bool(records) and git.is_shallow(repo)
+    if truncated:
+        # A shallow clone's oldest commit has its parents cut off: git shows it adding every file,
+        # which would read as one commit that touched (and perhaps fixed) them all.
+        records = [record for record in records if record.parents]
     known = fixes.recent_history(records, list(touched))
     coupled = co_change.couplings(records, touched, in_change)
     present = co_change.existing(repo, base, {coupling.partner for coupling in coupled})
@@ -189,6 +197,11 @@ def _with_history(
         if extra:
             analysis = replace(analysis, findings=analysis.findings + extra)
         updated.append(analysis)
+    if truncated and updated:
+        note = (f"the history is truncated (a shallow clone): prior changes, fixes and files that usually change "
+                f"together count only the {len(records)} {'commit' if len(records) == 1 else 'commits'} it holds; "
+                "fetch the whole history for them")
+        updated[0] = replace(updated[0], notes=updated[0].notes + (note,))
     return tuple(updated), records
 
 

@@ -34,8 +34,9 @@ from diffrisk.scoring.components import (
 _SIDES: tuple[Side, Side] = ("old", "new")
 
 #: Terms that put a unit in a later tier, whatever its weights: SZZ never blames a line of a
-#: test file or of a deleted function, so no history can say a reviewer should start there.
-TIER_TERMS = {"test": 1, "generated": 1, "removed_unit": 2}
+#: test file or of a deleted function, so no history can say a reviewer should start there; and a
+#: function whose body does nothing (a stub) holds nothing that can go wrong.
+TIER_TERMS = {"test": 1, "generated": 1, "stub": 1, "removed_unit": 2}
 
 
 #: Each term's weight in the order inside a tier (benchmarks/fit_hotspots.py, all 18 development
@@ -190,6 +191,7 @@ def _terms(unit: UnitChange, inside: Sequence[Finding], summary: FileSummary, re
         "generated": float(summary.generated is not None),
         "renamed": float(unit.renamed_from is not None),
         "uses": math.log1p(reach.uses if reach is not None else 0),
+        "stub": float(unit.stub),
     }
     return tuple((name, round(value, 4)) for name, value in values.items())
 
@@ -227,7 +229,7 @@ def _hotspot(unit: UnitChange, inside: Sequence[Finding], analysis: FileAnalysis
     if unit.side == "old":
         reasons.insert(0, "deleted")
     elif unit.is_new and unit.kind == "function":
-        reasons.insert(0, "new")
+        reasons.insert(0, "new stub" if unit.stub else "new")
     return Hotspot(
         path=unit.path, name=unit.name, kind=unit.kind, line=unit.line, end_line=unit.end_line, side=unit.side,
         added=unit.added, deleted=unit.deleted, risk=to_score(points), reasons=tuple(dict.fromkeys(reasons)),
