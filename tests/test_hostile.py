@@ -56,7 +56,7 @@ def project(repo: Repo) -> Repo:
 
 def test_empty_repository(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-C", str(repo.path), "check"]) == 0
-    assert capsys.readouterr().out == "diffrisk: L0 skim · risk 0/100 · ~0 min · within policy (staged changes)\n"
+    assert capsys.readouterr().out == "diffrisk: nothing staged (git add what to check, or check --worktree, --commit C or --base B)\n"
     for args, name in ((["--commit", "HEAD"], "HEAD"), (["--base", "main"], "HEAD"), (["--range", "HEAD~1..HEAD"], "HEAD~1")):
         assert main(["-C", str(repo.path), "check", *args]) == 2
         assert capsys.readouterr().err == (
