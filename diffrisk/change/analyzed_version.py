@@ -10,13 +10,14 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 
 from diffrisk import rules
 from diffrisk.analyzers import ANALYZERS
 from diffrisk.analyzers.scope import Scope
 from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
+from diffrisk.change.disk_cache import DiskCache
 from diffrisk.config import Config
 from diffrisk.model import FileResult, Issue
 from diffrisk.pyfile.slicing import slice_source
@@ -122,8 +123,11 @@ def analyze(
             scoped = slices[analyzer.SCOPE]
             # A slice is keyed by its text (through a digest, so keys stay small): the same
             # statements of the same blob give the same text.
-            key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text))
-            results[name] = _RESULTS.get(key, functools.partial(analyzer.analyze, scoped))
+            key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text).hex())
+            compute: Callable[[], FileResult] = functools.partial(analyzer.analyze, scoped)
+            if key is not None and _DISK:
+                compute = functools.partial(_DISK[0].get, key, compute)
+            results[name] = _RESULTS.get(key, compute)
         except (RecursionError, MemoryError):
             problems += _too_deep(path, name, source)
         except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
@@ -137,6 +141,18 @@ def analyze(
 
 def _too_deep(path: str, analyzer: str, source: PythonSource) -> Problems:
     return Problems(notes=(f"{path}: {analyzer} skipped: the syntax tree nests {depth(source.tree)} levels deep",))
+
+
+#: Analyzer results kept on disk between runs (``use_disk_cache``), behind the in-memory cache.
+_DISK: list[DiskCache] = []
+
+
+def use_disk_cache(cache: DiskCache | None) -> DiskCache | None:
+    """Keep analyzer results in ``cache`` from now on (None: in memory only, as ``log`` does);
+    the cache used until now."""
+    previous = _DISK[0] if _DISK else None
+    _DISK[:] = [cache] if cache is not None else []
+    return previous
 
 
 #: Parsed file versions and analyzer results by blob id, for ``diffrisk log``, whose neighbouring

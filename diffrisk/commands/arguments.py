@@ -40,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
         help="also write FORMAT (default: --format) to FILE; repeatable, e.g. -o sarif=diffrisk.sarif",
     )
     check.add_argument("--fail-level", choices=("L0", "L1", "L2", "L3"), help="override fail_level")
+    check.add_argument("--no-cache", action="store_true",
+                       help="do not read or write the analysis cache (diffrisk/cache in the repository's git directory)")
     check.add_argument("--link-base", metavar="URL", help="link Markdown hotspots and findings to URL/PATH#L10")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour (default: auto)")
     check.add_argument("--jobs", type=_positive, default=0, metavar="N",

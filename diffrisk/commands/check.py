@@ -14,7 +14,18 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from diffrisk.change import ci_scripts, cross_file, dependencies, impact, pipeline, policy_edits, sensitive_files, undeclared_imports
+from diffrisk.change import (
+    analyzed_version,
+    ci_scripts,
+    cross_file,
+    dependencies,
+    impact,
+    pipeline,
+    policy_edits,
+    sensitive_files,
+    undeclared_imports,
+)
+from diffrisk.change.disk_cache import DiskCache
 from diffrisk.commands import output, trusted_config
 from diffrisk.config import Config
 from diffrisk.diffsource import contents, git
@@ -388,10 +399,15 @@ def execute(args: argparse.Namespace, host: HostApproval | None = None) -> int:
         print("diffrisk: nothing staged (git add what to check, or check --worktree, --commit C or --base B)")
         return ExitCode.OK
     settings = _overridden(trusted_config.load(repo, loaded, request, args.config), args, tighten_only=host is not None)
-    report = score(
-        loaded, request, repo, settings, declared=declared_authorship(args.ai), jobs=args.jobs or os.cpu_count() or 1,
-        policy_file=trusted_config.policy_path(repo, args.config) if loaded.in_repository else None, local=local,
-    )
+    analyzed_version.use_disk_cache(_disk_cache(repo, settings) if loaded.in_repository and not args.no_cache else None)
+    try:
+        report = score(
+            loaded, request, repo, settings, declared=declared_authorship(args.ai), jobs=args.jobs or os.cpu_count() or 1,
+            policy_file=trusted_config.policy_path(repo, args.config) if loaded.in_repository else None, local=local,
+        )
+    finally:
+        # Only this run's repository: a later run in this process (the Action's, a test's) has its own.
+        analyzed_version.use_disk_cache(None)
     if args.link_base:
         if not args.link_base.startswith(("https://", "http://")):
             raise UsageError(f"--link-base must be an http(s) URL, not {args.link_base!r}")
@@ -406,6 +422,19 @@ def execute(args: argparse.Namespace, host: HostApproval | None = None) -> int:
     if report.failures:
         return ExitCode.INTERNAL
     return ExitCode.OK if report.verdict.within_policy else ExitCode.BEYOND_POLICY
+
+
+def _disk_cache(repo: git.Repo, settings: Config) -> DiskCache | None:
+    """The analysis cache under the repository's git directory, salted with this version of
+    diffrisk and the effective policy (change.disk_cache)."""
+    from diffrisk import __version__
+    from diffrisk.store.database import policy_key
+
+    git_dir = git.try_run(repo, ["rev-parse", "--absolute-git-dir"])
+    if git_dir is None:
+        return None
+    folder = os.path.join(git_dir.decode("utf-8", "surrogateescape").strip(), "diffrisk", "cache")
+    return DiskCache(folder, f"{__version__}:{policy_key(settings)}")
 
 
 def _overridden(settings: Config, args: argparse.Namespace, tighten_only: bool = False) -> Config:

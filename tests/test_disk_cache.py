@@ -1,0 +1,125 @@
+"""The analysis cache (change.disk_cache) through whole checks on a real repository: a second run
+hits it with identical bytes; another policy misses; a corrupt entry or two runs at once never
+change a result or fail a run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from diffrisk.change import analyzed_version
+from diffrisk.change.disk_cache import DiskCache, decode, encode, prune
+from diffrisk.model import FileResult, Issue, Severity, UnitMetric
+from testing.repo import Repo
+from testing.run import run
+
+OLD = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd.split())\n"
+NEW = "import subprocess\n\n\ndef run(cmd):\n    if not cmd:\n        return 0\n    return subprocess.call(cmd, shell=True)\n"
+
+
+def changed(repo: Repo) -> Repo:
+    repo.write("app.py", OLD)
+    repo.commit("start")
+    repo.write("app.py", NEW)
+    repo.stage()
+    return repo
+
+
+def entries(repo: Repo) -> list[Path]:
+    return sorted((repo.path / ".git" / "diffrisk" / "cache").rglob("*.json"))
+
+
+def check(repo: Repo, *extra: str) -> tuple[int, str]:
+    analyzed_version._RESULTS.entries.clear()  # the in-memory cache in front of the disk: a new process has none
+    return run("-C", str(repo.path), "check", "--format", "json", *extra)
+
+
+_INODES: dict[Path, int] = {}
+
+
+def aged(paths: list[Path]) -> None:
+    """Mark the entries as last used long ago, and remember which file each is."""
+    for path in paths:
+        os.utime(path, (1, 1))
+        _INODES[path] = path.stat().st_ino
+
+
+def used(paths: list[Path]) -> list[Path]:
+    """Entries read since ``aged``: a hit marks its entry as used now and leaves the file as it is
+    (an entry computed again is a new file, renamed into place)."""
+    return [path for path in paths if path.stat().st_mtime > 1_000_000 and _INODES.get(path) == path.stat().st_ino]
+
+
+def test_a_second_run_hits_the_cache_with_identical_bytes(repo: Repo) -> None:
+    changed(repo)
+    first = check(repo)
+    written = entries(repo)
+    # Both sides of app.py, each through the five analyzers.
+    assert len(written) == 10
+    aged(written)
+    second = check(repo)
+    assert second == first
+    assert entries(repo) == written and used(written) == written
+    assert analyzed_version._DISK == []  # the run's cache is not left behind for the next run in this process
+
+
+def test_another_policy_misses(repo: Repo, tmp_path: Path) -> None:
+    changed(repo)
+    check(repo)
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[tool.diffrisk]\nthresholds = { L1 = 10, L2 = 30, L3 = 60 }\n")
+    old = entries(repo)
+    aged(old)
+    check(repo, "--config", str(policy))
+    assert len(entries(repo)) == 20 and used(old) == []  # ten new entries, none of the old read
+
+
+def test_no_cache_reads_and_writes_nothing(repo: Repo) -> None:
+    changed(repo)
+    check(repo, "--no-cache")
+    assert entries(repo) == [] and analyzed_version._DISK == []
+
+
+def test_corrupt_entries_are_computed_again(repo: Repo) -> None:
+    changed(repo)
+    reference = check(repo)
+    for index, entry in enumerate(entries(repo)):
+        entry.write_text(["", "{", '{"issues": [["B602"]], "units": [], "file": []}', "\x00\xff"][index % 4], errors="surrogateescape")
+    assert check(repo) == reference
+    # Written again, whole: the next run reads them.
+    assert all(decode(entry.read_text()) is not None for entry in entries(repo))
+    aged(entries(repo))
+    assert check(repo) == reference
+    assert used(entries(repo)) == entries(repo)
+
+
+def test_two_runs_at_once_agree(repo: Repo) -> None:
+    changed(repo)
+    command = [sys.executable, "-m", "diffrisk", "-C", str(repo.path), "check", "--format", "json"]
+    reference = subprocess.run([*command, "--no-cache"], capture_output=True, check=True).stdout
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
+    outputs = [process.communicate()[0] for process in runs]
+    assert outputs == [reference] * 3
+    assert len(entries(repo)) == 10
+    assert not [path for path in (repo.path / ".git" / "diffrisk" / "cache").rglob(".tmp-*")]
+
+
+def test_the_cache_is_pruned_oldest_first(tmp_path: Path) -> None:
+    cache = DiskCache(str(tmp_path), "salt", max_bytes=10_000)
+    big = FileResult(issues=tuple(Issue("DR-S004", line, line, Severity.MEDIUM, "x" * 200) for line in range(1, 11)))
+    for index in range(20):
+        cache.get((f"blob{index}", "a.py", "smells", ""), lambda: big)
+    prune(str(tmp_path), 10_000)
+    kept = sum(path.stat().st_size for path in tmp_path.rglob("*.json"))
+    assert 0 < kept <= 8_000
+
+
+def test_entries_round_trip() -> None:
+    result = FileResult(
+        issues=(Issue("B602", 3, 4, Severity.HIGH, "shell", 8, "high", 78, None), Issue("DR-S002", 1, 1, Severity.LOW, "skip", subject="t")),
+        unit_metrics=(UnitMetric(3, "cyclomatic_complexity", 2.0),),
+        file_metrics=(("maintainability_index", 71.25),),
+    )
+    assert decode(encode(result)) == result
