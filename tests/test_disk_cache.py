@@ -103,7 +103,7 @@ def test_two_runs_at_once_agree(repo: Repo) -> None:
     outputs = [process.communicate()[0] for process in runs]
     assert outputs == [reference] * 3
     assert len(entries(repo)) == 10
-    assert not [path for path in (repo.path / ".git" / "diffrisk" / "cache").rglob(".tmp-*")]
+    assert not list((repo.path / ".git" / "diffrisk" / "cache").rglob(".tmp-*"))
 
 
 def test_the_cache_is_pruned_oldest_first(tmp_path: Path) -> None:
