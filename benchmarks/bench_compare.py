@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 #: Bytecode is written on the untimed round, as an installed package has it: a shell with
@@ -43,11 +44,11 @@ def typical_commits(git_dir: Path, count: int) -> list[str]:
     return [typical[int(index * step)] for index in range(min(count, len(typical)))]
 
 
-def timed(source: Path, git_dir: Path, sha: str) -> float:
+def timed(source: Path, git_dir: Path, sha: str, extra: Sequence[str] = ()) -> float:
     environment = {**ENVIRONMENT, "PYTHONPATH": str(source)}
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "diffrisk", "--git-dir", str(git_dir), "check", "--commit", sha, "--format", "json"],
+        [sys.executable, "-m", "diffrisk", "--git-dir", str(git_dir), "check", "--commit", sha, "--format", "json", *extra],
         capture_output=True, env=environment, check=False,
     )
     elapsed = time.perf_counter() - start
@@ -63,19 +64,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--git-dir", type=Path, required=True)
     parser.add_argument("--commits", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--candidate-args", default="", help="more arguments for the candidate's check, e.g. --no-cache")
     args = parser.parse_args(argv)
+    extra = {"baseline": (), "candidate": tuple(args.candidate_args.split())}
     shas = typical_commits(args.git_dir, args.commits)
     sides = {"baseline": args.baseline, "candidate": args.candidate}
     ratios = []
     print("| commit | baseline | candidate | candidate / baseline |\n|---|---:|---:|---:|")
     for sha in shas:
         for source in sides.values():
-            timed(source, args.git_dir, sha)  # untimed round: the page cache, not the code
+            timed(source, args.git_dir, sha)  # untimed round: the page cache (and for the candidate its own cache)
         times: dict[str, list[float]] = {name: [] for name in sides}
         for run in range(args.runs):
             # Which side goes first alternates, so that neither always inherits a warmer machine.
             for name in (["baseline", "candidate"] if run % 2 == 0 else ["candidate", "baseline"]):
-                times[name].append(timed(sides[name], args.git_dir, sha))
+                times[name].append(timed(sides[name], args.git_dir, sha, extra[name]))
         base, candidate = statistics.median(times["baseline"]), statistics.median(times["candidate"])
         ratios.append(candidate / base)
         print(f"| {sha[:12]} | {base:.3f} s | {candidate:.3f} s | {candidate / base:.2f}x |")

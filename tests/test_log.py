@@ -187,3 +187,12 @@ def test_rows_on_a_terminal_start_on_a_line_of_their_own(repo: Repo, history: li
     rows = [line for line in visible if any(line.startswith(sha[:12].encode()) for sha in history)]
     assert len(rows) == 4 and b"[4/4]" in screen
     assert not [line for line in visible if b"commits/s" in line and any(sha[:12].encode() in line for sha in history)]
+
+
+def test_the_csv_has_every_component() -> None:
+    from diffrisk.formats.rows import csv_header
+    from diffrisk.model import ComponentName
+
+    header = csv_header().strip().split(",")
+    assert [column for column in header if column.endswith("_score")] == [f"{name.value}_score" for name in ComponentName]
+    assert "ai_authored" in header
