@@ -6,6 +6,10 @@ is documented in docs/configuration.md with its reason.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import hashlib
+import json
 import math
 import os
 import re
@@ -512,3 +516,21 @@ def _lower(first: Level, second: Level) -> Level:
 def _lowest(first: tuple[int, int, int], second: tuple[int, int, int]) -> tuple[int, int, int]:
     """Each threshold at the lower of the two (the pairwise minimum of two rising triples rises)."""
     return (min(first[0], second[0]), min(first[1], second[1]), min(first[2], second[2]))
+
+
+def fingerprint(config: Config) -> str:
+    """A digest of the effective policy (where it was read from left out): what was computed under
+    another policy (a stored score, a cached analysis) is not reused."""
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value) if item.name != "origin"}
+        if isinstance(value, enum.Enum):
+            return value.value
+        if isinstance(value, (tuple, list)):
+            return [plain(item) for item in value]
+        if isinstance(value, Mapping):
+            return {str(key): plain(item) for key, item in value.items()}
+        return value
+
+    text = json.dumps(plain(config), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -27,7 +27,7 @@ from diffrisk.change import (
 )
 from diffrisk.change.disk_cache import DiskCache
 from diffrisk.commands import output, trusted_config
-from diffrisk.config import Config
+from diffrisk.config import Config, fingerprint
 from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import ExitCode, UsageError
@@ -428,13 +428,12 @@ def _disk_cache(repo: git.Repo, settings: Config) -> DiskCache | None:
     """The analysis cache under the repository's git directory, salted with this version of
     diffrisk and the effective policy (change.disk_cache)."""
     from diffrisk import __version__
-    from diffrisk.store.database import policy_key
 
     git_dir = git.try_run(repo, ["rev-parse", "--absolute-git-dir"])
     if git_dir is None:
         return None
     folder = os.path.join(git_dir.decode("utf-8", "surrogateescape").strip(), "diffrisk", "cache")
-    return DiskCache(folder, f"{__version__}:{policy_key(settings)}")
+    return DiskCache(folder, f"{__version__}:{fingerprint(settings)}")
 
 
 def _overridden(settings: Config, args: argparse.Namespace, tighten_only: bool = False) -> Config:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from diffrisk import __version__
-from diffrisk.config import Config
+from diffrisk.config import Config, fingerprint
 from diffrisk.diffsource import git
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import CommitScore
@@ -54,7 +54,7 @@ def score_with(
 ) -> Iterator[CommitScore]:
     """Every commit of ``shas`` in order: stored rows of this version and policy as they are,
     the others scored (``score``) and stored."""
-    version, policy = __version__, database.policy_key(settings)
+    version, policy = __version__, fingerprint(settings)
     known = store.known(shas, version, policy)
     todo = [sha for sha in shas if sha not in known]
     print(f"diffrisk: {len(shas) - len(todo)} of {len(shas)} commits already stored in {store.path}; scoring {len(todo)}",

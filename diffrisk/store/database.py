@@ -14,8 +14,6 @@ scores only the commits it has not stored for the same diffrisk version and effe
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import sqlite3
 import sys
@@ -191,13 +189,3 @@ def _exclusive(handle: IO[bytes]) -> None:
         import fcntl
 
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def policy_key(settings: object) -> str:
-    """A digest of the effective policy (where it was read from left out): rows scored under
-    another policy are not reused."""
-    document = codec.plain(settings)
-    if isinstance(document, dict):
-        document.pop("origin", None)
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
