@@ -136,19 +136,19 @@ def test_labels_replace_the_actions_older_ones_and_keep_the_rest(careful: Path, 
     env = pull_env(careful, tmp_path, github_api, labels=True)
     assert action.main(env) == 0
     report = report_of(tmp_path)
-    assert (report["level"], report["level_name"], report["review_minutes"]) == ("L2", "careful", 3)
+    assert (report["level"], report["level_name"], report["review_minutes"]) == ("L2", "careful", 10)
     assert _GitHub.sent == [
         # The level's label exists in the repository (422 already_exists); the time's is created.
         ("POST", "/repos/owner/project/labels", {"name": "review: L2 careful", "color": "fbca04", "description": "diffrisk: how deeply to review"}),
-        ("POST", "/repos/owner/project/labels", {"name": "review: ~3 min", "color": "ededed", "description": "diffrisk: estimated review time"}),
-        ("POST", LABELS, {"labels": ["review: L2 careful", "review: ~3 min"]}),
+        ("POST", "/repos/owner/project/labels", {"name": "review: ~10 min", "color": "ededed", "description": "diffrisk: estimated review time"}),
+        ("POST", LABELS, {"labels": ["review: L2 careful", "review: ~10 min"]}),
         ("DELETE", f"{LABELS}/review%3A%20L1%20standard", None),
         ("DELETE", f"{LABELS}/review%3A%20~5%20min", None),
     ]
     assert _GitHub.calls[0] == ("GET", f"{LABELS}?per_page=100&page=1")
     assert len(_GitHub.calls) == 6
-    assert _GitHub.pr_labels == ["bug", "review: L2 careful", "review: ~3 min"]
-    assert _GitHub.labels["review: ~3 min"] == "ededed" and _GitHub.labels["review: L2 careful"] == "fbca04"
+    assert _GitHub.pr_labels == ["bug", "review: L2 careful", "review: ~10 min"]
+    assert _GitHub.labels["review: ~10 min"] == "ededed" and _GitHub.labels["review: L2 careful"] == "fbca04"
     # Run again: the labels are right, so the pull request's labels are only read.
     _GitHub.calls, _GitHub.sent = [], []
     assert action.main(env) == 0
@@ -157,8 +157,8 @@ def test_labels_replace_the_actions_older_ones_and_keep_the_rest(careful: Path, 
 
 def test_labels_missing_from_the_repository_are_created_in_the_levels_colour(careful: Path, tmp_path: Path, github_api: str) -> None:
     assert action.main(pull_env(careful, tmp_path, github_api, labels=True)) == 0
-    assert _GitHub.labels == {"review: L2 careful": "fbca04", "review: ~3 min": "ededed"}
-    assert _GitHub.pr_labels == ["review: L2 careful", "review: ~3 min"]
+    assert _GitHub.labels == {"review: L2 careful": "fbca04", "review: ~10 min": "ededed"}
+    assert _GitHub.pr_labels == ["review: L2 careful", "review: ~10 min"]
     assert [(method, path) for method, path, _ in _GitHub.sent] == [
         ("POST", "/repos/owner/project/labels"), ("POST", "/repos/owner/project/labels"), ("POST", LABELS),
     ]

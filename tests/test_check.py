@@ -342,7 +342,7 @@ def test_text_output_is_plain_off_a_terminal_and_coloured_on_request(base_repo: 
     main(["-C", str(base_repo.path), "check"])
     plain = capsys.readouterr().out
     assert "\x1b[" not in plain
-    assert plain.splitlines()[1] == "L2 careful review · risk 34/100 · about 7 min to review"
+    assert plain.splitlines()[1] == "L2 careful review · risk 34/100 · about 10 min to review"
     assert plain.splitlines()[3] == "  (raised to L2: high-severity security issue B602 at app/run.py:6)"
     main(["-C", str(base_repo.path), "check", "--color", "always"])
     assert "\x1b[1;33mL2 careful\x1b[0m" in capsys.readouterr().out
