@@ -14,6 +14,7 @@ not bind that name to something else.
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import re
 import warnings
@@ -511,7 +512,8 @@ def _calls(path: str, tree: ast.Module, targets: Mapping[_Target, set[int]]) -> 
     for target in targets:
         by_word.setdefault(target.word, []).append(target)
     scope = _scope(tree)
-    for node in ast.walk(tree):
+    wanted = sorted({line for lines in targets.values() for line in lines})
+    for node in _nodes_on(tree, wanted):
         if isinstance(node, ast.Call):
             word, line = _called(node.func)
             for target in by_word.get(word or "", []):
@@ -575,6 +577,39 @@ def _same_module(node: ast.ImportFrom, target: _Target) -> bool:
     return _module_matches(node.module or "", target)
 
 
+def _nodes_on(tree: ast.Module, lines: Sequence[int]) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` whose lines hold one of ``lines`` (sorted), and their ancestors: a
+    subtree with none of them is never entered (a calling file is mostly other code)."""
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            first = getattr(child, "lineno", None)
+            if first is None:
+                pending.append(child)  # arguments, keywords, comprehensions: no lines of their own
+                continue
+            last = getattr(child, "end_lineno", None) or first
+            index = bisect.bisect_left(lines, first)
+            if index < len(lines) and lines[index] <= last:
+                pending.append(child)
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement, at any depth (imports are statements: no expression needs visiting)."""
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                pending.extend(child for child in children if isinstance(child, ast.stmt))
+                for holder in children:
+                    if isinstance(holder, (ast.ExceptHandler, ast.match_case)):
+                        pending.extend(holder.body)
+
+
 def _scope(tree: ast.Module) -> _Scope:
     defined = {
         node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -584,7 +619,7 @@ def _scope(tree: ast.Module) -> _Scope:
     imported: dict[str, str] = {}
     modules: dict[str, str] = {}
     # Imports anywhere, not only at module level: deferred imports inside functions are common.
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 imported[alias.asname or alias.name] = node.module or ""
