@@ -6,8 +6,6 @@ is documented in docs/configuration.md with its reason.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import hashlib
 import json
 import math
@@ -19,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from diffrisk.errors import ConfigError
-from diffrisk.model import ComponentName, Level
+from diffrisk.model import ComponentName, Level, plain
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -521,16 +519,6 @@ def _lowest(first: tuple[int, int, int], second: tuple[int, int, int]) -> tuple[
 def fingerprint(config: Config) -> str:
     """A digest of the effective policy (where it was read from left out): what was computed under
     another policy (a stored score, a cached analysis) is not reused."""
-    def plain(value: Any) -> Any:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value) if item.name != "origin"}
-        if isinstance(value, enum.Enum):
-            return value.value
-        if isinstance(value, (tuple, list)):
-            return [plain(item) for item in value]
-        if isinstance(value, Mapping):
-            return {str(key): plain(item) for key, item in value.items()}
-        return value
-
-    text = json.dumps(plain(config), sort_keys=True, separators=(",", ":"))
+    document = plain(replace(config, origin=""))
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]

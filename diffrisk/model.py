@@ -6,11 +6,12 @@ Line numbers are 1-based everywhere (as git, radon and Python's ``ast`` count th
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 #: The two versions a change relates: "old" before it, "new" after it.
 Side = Literal["old", "new"]
@@ -775,3 +776,17 @@ class TeamReport:
     #: The first day counted (seconds since the epoch), when --since was given.
     since: int | None = None
     notes: tuple[str, ...] = ()
+
+
+def plain(value: Any) -> Any:
+    """Records as JSON values: dataclasses as objects (every field), enums as their values, tuples
+    as lists, mappings with text keys; the rest as it is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    return value

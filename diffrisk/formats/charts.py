@@ -52,6 +52,17 @@ def _svg(figure: Figure, element_id: str) -> str:
     return svg.replace("<svg ", f'<svg id="{element_id}" role="img" ', 1)
 
 
+def _axes(weeks: Sequence[TeamWeek], title: str, y_label: str) -> tuple[Figure, Axes]:
+    """A chart over the weeks: its title, the week axis, and the value axis's label."""
+    figure = _pyplot_figure()
+    axes = figure.add_subplot()
+    axes.set_title(title)
+    axes.set_xlabel("week (ISO, UTC)")
+    axes.set_ylabel(y_label)
+    axes.set_xticks(*_ticks(weeks), rotation=45, ha="right")
+    return figure, axes
+
+
 def _ticks(weeks: Sequence[TeamWeek]) -> tuple[list[int], list[str]]:
     """At most about 12 week labels along the axis."""
     step = max(1, len(weeks) // 12)
@@ -61,8 +72,7 @@ def _ticks(weeks: Sequence[TeamWeek]) -> tuple[list[int], list[str]]:
 
 def demand(weeks: Sequence[TeamWeek], capacity: int | None) -> str:
     """Required review minutes per week, stacked by level, with the capacity line and the backlog."""
-    figure = _pyplot_figure()
-    axes = figure.add_subplot()
+    figure, axes = _axes(weeks, "Required review minutes per week, by level, against capacity", "review minutes")
     positions = list(range(len(weeks)))
     bottom = [0] * len(weeks)
     for level, ((colour, hatch), name) in enumerate(zip(LEVEL_STYLE, LEVEL_NAMES)):
@@ -75,10 +85,6 @@ def demand(weeks: Sequence[TeamWeek], capacity: int | None) -> str:
         backlog = axes.plot(positions, [week.backlog for week in weeks], color="#6a1b9a", marker="o", markersize=3,
                             linestyle=":", linewidth=1, label="backlog at week's end")
         backlog[0].set_gid("backlog-line")
-    axes.set_title("Required review minutes per week, by level, against capacity")
-    axes.set_xlabel("week (ISO, UTC)")
-    axes.set_ylabel("review minutes")
-    axes.set_xticks(*_ticks(weeks), rotation=45, ha="right")
     axes.set_ylim(bottom=0)
     _legend(axes)
     return _svg(figure, "chart-demand")
@@ -86,8 +92,7 @@ def demand(weeks: Sequence[TeamWeek], capacity: int | None) -> str:
 
 def agent_share(weeks: Sequence[TeamWeek]) -> str:
     """The share of changes, changed lines and review minutes that came from coding agents."""
-    figure = _pyplot_figure()
-    axes = figure.add_subplot()
+    figure, axes = _axes(weeks, "Share from coding agents per week", "share from agents (%)")
     positions = list(range(len(weeks)))
     series = (
         ("changes", [_share(week.ai_changes, week.changes) for week in weeks], "o", "-"),
@@ -97,29 +102,20 @@ def agent_share(weeks: Sequence[TeamWeek]) -> str:
     for name, values, marker, dash in series:
         drawn = axes.plot(positions, values, marker=marker, markersize=3, linestyle=dash, linewidth=1, color="#333", label=name)
         drawn[0].set_gid(f"agents-{name.split()[-1]}")
-    axes.set_title("Share from coding agents per week")
-    axes.set_xlabel("week (ISO, UTC)")
-    axes.set_ylabel("share from agents (%)")
     axes.set_ylim(0, 100)
-    axes.set_xticks(*_ticks(weeks), rotation=45, ha="right")
     _legend(axes)
     return _svg(figure, "chart-agents")
 
 
 def careful(weeks: Sequence[TeamWeek]) -> str:
     """L2 and L3 changes per week."""
-    figure = _pyplot_figure()
-    axes = figure.add_subplot()
+    figure, axes = _axes(weeks, "Careful (L2) and deep (L3) changes per week", "changes")
     positions = list(range(len(weeks)))
     careful_counts = [week.changes_by_level[2] for week in weeks]
     deep_counts = [week.changes_by_level[3] for week in weeks]
     for counts, bottom, level in ((careful_counts, [0] * len(weeks), 2), (deep_counts, careful_counts, 3)):
         colour, hatch = LEVEL_STYLE[level]
         axes.bar(positions, counts, bottom=bottom, color=colour, hatch=hatch, edgecolor="#333", linewidth=0.3, label=LEVEL_NAMES[level])
-    axes.set_title("Careful (L2) and deep (L3) changes per week")
-    axes.set_xlabel("week (ISO, UTC)")
-    axes.set_ylabel("changes")
-    axes.set_xticks(*_ticks(weeks), rotation=45, ha="right")
     axes.set_ylim(bottom=0)
     from matplotlib.ticker import MaxNLocator
 
@@ -130,16 +126,11 @@ def careful(weeks: Sequence[TeamWeek]) -> str:
 
 def density(weeks: Sequence[TeamWeek]) -> str:
     """Risk density: score per 100 changed lines, per week."""
-    figure = _pyplot_figure()
-    axes = figure.add_subplot()
+    figure, axes = _axes(weeks, "Risk density per week", "score per 100 changed lines")
     points = [(index, week.risk_density) for index, week in enumerate(weeks) if week.risk_density is not None]
     drawn = axes.plot([index for index, _ in points], [value for _, value in points], marker="o", markersize=3,
                       color="#333", linewidth=1, label="risk per 100 changed lines")
     drawn[0].set_gid("density-line")
-    axes.set_title("Risk density per week")
-    axes.set_xlabel("week (ISO, UTC)")
-    axes.set_ylabel("score per 100 changed lines")
-    axes.set_xticks(*_ticks(weeks), rotation=45, ha="right")
     axes.set_xlim(-0.5, max(len(weeks) - 0.5, 0.5))
     return _svg(figure, "chart-density")
 

@@ -51,7 +51,7 @@ _COVERAGE_LEGEND = (
 def format_report(report: Report, color: bool = False) -> str:
     files = _files(report)
     parts = [
-        _HEAD.format(title=_plain(f"diffrisk: {report.level.value} {report.level.word} review, {report.source}"), style=_STYLE),
+        HEAD.format(title=_plain(f"diffrisk: {report.level.value} {report.level.word} review, {report.source}"), style=_STYLE),
         _summary(report),
         _map(files),
         _order(files),
@@ -463,7 +463,8 @@ def _char(char: str) -> str:
     return html.escape(char, quote=True)
 
 
-_HEAD = """<!DOCTYPE html>
+#: The start of every page diffrisk writes: self-contained, no script, nothing from the network.
+HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

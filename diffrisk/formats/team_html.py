@@ -7,22 +7,10 @@ from __future__ import annotations
 import html
 
 from diffrisk.formats import charts
+from diffrisk.formats.html import HEAD
 from diffrisk.formats.team_text import date
 from diffrisk.model import TeamReport, TeamWeek
 
-_HEAD = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="diffrisk">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<main>
-"""
 _STYLE = """
 :root{color-scheme:light;--fg:#1b1b1b;--muted:#555}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff;
@@ -42,7 +30,7 @@ def _text(value: object) -> str:
 def format_team(report: TeamReport) -> str:
     title = f"diffrisk: review demand against capacity, {', '.join(report.repositories)}"
     parts = [
-        _HEAD.format(title=_text(title), style=_STYLE),
+        HEAD.format(title=_text(title), style=_STYLE) + "<main>\n",
         f"<h1>Review demand against capacity</h1>\n<p class=\"muted\">{_text(', '.join(report.repositories))}"
         + (f" since {date(report.since)}" if report.since is not None else "") + "</p>\n",
         _summary(report),

@@ -3,13 +3,10 @@ stored commit prints exactly as a freshly scored one does."""
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 from dataclasses import dataclass
-from typing import Any
 
-from diffrisk.model import Authorship, CommitScore, ComponentName, Level, SizeMetrics
+from diffrisk.model import Authorship, CommitScore, ComponentName, Level, SizeMetrics, plain
 
 
 @dataclass(frozen=True)
@@ -17,19 +14,6 @@ class StoredCommit:
     score: CommitScore
     #: The commit message's first line (the team report lists the riskiest changes by it).
     subject: str = ""
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, enums, tuples and mappings as JSON values (keys sorted by the caller)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    return value
 
 
 def encode(stored: StoredCommit) -> str:
