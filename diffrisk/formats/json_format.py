@@ -6,14 +6,13 @@ output so that any byte from a hostile file name arrives escaped).
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 from typing import Any
 
 from diffrisk import __version__
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Hotspot, Report
+from diffrisk.model import plain as model_plain
 
 SCHEMA_VERSION = 3
 
@@ -59,12 +58,16 @@ def _hotspot(hotspot: Hotspot) -> dict[str, Any]:
 
 
 def plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
+    """The report's records as JSON values (model.plain), every text escaped to ASCII-safe form
+    and every number rounded to 4 places."""
+    return _safe(model_plain(value))
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {show_bytes(key): _safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_safe(item) for item in value]
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, str):
