@@ -9,15 +9,20 @@ un-name its own script.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from diffrisk.change.cache import BlobCache
 from diffrisk.diffsource import git
 
 #: A workflow file larger than this is not read for the scripts it runs.
 MAX_WORKFLOW_BYTES = 1_000_000
 WORKFLOWS = ".github/workflows"
+#: Workflow texts, and the scripts their steps run, by blob id.
+_TEXTS: BlobCache[str] = BlobCache(size=64)
+_SCRIPTS: BlobCache[tuple[str, ...]] = BlobCache(size=64)
 
 
 def run_by_workflows(repo: git.Repo, base: str | None, paths: Iterable[str]) -> frozenset[str]:
@@ -26,14 +31,26 @@ def run_by_workflows(repo: git.Repo, base: str | None, paths: Iterable[str]) -> 
         return frozenset()
     listing = git.try_run(repo, ["ls-tree", "-r", "-z", base, "--", WORKFLOWS]) or b""
     blobs = [record.split(b"\t", 1)[0].split()[2].decode() for record in listing.split(b"\0") if b"\t" in record]
-    workflows = [data.decode("utf-8", "replace") for data in git.read_blobs(repo, blobs, MAX_WORKFLOW_BYTES).values() if data]
+    # Workflows change rarely: ``log`` meets the same blobs commit after commit.
+    unread = [blob for blob in blobs if blob not in _TEXTS.entries]
+    for blob, data in git.read_blobs(repo, unread, MAX_WORKFLOW_BYTES).items():
+        _TEXTS.get(blob, functools.partial(_text, data))
+    workflows = [(blob, text) for blob in blobs if (text := _TEXTS.get(blob, functools.partial(_text, None)))]
     # Most changes touch nothing a workflow names: only then is any workflow parsed.
     named = [(path, _named(path)) for path in paths]
-    named = [(path, pattern) for path, pattern in named if any(pattern.search(text) for text in workflows)]
+    named = [(path, pattern) for path, pattern in named if any(pattern.search(text) for _, text in workflows)]
     if not named:
         return frozenset()
-    scripts = [script for text in workflows for script in _run_scripts(text)]
+    scripts = [script for blob, text in workflows for script in _SCRIPTS.get(blob, functools.partial(_all_scripts, text))]
     return frozenset(path for path, pattern in named if any(pattern.search(script) for script in scripts))
+
+
+def _text(data: bytes | None) -> str:
+    return data.decode("utf-8", "replace") if data else ""
+
+
+def _all_scripts(text: str) -> tuple[str, ...]:
+    return tuple(_run_scripts(text))
 
 
 def _named(path: str) -> re.Pattern[str]:
