@@ -2,7 +2,8 @@
 changed the code a commit wrote?
 
     python benchmarks/expert_eval.py --mirrors DIR --manifest FILE [--per-repo 150]
-        [--repos owner/name,...] [--work DIR] [--knowledge N] [--labels DIR] [--write-readme]
+        [--repos owner/name,...] [--work DIR] [--again] [--verify 5] [--knowledge N] [--labels DIR]
+        [--write-readme]
 
 The proxy (the issue's): for a change whose lines someone other than its author modified or deleted
 within 180 days, how often is that person among the experts diffrisk suggested for the change?
@@ -44,16 +45,29 @@ reviewer among the (up to) three suggestions; hit@1: the first one is right.  A 
 suggestion misses.  The pooled difference (a) - (b) carries two 95% bootstrap intervals: paired,
 resampling cases; and clustered, resampling repositories (their cases whole).
 
-The same cases are ranked again with ``experts.HALF_LIFE_DAYS`` set to 90 and 365 (the blame is
-not run again).  The cost: wall time of ``people.start`` + ``people.finish`` (blame of the touched
-lines, the commits' records, the mailmap, the activity check), median over the cases, next to the
-``history.fixes.window`` call check makes anyway.
+Variants, on the same cases (the blame is not run again): ``experts.HALF_LIFE_DAYS`` set to 90
+and 365 in-process; ``experts.COMMIT_WEIGHT`` set to 0 and 10 (shipped: 2); only the Python files'
+touched lines blamed (check blames every changed file, the changelog's lines too); and the activity
+check asked with the addresses as fixed strings (``_active_fixed``: people._active escapes addresses
+for Python's regular expressions, which git reads as POSIX basic ones, where ``\\+`` means "one or
+more": a GitHub no-reply address never matches).
 
-``--knowledge N`` (second part): for a fixed-seed sample of N mature labelled commits per
-repository (the evaluation data's labels), diffrisk's ``knowledge_at_risk`` (the share of touched
-lines last written by people with no commit in 12 months), and the ROC-AUC for ``is_bug_inducing``
-of LA (lines added to .py files) against a logistic model of log(1 + LA) and knowledge at risk
-(missing: 0, with an indicator), fitted leaving each repository out.
+PR time.  C's committer, when another person, is usually the maintainer who applied it, and later
+often edits its lines; check leaves the committer out, which on a pull request (committed by its
+author) leaves out nobody more.  So the same comparison is made again with only C's author and
+co-authors left out of the suggestions and of the right reviewers (``right_pr``, ``pr``).
+
+The cost: wall time of ``people.start`` + ``people.finish`` (blame of the touched lines, the commits'
+records, the mailmap, the activity check), median over the cases, next to the
+``history.fixes.window`` call check makes anyway.  A few cases per repository (``--verify``) are
+also scored by the whole of ``check.run``, to confirm that it names the same experts.
+
+``--knowledge N`` (second part): for the evaluation data's fixed-seed sample of N mature labelled
+commits per repository (history_eval.mature_sample), diffrisk's ``knowledge_at_risk`` (the share of
+touched lines last written by people with no commit in 12 months) and the ROC-AUC for
+``is_bug_inducing`` of LA (lines added to .py files, history_eval.size_baselines), of knowledge at
+risk alone, and of logistic models fitted leaving each repository out: log(1 + LA) with "touched no
+old line" (knowledge at risk unknown: the reference), then with knowledge at risk added.
 
 Per-commit results are kept as JSON in ``--work``, so that a second run only recomputes tables.
 """
@@ -97,6 +111,9 @@ MAX_FILES = 20
 MAX_LINES = 1000
 TOP = 3
 HALF_LIVES = (90, 180, 365)
+#: experts.COMMIT_WEIGHT tried besides the shipped 2.0: 0 ranks by the blamed lines alone (the
+#: year's committers only after them), 10 mostly by the commits.
+COMMIT_WEIGHTS = (0.0, 10.0)
 SEED = 20261201
 BOOTSTRAP = 2000
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+")
@@ -160,9 +177,12 @@ def read_mailmap(repo: git.Repo, revision: str) -> mailmap.Mailmap:
     return mailmap.parse((found.get(f"{revision}:.mailmap") or b"").decode("utf-8", "replace"))
 
 
-def behind(record: commits.CommitRecord, people_map: mailmap.Mailmap) -> list[experts.Person]:
-    """The people behind a commit: author, committer, co-authors (as check's _people_behind)."""
-    raw = [(record.author, record.email), (record.committer, record.committer_email), *provenance.co_authors(record.message)]
+def behind(record: commits.CommitRecord, people_map: mailmap.Mailmap, committer: bool = True) -> list[experts.Person]:
+    """The people behind a commit: author, committer, co-authors (as check's _people_behind);
+    without the committer when ``committer`` is False."""
+    raw = [(record.author, record.email), *provenance.co_authors(record.message)]
+    if committer:
+        raw.append((record.committer, record.committer_email))
     return [experts.person(people_map, name, email) for name, email in raw]
 
 
@@ -193,43 +213,41 @@ def _patch_path(text: str) -> str | None:
 
 
 def next_changers(repo: git.Repo, head: str, candidate: Candidate) -> Case:
-    """The right reviewers of ``candidate`` (module docstring), with what was counted on the way."""
+    """The right reviewers of ``candidate`` (module docstring), with what was counted on the way:
+    ``right`` leaves out everyone behind C; ``right_pr`` only its author and co-authors (C's
+    committer, when another person, stays: see ``PR time`` in the module docstring)."""
     record = commits.listed(repo, [candidate.sha])[candidate.sha]
     parent = record.parents[0]
     people_map = read_mailmap(repo, parent)
     involved = behind(record, people_map)
+    authors = behind(record, people_map, committer=False)
     until = candidate.committed + HORIZON_DAYS * DAY
     out = git.run(repo, [
         "log", "--no-merges", "--no-renames", "-w", "-U0", "-p", "--no-ext-diff", "--format=%x01%H%x00%an%x00%ae%x00%ct%x00",
         f"--max-age={candidate.committed}", f"--min-age={until}", f"{candidate.sha}..{head}", "--",
         *(f":(literal){path}" for path in candidate.files),
     ]).decode("utf-8", "surrogateescape")
-    right: dict[str, experts.Person] = {}
-    later, blames, by_committer = 0, 0, False
-    author = experts.person(people_map, record.author, record.email)
+    changed: dict[str, experts.Person] = {}
+    later, blames = 0, 0
     for chunk in out.split("\x01")[1:]:
         sha, name, email, _, patch = chunk.split("\x00", 4)
         later += 1
         who = experts.person(people_map, name, email)
-        if experts.is_machine(who) or who.key in right:
+        if experts.is_machine(who) or who.key in changed or experts.is_involved(who, authors):
             continue
-        if experts.is_involved(who, involved):
-            # Only the committer (or a co-author) other than the author is worth knowing about.
-            if experts.is_involved(who, [author]) or by_committer:
-                continue
         lines = deleted_lines(patch)
         if not lines:
             continue
         blames += 1
         found = blame.start(repo, f"{sha}^", {path: _ranges(numbers) for path, numbers in lines.items()}).collect()
         if any(commit == candidate.sha for numbers in found.lines.values() for commit in numbers.values()):
-            if experts.is_involved(who, involved):
-                by_committer = True
-            else:
-                right[who.key] = who
+            changed[who.key] = who
+    right = [who for who in changed.values() if not experts.is_involved(who, involved)]
     return {
         "sha": candidate.sha, "files": list(candidate.files), "later": later, "blames": blames,
-        "right": [[who.name, who.email] for who in right.values()], "by_involved": by_committer,
+        "right": [[who.name, who.email] for who in right],
+        "right_pr": [[who.name, who.email] for who in changed.values()],
+        "by_involved": bool(changed) and not right,
     }
 
 
@@ -267,6 +285,8 @@ class Inputs:
     sides: Mapping[str, impact.Sides]
     window: list[commits.CommitRecord]
     involved: list[tuple[str, str]]
+    #: The same without the committers: who is behind the change while it is a pull request.
+    authors: list[tuple[str, str]]
     now: int
     window_seconds: float
 
@@ -295,8 +315,13 @@ def inputs(repo: git.Repo, sha: str) -> Inputs:
     clock = time.perf_counter()
     window = fixes.window(repo, loaded.base, touched)
     window_seconds = time.perf_counter() - clock
+    authors = list(dict.fromkeys(
+        [(record.author, record.email) for record in records]
+        + [identity for record in records for identity in provenance.co_authors(record.message)]
+    ))
     return Inputs(
-        loaded, request, config, sides, window, check._people_behind(repo, records, False), records[0].timestamp, window_seconds
+        loaded, request, config, sides, window, check._people_behind(repo, records, False), authors, records[0].timestamp,
+        window_seconds,
     )
 
 
@@ -330,6 +355,15 @@ def suggestions(repo: git.Repo, sha: str) -> dict[str, Any]:
     finally:
         experts.HALF_LIFE_DAYS = default
     variants = {}
+    weight = experts.COMMIT_WEIGHT
+    try:
+        for commit_weight in COMMIT_WEIGHTS:
+            experts.COMMIT_WEIGHT = commit_weight
+            variants[f"commit-weight-{commit_weight:g}"] = people.finish(
+                repo, again, window, involved, given.paths, now, config.reviewers.active_months, config.reviewers.max_experts
+            )
+    finally:
+        experts.COMMIT_WEIGHT = weight
     # Variant: only the Python files' touched lines blamed (check blames every changed file).
     python = [(change, given.sides.get(change.path, (None, None))[0]) for change in loaded.diff.files if is_python(change.path)]
     if len(python) < len(loaded.diff.files):
@@ -348,17 +382,11 @@ def suggestions(repo: git.Repo, sha: str) -> dict[str, Any]:
         )
     finally:
         people._active = original
+    # PR time: the committer is not left out (module docstring).
+    variants["pr"] = people.finish(
+        repo, again, window, given.authors, given.paths, now, config.reviewers.active_months, config.reviewers.max_experts
+    )
     people_map = read_mailmap(repo, loaded.base)
-    out = [experts.person(people_map, name, email) for name, email in involved]
-    frequent: dict[str, list[Any]] = {}
-    for record in window:
-        who = experts.person(people_map, record.author, record.email)
-        if experts.is_machine(who) or experts.is_involved(who, out):
-            continue
-        entry = frequent.setdefault(who.key, [who, 0, 0])
-        entry[1] += 1
-        entry[2] = max(entry[2], record.timestamp)
-    by_count = sorted(frequent.values(), key=lambda entry: (-entry[1], -entry[2], entry[0].key))
     reviewers = ranked[default]
     return {
         "experts": {
@@ -367,7 +395,8 @@ def suggestions(repo: git.Repo, sha: str) -> dict[str, Any]:
         },
         "knowledge_at_risk_fixed": variants["active-fixed"].knowledge_at_risk,
         "departed": len(reviewers.departed),
-        "frequent": [[entry[0].name, entry[0].email] for entry in by_count[:TOP]],
+        "frequent": most_frequent(window, people_map, involved),
+        "frequent_pr": most_frequent(window, people_map, given.authors),
         "codeowners": reviewers.codeowners,
         "owners": sorted({
             owner for owned in reviewers.owners if is_python(owned.path) and not is_test(owned.path) for owner in owned.owners
@@ -376,6 +405,21 @@ def suggestions(repo: git.Repo, sha: str) -> dict[str, Any]:
         "knowledge_at_risk": reviewers.knowledge_at_risk,
         "cost": cost, "window_cost": window_seconds,
     }
+
+
+def most_frequent(window: Iterable[commits.CommitRecord], people_map: mailmap.Mailmap, out: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The baseline: the TOP authors of the most commits in ``window``, the latest first among
+    ties, leaving out ``out``, bots and agents."""
+    behind_it = [experts.person(people_map, name, email) for name, email in out]
+    frequent: dict[str, tuple[experts.Person, int, int]] = {}
+    for record in window:
+        who = experts.person(people_map, record.author, record.email)
+        if experts.is_machine(who) or experts.is_involved(who, behind_it):
+            continue
+        _, count, last = frequent.get(who.key, (who, 0, 0))
+        frequent[who.key] = (who, count + 1, max(last, record.timestamp))
+    ranked = sorted(frequent.values(), key=lambda entry: (-entry[1], -entry[2], entry[0].key))
+    return [[who.name, who.email] for who, _, _ in ranked[:TOP]]
 
 
 def _active_fixed(
@@ -437,11 +481,12 @@ def owner_hits(case: Case) -> float | None:
 Method = Callable[[Case], tuple[float, float]]
 
 
-def methods(variant: str = "180") -> dict[str, Method]:
-    return {
-        "experts": lambda case: hits(case["suggested"]["experts"][variant], case["right"]),
-        "frequent": lambda case: hits(case["suggested"]["frequent"], case["right"]),
-    }
+def experts_of(variant: str = "180", right: str = "right") -> Method:
+    return lambda case: hits(case["suggested"]["experts"][variant], case[right])
+
+
+def frequent_of(key: str = "frequent", right: str = "right") -> Method:
+    return lambda case: hits(case["suggested"][key], case[right])
 
 
 #: The experts' variants, ranked on the same cases: half-lives, and two changes to the code.
@@ -449,8 +494,10 @@ VARIANTS = {
     "90": "half-life 90 days",
     "180": "half-life 180 days (shipped)",
     "365": "half-life 365 days",
-    "python": "180 days, only Python files' touched lines blamed",
-    "active-fixed": "180 days, activity asked with fixed-string addresses",
+    "commit-weight-0": "180 days, COMMIT_WEIGHT 0 (blamed lines first)",
+    "commit-weight-10": "180 days, COMMIT_WEIGHT 10 (mostly commits)",
+    "python": "180 days, only the Python files' touched lines blamed",
+    "active-fixed": "180 days, activity asked with the addresses as fixed strings",
 }
 
 
@@ -478,66 +525,75 @@ def cluster_interval(groups: Sequence[Sequence[float]]) -> tuple[float, float]:
     return means[int(0.025 * BOOTSTRAP)], means[int(0.975 * BOOTSTRAP) - 1]
 
 
+def _rates(cases: Sequence[Case], method: Method) -> tuple[float, float]:
+    results = [method(case) for case in cases]
+    return _mean(result[0] for result in results), _mean(result[1] for result in results)
+
+
+def differences(groups: Sequence[Sequence[Case]], ours: Method, theirs: Method) -> str:
+    """Pooled mean difference of hit@3 and hit@1, with the two bootstrap intervals."""
+    pooled = [case for cases in groups for case in cases]
+    text = ""
+    for index, measure in ((1, "hit@3"), (0, "hit@1")):
+        each = [ours(case)[index] - theirs(case)[index] for case in pooled]
+        low, high = paired_interval(each)
+        clustered = cluster_interval([[ours(case)[index] - theirs(case)[index] for case in cases] for cases in groups])
+        text += (
+            f"- {measure}: {_mean(each):+.3f}, cases [{low:+.3f}, {high:+.3f}], "
+            f"repositories [{clustered[0]:+.3f}, {clustered[1]:+.3f}]\n"
+        )
+    return text
+
+
 def table(per_repo: Mapping[str, Sequence[Case]], sampled: Mapping[str, int]) -> str:
     judged = {repo: [case for case in cases if case["right"] and "suggested" in case] for repo, cases in per_repo.items()}
+    groups = [cases for cases in judged.values() if cases]
+    pooled = [case for cases in groups for case in cases]
+    ours, theirs = experts_of(), frequent_of()
     lines = [
         "| repository | sampled | cases | experts hit@1 | experts hit@3 | frequent hit@1 | frequent hit@3 | "
         "experts named | CODEOWNERS cases |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    chosen = methods()
-    for repo, cases in judged.items():
-        if not cases:
-            lines.append(f"| {repo} | {sampled[repo]} | 0 | | | | | | |")
-            continue
-        cells = []
-        for name in ("experts", "frequent"):
-            results = [chosen[name](case) for case in cases]
-            cells += [f"{_mean(result[0] for result in results):.3f}", f"{_mean(result[1] for result in results):.3f}"]
+
+    def row(name: str, count: int, cases: Sequence[Case], bold: bool = False) -> str:
+        mark = "**" if bold else ""
+        cells = [f"{mark}{value:.3f}{mark}" for method in (ours, theirs) for value in _rates(cases, method)]
         named = _mean(float(bool(case["suggested"]["experts"]["180"])) for case in cases)
         owned = sum(1 for case in cases if case["suggested"]["owners"])
         with_file = sum(1 for case in cases if case["suggested"]["codeowners"])
-        lines.append(f"| {repo} | {sampled[repo]} | {len(cases)} | " + " | ".join(cells) + f" | {named:.2f} | {owned} of {with_file} |")
-    pooled = [case for cases in judged.values() for case in cases]
-    cells = []
-    for name in ("experts", "frequent"):
-        results = [chosen[name](case) for case in pooled]
-        cells += [f"**{_mean(result[0] for result in results):.3f}**", f"**{_mean(result[1] for result in results):.3f}**"]
-    named = _mean(float(bool(case["suggested"]["experts"]["180"])) for case in pooled)
-    owned = sum(1 for case in pooled if case["suggested"]["owners"])
-    with_file = sum(1 for case in pooled if case["suggested"]["codeowners"])
-    lines.append(
-        f"| **pooled** | {sum(sampled.values())} | {len(pooled)} | " + " | ".join(cells) + f" | {named:.2f} | {owned} of {with_file} |"
-    )
-    medians = []
-    for name in ("experts", "frequent"):
-        for index in (0, 1):
-            values = [_mean(chosen[name](case)[index] for case in cases) for cases in judged.values() if cases]
-            medians.append(f"{statistics.median(values):.3f}")
+        return f"| {name} | {count} | {len(cases)} | " + " | ".join(cells) + f" | {named:.2f} | {owned} of {with_file} |"
+
+    for repo, cases in judged.items():
+        lines.append(row(repo, sampled[repo], cases) if cases else f"| {repo} | {sampled[repo]} | 0 | | | | | | |")
+    lines.append(row("**pooled**", sum(sampled.values()), pooled, bold=True))
+    medians = [
+        f"{statistics.median(_rates(cases, method)[index] for cases in groups):.3f}" for method in (ours, theirs) for index in (0, 1)
+    ]
     lines.append("| median over repositories | | | " + " | ".join(medians) + " | | |")
     text = "\n".join(lines) + "\n\n"
     text += "experts minus frequent, pooled (95% bootstrap intervals: paired over cases; clustered over repositories):\n\n"
-    groups = [cases for cases in judged.values() if cases]
-    for index, measure in ((1, "hit@3"), (0, "hit@1")):
-        differences = [chosen["experts"](case)[index] - chosen["frequent"](case)[index] for case in pooled]
-        low, high = paired_interval(differences)
-        clustered = cluster_interval(
-            [[chosen["experts"](case)[index] - chosen["frequent"](case)[index] for case in cases] for cases in groups]
-        )
-        text += (
-            f"- {measure}: {_mean(differences):+.3f}, cases [{low:+.3f}, {high:+.3f}], "
-            f"repositories [{clustered[0]:+.3f}, {clustered[1]:+.3f}]\n"
-        )
-    text += "\nVariants of the experts' ranking, the same cases (experts.HALF_LIFE_DAYS set in-process; the last two: see below):\n\n"
+    text += differences(groups, ours, theirs)
+    text += "\nVariants of the experts' ranking on the same cases:\n\n"
     text += "| variant | pooled hit@1 | pooled hit@3 | median hit@1 | median hit@3 |\n|---|---:|---:|---:|---:|\n"
     for variant, label in VARIANTS.items():
-        method = methods(variant)["experts"]
-        results = [method(case) for case in pooled]
-        per = [[method(case) for case in cases] for cases in groups]
+        method = experts_of(variant)
+        per = [_rates(cases, method) for cases in groups]
+        both = _rates(pooled, method)
         text += (
-            f"| {label} | {_mean(r[0] for r in results):.3f} | {_mean(r[1] for r in results):.3f} | "
-            f"{statistics.median(_mean(r[0] for r in rs) for rs in per):.3f} | "
-            f"{statistics.median(_mean(r[1] for r in rs) for rs in per):.3f} |\n"
+            f"| {label} | {both[0]:.3f} | {both[1]:.3f} | {statistics.median(r[0] for r in per):.3f} | "
+            f"{statistics.median(r[1] for r in per):.3f} |\n"
+        )
+    at_pr = [[case for case in cases if case.get("right_pr") and "suggested" in case] for cases in per_repo.values()]
+    at_pr = [cases for cases in at_pr if cases]
+    everything = [case for cases in at_pr for case in cases]
+    pr_ours, pr_theirs = experts_of("pr", "right_pr"), frequent_of("frequent_pr", "right_pr")
+    if everything:
+        mine, other = _rates(everything, pr_ours), _rates(everything, pr_theirs)
+        text += (
+            f"\nAt pull-request time (C's committer, when another person, neither left out of the suggestions nor of the "
+            f"right reviewers): {len(everything)} cases; experts hit@1 {mine[0]:.3f}, hit@3 {mine[1]:.3f}; frequent hit@1 "
+            f"{other[0]:.3f}, hit@3 {other[1]:.3f}. experts minus frequent:\n\n" + differences(at_pr, pr_ours, pr_theirs)
         )
     owned_cases = [case for case in pooled if case["suggested"]["owners"]]
     matched = [result for case in owned_cases if (result := owner_hits(case)) is not None]
@@ -548,10 +604,9 @@ def table(per_repo: Mapping[str, Sequence[Case]], sampled: Mapping[str, int]) ->
     if owned_cases:
         text += f"; an owner was a right reviewer in {_mean(matched):.3f} of those (logins matched through no-reply addresses only)"
     text += ".\n"
-    costs = [case["suggested"]["cost"] for case in pooled]
+    costs = sorted(case["suggested"]["cost"] for case in pooled)
     windows = [case["suggested"]["window_cost"] for case in pooled]
     if costs:
-        costs.sort()
         text += (
             f"\nCost per commit, `people.start` + `people.finish`: median {1000 * statistics.median(costs):.0f} ms, "
             f"90th percentile {1000 * costs[int(0.9 * (len(costs) - 1))]:.0f} ms, max {1000 * costs[-1]:.0f} ms "
@@ -559,17 +614,12 @@ def table(per_repo: Mapping[str, Sequence[Case]], sampled: Mapping[str, int]) ->
         )
     verified = [case["agrees"] for cases in per_repo.values() for case in cases if "agrees" in case]
     text += (
-        f"\nThe experts above are those the whole of `diffrisk check --commit` names: checked on {len(verified)} cases "
-        f"(the first of each repository), {sum(verified)} identical.\n"
+        f"\nThe experts above are those the whole of `diffrisk check --commit` names: compared on {len(verified)} cases "
+        f"(the first few of each repository), {sum(verified)} identical.\n"
     )
     failed = sum(1 for cases in per_repo.values() for case in cases if "error" in case)
     if failed:
         text += f"\nCases left out because git could not read the diff (a blob missing from the snapshot): {failed}.\n"
-    committer = sum(1 for cases in per_repo.values() for case in cases if case.get("by_involved") and not case["right"])
-    text += (
-        f"\nSampled commits whose lines only their committer or a co-author (not the author) changed next, "
-        f"left out because diffrisk rules those people out: {committer}.\n"
-    )
     return text
 
 
@@ -615,9 +665,11 @@ def _knowledge_at_risk(repo: git.Repo, sha: str) -> tuple[float | None, float | 
     return found[0], found[1]
 
 
-def _features(row: Mapping[str, Any], key: str = "risk") -> list[float]:
-    risk = row.get(key)
-    return [math.log1p(row["la"]), 0.0 if risk is None else float(risk), 1.0 if risk is None else 0.0]
+def _features(row: Mapping[str, Any], key: str | None = "risk") -> list[float]:
+    """log(1 + LA), whether the change touched no old line, and (``key``) its knowledge at risk."""
+    risk = row.get(key or "risk")
+    features = [math.log1p(row["la"]), 1.0 if risk is None else 0.0]
+    return features + ([0.0 if risk is None else float(risk)] if key else [])
 
 
 def fit_logistic(rows: Sequence[Sequence[float]], labels: Sequence[int], steps: int = 50, ridge: float = 1e-3) -> list[float]:
@@ -663,17 +715,19 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
 
 
 def knowledge_table(per_repo: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
-    """Per repository: ROC-AUC for is_bug_inducing of LA, of knowledge at risk alone, and of the
-    logistic model of both fitted on the other repositories (as shipped, and with the activity
-    asked with fixed strings)."""
+    """Per repository: ROC-AUC for is_bug_inducing of LA, of knowledge at risk alone, and of
+    logistic models fitted on the other repositories: LA with "touched no old line" (the
+    reference), and that with knowledge at risk (as shipped, and with the activity asked with
+    fixed strings)."""
     from diffrisk.scoring.evaluation import auc
 
     lines = [
-        "| repository | commits | bug-inducing | knowledge known | mean knowledge at risk (bug / other) | LA | knowledge at risk "
-        "| LA + knowledge (LORO) | the same, activity fixed |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| repository | commits | bug-inducing | touched old lines | mean knowledge at risk (bug / other) | LA | knowledge at risk "
+        "| LA + none touched | + knowledge at risk | the same, activity fixed |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
-    names = ("la", "risk", "both", "both-fixed")
+    models: dict[str, str | None] = {"reference": None, "both": "risk", "both-fixed": "fixed"}
+    names = ("la", "risk", *models)
     columns: dict[str, list[float]] = {name: [] for name in names}
     for repo, rows in per_repo.items():
         train = [row for other, others in per_repo.items() if other != repo for row in others]
@@ -682,10 +736,9 @@ def knowledge_table(per_repo: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
             "la": auc([float(row["la"]) for row in rows], labels),
             "risk": auc([float(row["risk"] or 0.0) for row in rows], labels),
         }
-        for name, key in (("both", "risk"), ("both-fixed", "fixed")):
+        for name, key in models.items():
             weights = fit_logistic([_features(row, key) for row in train], [row["bug"] for row in train])
-            combined = [sum(w * v for w, v in zip(weights, [1.0, *_features(row, key)])) for row in rows]
-            values[name] = auc(combined, labels)
+            values[name] = auc([sum(w * v for w, v in zip(weights, [1.0, *_features(row, key)])) for row in rows], labels)
         known = [row for row in rows if row["risk"] is not None]
         bug = _mean(row["risk"] for row in known if row["bug"])
         other = _mean(row["risk"] for row in known if not row["bug"])
@@ -699,13 +752,20 @@ def knowledge_table(per_repo: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     lines.append("| **median** | | | | | " + " | ".join(f"**{statistics.median(columns[name]):.3f}**" for name in names) + " |")
     text = "\n".join(lines) + "\n\n"
     everything = [row for rows in per_repo.values() for row in rows]
-    for name, key in (("both", "risk"), ("both-fixed", "fixed")):
-        shift = [both - alone for both, alone in zip(columns[name], columns["la"])]
-        full = fit_logistic([_features(row, key) for row in everything], [row["bug"] for row in everything])
+    for name, against in (("reference", "la"), ("both", "reference"), ("both-fixed", "reference")):
+        shift = [mine - theirs for mine, theirs in zip(columns[name], columns[against])]
+        full = fit_logistic([_features(row, models[name]) for row in everything], [row["bug"] for row in everything])
+        interval = cluster_interval([[value] for value in shift])
+        fitted = f"log(1 + LA) {full[1]:+.3f}, none touched {full[2]:+.3f}"
+        if len(full) > 3:
+            fitted += f", knowledge at risk {full[3]:+.3f}"
+        label = {"reference": "LA + none touched minus LA", "both": "adding knowledge at risk",
+                 "both-fixed": "adding knowledge at risk (activity fixed)"}[name]
         text += (
-            f"- LA + knowledge{' (activity fixed)' if key == 'fixed' else ''} minus LA, per repository: median "
-            f"{statistics.median(shift):+.3f}, higher in {sum(1 for value in shift if value > 0)} of {len(shift)}; "
-            f"weights fitted on all: log(1 + LA) {full[1]:+.3f}, knowledge at risk {full[2]:+.3f}, none touched {full[3]:+.3f}\n"
+            f"- {label}, per repository: median {statistics.median(shift):+.4f}, mean {_mean(shift):+.4f} "
+            f"[{interval[0]:+.4f}, {interval[1]:+.4f}] (95%, repositories resampled), higher in "
+            f"{sum(1 for value in shift if value > 0)} of {len(shift)}, lower in {sum(1 for value in shift if value < 0)}; "
+            f"weights fitted on all repositories: {fitted}\n"
         )
     return text
 
@@ -727,7 +787,7 @@ def evaluate(repo_name: str, head: str, args: argparse.Namespace) -> tuple[list[
     cases: list[Case] = []
     for candidate in chosen:
         case = next_changers(repo, head, candidate)
-        if case["right"]:
+        if case["right_pr"]:
             try:
                 case["suggested"] = suggestions(repo, candidate.sha)
             except DiffriskError as error:

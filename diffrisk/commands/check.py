@@ -189,7 +189,8 @@ def _with_history(
         if analysis.summary.is_python and analysis.summary.status not in ("added", "deleted")
     }
     records = fixes.window(repo, base, list(touched))
-    truncated = bool(records) and git.is_shallow(repo)
+    # Only a commit without parents can be a shallow clone's boundary: ask git only then.
+    truncated = any(not record.parents for record in records) and git.is_shallow(repo)
     if truncated:
         # A shallow clone's oldest commit has its parents cut off: git shows it adding every file,
         # which would read as one commit that touched (and perhaps fixed) them all.
