@@ -1,7 +1,7 @@
 """Who should review it: does diffrisk name, among its top three experts, the person who next
 changed the code a commit wrote?
 
-    python benchmarks/expert_eval.py --mirrors DIR --manifest FILE [--per-repo 150]
+    python benchmarks/expert_eval.py --mirrors DIR --manifest FILE [--per-repo 250]
         [--repos owner/name,...] [--work DIR] [--again] [--verify 5] [--knowledge N] [--labels DIR]
         [--write-readme]
 
@@ -314,6 +314,8 @@ def inputs(repo: git.Repo, sha: str) -> Inputs:
     ))
     clock = time.perf_counter()
     window = fixes.window(repo, loaded.base, touched)
+    if any(not record.parents for record in window) and git.is_shallow(repo):
+        window = [record for record in window if record.parents]  # as check drops a shallow clone's boundary
     window_seconds = time.perf_counter() - clock
     authors = list(dict.fromkeys(
         [(record.author, record.email) for record in records]
@@ -809,7 +811,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--mirrors", required=True, help="bare clones as owner+name/repo")
     parser.add_argument("--manifest", required=True, help="the development set's manifest.json")
-    parser.add_argument("--per-repo", type=int, default=150, help="commits sampled per repository")
+    parser.add_argument("--per-repo", type=int, default=250, help="commits sampled per repository")
     parser.add_argument("--repos", help="comma-separated owner/name list (default: the manifest)")
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "diffrisk-experts"))
     parser.add_argument("--again", action="store_true", help="recompute even when --work has the results")

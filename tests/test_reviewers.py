@@ -233,3 +233,14 @@ def test_no_reviewers_for_a_patch_file(history: Repo, tmp_path: Path) -> None:
     patch.write_text(history.git("diff"))
     code, report = check_json(history, "--diff", str(patch))
     assert (code, report["reviewers"]) == (0, None)
+
+
+def test_an_expert_with_a_github_no_reply_address_is_active(history: Repo) -> None:
+    """git reads --author as a regular expression: the "+" of a no-reply address must match itself."""
+    history.write("app/other.py", "VALUE = 4\n")
+    commit_as(history, "Zed <81753080+zed@users.noreply.github.com>", "2022-01-10T10:00:00+00:00", "old work")
+    history.write("docs.txt", "recent\n")
+    commit_as(history, "Zed <81753080+zed@users.noreply.github.com>", "2026-06-15T10:00:00+00:00", "recent work elsewhere")
+    report = change_by(history, "Erin <erin@work.org>", AGENT_MESSAGE)
+    zed = [person for person in report["reviewers"]["experts"] + report["reviewers"]["departed"] if person["name"] == "Zed"]
+    assert [(person["active"], person["lines"]) for person in zed] == [(True, 1)]

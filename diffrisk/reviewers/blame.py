@@ -10,13 +10,18 @@ come from the commits' records (history.commits), so that a work tree's ``.mailm
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diffrisk.diffsource import git
 
-#: A blame still running after this many seconds is stopped, and its file said to be unknown.
+#: Blames still running this many seconds after the first was started are stopped, and their
+#: files said to be unknown: one budget for the whole change, not one per file.
 TIMEOUT_SECONDS = 20.0
+#: Files blamed at most, those with the most touched lines first: a change to more files than
+#: this is a bulk change, whose experts the biggest files name.
+MAX_FILES = 40
 
 
 @dataclass(frozen=True)
@@ -30,15 +35,18 @@ class Blamed:
 class Pending:
     """Blame processes under way; ``collect`` waits for them."""
 
-    def __init__(self, processes: Mapping[str, subprocess.Popen[bytes]]) -> None:
+    def __init__(self, processes: Mapping[str, subprocess.Popen[bytes]], skipped: Sequence[str] = ()) -> None:
         self._processes = processes
+        self._skipped = skipped
+        self._deadline = time.monotonic() + TIMEOUT_SECONDS
 
     def collect(self) -> Blamed:
         found: dict[str, dict[int, str]] = {}
-        unknown: dict[str, str] = {}
+        left_out = f"more than {MAX_FILES} files changed; the {MAX_FILES} most touched were blamed"
+        unknown: dict[str, str] = dict.fromkeys(self._skipped, left_out)
         for path, process in self._processes.items():
             try:
-                out, _ = process.communicate(timeout=TIMEOUT_SECONDS)
+                out, _ = process.communicate(timeout=max(self._deadline - time.monotonic(), 0.01))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.communicate()
@@ -54,14 +62,18 @@ class Pending:
 def start(repo: git.Repo, revision: str, ranges: Mapping[str, Sequence[tuple[int, int]]]) -> Pending:
     """Start blaming ``ranges`` (path -> 1-based inclusive line ranges) of each file at ``revision``."""
     processes = {}
-    for path, spans in ranges.items():
-        if not spans:
-            continue
+    biggest = sorted((path for path, spans in ranges.items() if spans), key=lambda path: -_size(ranges[path]))
+    for path in biggest[:MAX_FILES]:
+        spans = ranges[path]
         limits = [arg for first, last in spans for arg in ("-L", f"{first},{last}")]
         command = repo.command(["blame", "-w", "--porcelain", *limits, revision, "--", path])
         # A list of arguments, never a shell; the path comes last, after "--".
         processes[path] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    return Pending(processes)
+    return Pending(processes, biggest[MAX_FILES:])
+
+
+def _size(spans: Sequence[tuple[int, int]]) -> int:
+    return sum(last - first + 1 for first, last in spans)
 
 
 def _final_lines(text: str) -> dict[int, str]:

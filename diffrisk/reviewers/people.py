@@ -4,7 +4,6 @@ experts, the owners, and whether anyone behind the change knows the touched code
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from diffrisk.reviewers import blame, experts, mailmap, owners, touched
 ACTIVE_MONTHS = 12
 #: Experts named at most.
 MAX_EXPERTS = 3
-_MONTH = 30 * 86400
+_MONTH = 365 * 86400 // 12
 
 
 @dataclass(frozen=True)
@@ -86,8 +85,11 @@ def _active(repo: git.Repo, base: str, cutoff: int, undecided: Sequence[experts.
     if not undecided:
         return set()
     addresses = sorted({address for tally in undecided for address in tally.addresses})
-    patterns = [f"--author=<{re.escape(address)}>" for address in addresses]
+    patterns = [f"--author=<{address}>" for address in addresses]
     # Raw identities (--no-mailmap): the work tree's .mailmap may be the change's own edit.
-    out = git.try_run(repo, ["log", "-z", "--no-mailmap", f"--max-age={cutoff}", "--format=%an%x00%ae", "-i", *patterns, base, "--"]) or b""
+    # Fixed strings: git reads --author as a basic regular expression, where the "+" of a GitHub
+    # no-reply address ("123+name@users.noreply.github.com") would mean "one or more".
+    options = ["-z", "--no-mailmap", f"--max-age={cutoff}", "--format=%an%x00%ae", "-i", "--fixed-strings"]
+    out = git.try_run(repo, ["log", *options, *patterns, base, "--"]) or b""
     fields = out.decode("utf-8", "replace").split("\0")
     return {experts.person(people, name, email).key for name, email in zip(fields[::2], fields[1::2])}
