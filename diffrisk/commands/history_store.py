@@ -44,8 +44,10 @@ def repository_label(repo: git.Repo) -> tuple[str, str | None]:
     if match:
         host, name = match[1], match[2].removesuffix(".git")
         return name, f"https://{host}/{name}"
-    top = git.toplevel(repo) or git.run(repo, ["rev-parse", "--absolute-git-dir"]).decode("utf-8", "replace").strip()
-    return os.path.basename(top.rstrip("/").removesuffix("/.git")) or "repository", None
+    # The folder the repository lives in: a work tree's (its .git's parent), or a bare one's own.
+    git_dir = git.run(repo, ["rev-parse", "--absolute-git-dir"]).decode("utf-8", "replace").strip().rstrip("/")
+    folder = os.path.dirname(git_dir) if os.path.basename(git_dir) == ".git" else git_dir
+    return os.path.basename(folder).removesuffix(".git") or "repository", None
 
 
 def score_with(
