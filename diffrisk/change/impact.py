@@ -16,12 +16,14 @@ from __future__ import annotations
 import ast
 import bisect
 import functools
+import hashlib
 import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from diffrisk.change.cache import BlobCache
 from diffrisk.change.signatures import Signature, bind, changes, plural, signature, why
 from diffrisk.diffsource import git
 from diffrisk.errors import GitError
@@ -264,14 +266,25 @@ def _kind(definition: _Definition) -> DefinitionKind:
 
 
 def _parse(path: str, text: str) -> ast.Module | None:
-    """The syntax tree, or None for a file Python would not accept either."""
+    """The syntax tree, or None for a file Python would not accept either; kept by the text's
+    digest, since ``log`` parses the same calling files for commit after commit."""
+    key = (path, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    return _TREES.get(key, functools.partial(_parse_now, path, text))[0]
+
+
+#: Parsed calling files with their text's size, bounded by the sizes: a tree takes many times its
+#: source's memory (the bound of analyzed_version's parsed files).
+_TREES: BlobCache[tuple[ast.Module | None, int]] = BlobCache(weigh=lambda parsed: parsed[1], max_weight=2_500_000)
+
+
+def _parse_now(path: str, text: str) -> tuple[ast.Module | None, int]:
     try:
         with warnings.catch_warnings():
             # Invalid escape sequences and the like are the analysed code's business.
             warnings.simplefilter("ignore")
-            return ast.parse(text, filename=path)
+            return ast.parse(text, filename=path), len(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return None, 0
 
 
 #: A file's definitions by qualified name, each name's in source order.
