@@ -98,6 +98,7 @@ from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import DiffriskError
 from diffrisk.history import commits, fixes, provenance
+from diffrisk.history.szz import blame_ranges
 from diffrisk.model import ChangeKind, Reviewers
 from diffrisk.paths import is_python, is_test
 from diffrisk.reviewers import blame, experts, mailmap, people
@@ -239,7 +240,7 @@ def next_changers(repo: git.Repo, head: str, candidate: Candidate) -> Case:
         if not lines:
             continue
         blames += 1
-        found = blame.start(repo, f"{sha}^", {path: _ranges(numbers) for path, numbers in lines.items()}).collect()
+        found = blame.start(repo, f"{sha}^", {path: blame_ranges(sorted(numbers)) for path, numbers in lines.items()}).collect()
         if any(commit == candidate.sha for numbers in found.lines.values() for commit in numbers.values()):
             changed[who.key] = who
     right = [who for who in changed.values() if not experts.is_involved(who, involved)]
@@ -249,16 +250,6 @@ def next_changers(repo: git.Repo, head: str, candidate: Candidate) -> Case:
         "right_pr": [[who.name, who.email] for who in changed.values()],
         "by_involved": bool(changed) and not right,
     }
-
-
-def _ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
-    ranges: list[tuple[int, int]] = []
-    for line in sorted(set(lines)):
-        if ranges and line == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], line)
-        else:
-            ranges.append((line, line))
-    return ranges
 
 
 # -- what each method suggests -------------------------------------------------------------------
