@@ -98,8 +98,7 @@ from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import DiffriskError
 from diffrisk.history import commits, fixes, provenance
-from diffrisk.history.szz import blame_ranges
-from diffrisk.model import ChangeKind, Reviewers
+from diffrisk.model import ChangeKind, Reviewers, line_runs
 from diffrisk.paths import is_python, is_test
 from diffrisk.reviewers import blame, experts, mailmap, people
 
@@ -240,7 +239,7 @@ def next_changers(repo: git.Repo, head: str, candidate: Candidate) -> Case:
         if not lines:
             continue
         blames += 1
-        found = blame.start(repo, f"{sha}^", {path: blame_ranges(sorted(numbers)) for path, numbers in lines.items()}).collect()
+        found = blame.start(repo, f"{sha}^", {path: list(line_runs(numbers)) for path, numbers in lines.items()}).collect()
         if any(commit == candidate.sha for numbers in found.lines.values() for commit in numbers.values()):
             changed[who.key] = who
     right = [who for who in changed.values() if not experts.is_involved(who, involved)]
@@ -274,6 +273,8 @@ class Inputs:
     request: DiffRequest
     config: Config
     sides: Mapping[str, impact.Sides]
+    #: The changed files' contents, by index in the diff.
+    found: Mapping[int, contents.FileContents]
     window: list[commits.CommitRecord]
     involved: list[tuple[str, str]]
     #: The same without the committers: who is behind the change while it is a pull request.
@@ -313,8 +314,8 @@ def inputs(repo: git.Repo, sha: str) -> Inputs:
         + [identity for record in records for identity in provenance.co_authors(record.message)]
     ))
     return Inputs(
-        loaded, request, config, sides, window, check._people_behind(repo, records, False), authors, records[0].timestamp,
-        window_seconds,
+        loaded, request, config, sides, found if available else {}, window, check._people_behind(repo, records, False), authors,
+        records[0].timestamp, window_seconds,
     )
 
 
@@ -325,7 +326,7 @@ def suggestions(repo: git.Repo, sha: str) -> dict[str, Any]:
     window_seconds = given.window_seconds
     assert loaded.base is not None
     clock = time.perf_counter()
-    started = check._start_reviewers(repo, loaded, given.request, config, given.sides)
+    started = check._start_reviewers(repo, loaded, given.request, config, given.sides, given.found)
     assert started is not None
     blamed = started.pending.collect()
     again = people.Started(started.base, started.touched, _Done(blamed))
@@ -358,7 +359,12 @@ def suggestions(repo: git.Repo, sha: str) -> dict[str, Any]:
     finally:
         experts.COMMIT_WEIGHT = weight
     # Variant: only the Python files' touched lines blamed (check blames every changed file).
-    python = [(change, given.sides.get(change.path, (None, None))[0]) for change in loaded.diff.files if is_python(change.path)]
+    python = []
+    for index, change in enumerate(loaded.diff.files):
+        if is_python(change.path):
+            held = given.found.get(index)
+            old = given.sides.get(change.path, (None, None))[0]
+            python.append((change, check._old_functions(change.path, old, held.old_id if held else None)))
     if len(python) < len(loaded.diff.files):
         only = people.start(repo, loaded.base, python)
         variants["python"] = people.finish(
@@ -640,7 +646,7 @@ def knowledge_rows(repo: git.Repo, git_dir: Path, labels: Path, size: int) -> li
 def _knowledge_at_risk(repo: git.Repo, sha: str) -> tuple[float | None, float | None]:
     """Knowledge at risk as check reports it, and with the activity asked with fixed strings."""
     given = inputs(repo, sha)
-    started = check._start_reviewers(repo, given.loaded, given.request, given.config, given.sides)
+    started = check._start_reviewers(repo, given.loaded, given.request, given.config, given.sides, given.found)
     assert started is not None
     again = people.Started(started.base, started.touched, _Done(started.pending.collect()))
     found = []

@@ -204,7 +204,7 @@ def from_table(table: Mapping[str, Any], origin: str) -> Config:
         exclude=exclude,
         critical_paths=_strings(table, "critical_paths", origin) if "critical_paths" in table else (),
         analyzers=_switches(table, origin, config.analyzers),
-        max_file_bytes=_positive_int(table, "max_file_bytes", origin, config.max_file_bytes),
+        max_file_bytes=_whole_number(table, "max_file_bytes", f"{origin}: max_file_bytes", config.max_file_bytes, MAX_FILE_BYTES_LIMIT),
         analyze_generated=_bool(table, "analyze_generated", origin, config.analyze_generated),
         ai=_ai_policy(table, origin, thresholds),
         accept=_accept_policy(table, origin),
@@ -276,11 +276,11 @@ def _capacity(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
     if "minutes_per_week" in value:
         if set(value) != {"minutes_per_week"}:
             raise ConfigError(f"{where}: give minutes_per_week alone, or reviewers and hours_per_week")
-        minutes = _whole_number(value, "minutes_per_week", where, 0, 1_000_000)
+        minutes = _whole_number(value, "minutes_per_week", f"{where}.minutes_per_week", 0, 1_000_000)
         return {"capacity_minutes": minutes, "capacity_source": f"{minutes} min per week"}
     if set(value) != {"reviewers", "hours_per_week"}:
         raise ConfigError(f"{where}: give reviewers and hours_per_week (hours each reviewer reviews per week), or minutes_per_week")
-    reviewers = _whole_number(value, "reviewers", where, 0, 10_000)
+    reviewers = _whole_number(value, "reviewers", f"{where}.reviewers", 0, 10_000)
     hours = value["hours_per_week"]
     if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 80:
         raise ConfigError(f"{where}.hours_per_week must be a number of hours from 0 to 80, not {hours!r}")
@@ -296,8 +296,8 @@ def _reviewers_policy(table: Mapping[str, Any], origin: str) -> ReviewersPolicy:
         return ReviewersPolicy()
     where = f"{origin}: reviewers"
     return ReviewersPolicy(
-        active_months=_whole_number(value, "active_months", where, 12, 600),
-        max_experts=_whole_number(value, "max_experts", where, 3, 20),
+        active_months=_whole_number(value, "active_months", f"{where}.active_months", 12, 600),
+        max_experts=_whole_number(value, "max_experts", f"{where}.max_experts", 3, 20),
         ownership_floor=_level(value, "ownership_floor", where, Level.L2),
     )
 
@@ -407,19 +407,12 @@ def _switches(table: Mapping[str, Any], origin: str, default: Mapping[str, bool]
 MAX_FILE_BYTES_LIMIT = 50_000_000
 
 
-def _whole_number(table: Mapping[str, Any], key: str, origin: str, default: int, most: int) -> int:
+def _whole_number(table: Mapping[str, Any], key: str, label: str, default: int, most: int) -> int:
+    """``table[key]`` (``default`` when absent), a whole number from 1 to ``most``; ``label``
+    names it in the error ("x.toml: max_file_bytes", "x.toml: reviewers.max_experts")."""
     value = table.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
-        raise ConfigError(f"{origin}.{key} must be a whole number from 1 to {most}, not {value!r}")
-    return value
-
-
-def _positive_int(table: Mapping[str, Any], key: str, origin: str, default: int) -> int:
-    if key not in table:
-        return default
-    value = table[key]
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_FILE_BYTES_LIMIT:
-        raise ConfigError(f"{origin}: {key} must be a whole number from 1 to {MAX_FILE_BYTES_LIMIT:,}, not {value!r}")
+        raise ConfigError(f"{label} must be a whole number from 1 to {most:,}, not {value!r}")
     return value
 
 

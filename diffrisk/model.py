@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -776,6 +776,17 @@ class TeamReport:
     #: The first day counted (seconds since the epoch), when --since was given.
     since: int | None = None
     notes: tuple[str, ...] = ()
+
+
+def line_runs(lines: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """Line numbers as (first, last) runs of consecutive lines, in order: 3, 4, 5, 9 -> (3, 5), (9, 9)."""
+    runs: list[tuple[int, int]] = []
+    for line in sorted(set(lines)):
+        if runs and line == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], line)
+        else:
+            runs.append((line, line))
+    return tuple(runs)
 
 
 def plain(value: Any) -> Any:

@@ -199,7 +199,7 @@ def test_mailmap_forms() -> None:
 
 
 def test_touched_lines_cover_deletions_insertions_and_edited_functions() -> None:
-    old = "import os\n\n\ndef f():\n    a = 1\n    b = 2\n    return a + b\n\n\nX = 1\nY = 2\n"
+    # The old side: "import os", then def f() on lines 4-7 (given as its parse gives it), X = 1, Y = 2.
     hunks = (
         Hunk(6, 1, 6, 1, "", (DiffLine(LineKind.DELETED, "    b = 2", 6, None), DiffLine(LineKind.ADDED, "    b = 3", None, 6))),
         Hunk(10, 2, 10, 3, "", (
@@ -208,11 +208,11 @@ def test_touched_lines_cover_deletions_insertions_and_edited_functions() -> None
         )),
     )
     change = FileChange("m.py", "m.py", ChangeKind.MODIFIED, hunks=hunks)
-    found = touched.of_change(change, old)
+    found = touched.of_change(change, [(4, 7, "f")])
     assert found is not None
     assert found.lines == (4, 5, 6, 7, 10, 11)
     assert found.units == {4: "f", 5: "f", 6: "f", 7: "f", 10: "<module>", 11: "<module>"}
-    assert touched.of_change(FileChange(None, "n.py", ChangeKind.ADDED), None) is None
+    assert touched.of_change(FileChange(None, "n.py", ChangeKind.ADDED), []) is None
 
 
 def test_whoever_commits_staged_changes_is_behind_them(history: Repo) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange
+from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange, line_runs
 from diffrisk.paths import is_python, is_test
 from diffrisk.rules import UNTESTED_FUNCTION, UNTESTED_LINES
 
@@ -59,7 +59,7 @@ def _with_self_excluded(item: ChangedCoverage, added: frozenset[int], text: str)
     ]
     if not claimed:
         return item
-    uncovered = ranges(sorted({line for first, last in item.uncovered for line in range(first, last + 1)} | set(claimed)))
+    uncovered = line_runs(sorted({line for first, last in item.uncovered for line in range(first, last + 1)} | set(claimed)))
     return replace(item, executable=item.executable + len(claimed), uncovered=uncovered)
 
 
@@ -74,7 +74,7 @@ def _of_file(path: str, added: frozenset[int], data: CoverageData) -> ChangedCov
     executable = added & measured.executable
     covered = executable & measured.executed
     return ChangedCoverage(
-        path, "measured", len(executable), len(covered), ranges(sorted(executable - covered)),
+        path, "measured", len(executable), len(covered), line_runs(executable - covered),
         tuple(sorted(added & measured.partial_branches)),
     )
 
@@ -117,23 +117,12 @@ def untested_lines(coverage: Sequence[ChangedCoverage], functions: Sequence[Find
     for item in coverage:
         for first, last in item.uncovered:
             lines = [line for line in range(first, last + 1) if (item.path, line) not in reported]
-            for start, end in ranges(lines):
+            for start, end in line_runs(lines):
                 what = f"line {start}" if start == end else f"lines {start}-{end}"
                 found.append(Finding(
                     UNTESTED_LINES, "tests", item.path, start, end, Severity.LOW, f"added statements no test ran ({what})",
                 ))
     return tuple(found)
-
-
-def ranges(lines: Sequence[int]) -> tuple[tuple[int, int], ...]:
-    """Sorted line numbers as (first, last) runs of consecutive lines."""
-    runs: list[tuple[int, int]] = []
-    for line in lines:
-        if runs and line == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], line)
-        else:
-            runs.append((line, line))
-    return tuple(runs)
 
 
 def percent(files: Iterable[ChangedCoverage]) -> float | None:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from diffrisk import paths
 from diffrisk.change import (
     analyzed_version,
     ci_scripts,
@@ -32,7 +33,7 @@ from diffrisk.diffsource import contents, git
 from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff, SourceKind, load_diff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import co_change, commits, fixes, provenance
-from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Level, Reach, Report, Verdict
+from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Level, Reach, Report, Reviewers, Verdict
 from diffrisk.reviewers import ownership, people
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
@@ -77,7 +78,7 @@ def score(
         request, repo, loaded.diff, wanted, loaded.in_repository, config.max_file_bytes, loaded.target, loaded.base
     )
     sides = _python_sides(loaded, found if available else {})
-    started = _start_reviewers(repo, loaded, request, config, sides)
+    started = _start_reviewers(repo, loaded, request, config, sides, found if available else {})
     analyses = pipeline.analyze(loaded.diff, found if available else None, config, jobs)
     window: list[commits.CommitRecord] = []
     if loaded.base is not None and config.analyzers.get("history", True):
@@ -93,10 +94,7 @@ def score(
             loaded.diff, analyses, texts, ci_scripts.run_by_workflows(repo, loaded.base, [change.path for change in loaded.diff.files])
         )
         if loaded.in_repository and any(analysis.new_imports for analysis in analyses):
-            project = _project(repo, loaded)
-            imported = {module for analysis in analyses for _, module in analysis.new_imports if not project.provides(module)}
-            used = undeclared_imports.imported_at(repo, loaded.base, imported) if loaded.base is not None else set()
-            analyses = undeclared_imports.add_findings(analyses, project, used)
+            analyses = _with_undeclared_imports(repo, loaded, analyses)
     analyses = _with_impact(repo, loaded, request, config, analyses, sides)
     records: list[commits.CommitRecord] = []
     if loaded.target and authorship is None:
@@ -109,14 +107,7 @@ def score(
     tested = _coverage(repo, loaded, config, analyses, sides)
     reviewers = None
     if started is not None:
-        involved = _people_behind(repo, records, request.kind in _UNCOMMITTED or local)
-        # A commit's own date, so that the same commit always gives the same answer; a change
-        # not yet committed gets the date git would give its commit.
-        now = records[0].timestamp if records and request.kind not in _UNCOMMITTED else _commit_time(repo)
-        reviewers = people.finish(
-            repo, started, window, involved, [change.path for change in loaded.diff.files], now,
-            config.reviewers.active_months, config.reviewers.max_experts,
-        )
+        reviewers = _reviewers(repo, started, window, records, request.kind in _UNCOMMITTED, local, loaded, config)
         if authorship.ai_authored and reviewers.author_knows is False:
             analyses = cross_file.attach(analyses, (ownership.nobody_knows(loaded.diff, started, reviewers),))
     report = reports.build(
@@ -218,12 +209,52 @@ def _with_history(
 
 
 def _start_reviewers(
-    repo: git.Repo, loaded: LoadedDiff, request: DiffRequest, config: Config, sides: Mapping[str, impact.Sides]
+    repo: git.Repo, loaded: LoadedDiff, request: DiffRequest, config: Config, sides: Mapping[str, impact.Sides],
+    found: Mapping[int, contents.FileContents],
 ) -> people.Started | None:
     """Start blaming the touched lines at the base (reviewers), to run while the change is analysed."""
     if not config.analyzers.get("experts", True) or loaded.base is None or not loaded.in_repository or request.kind is SourceKind.DIFF_FILE:
         return None
-    return people.start(repo, loaded.base, ((change, sides.get(change.path, (None, None))[0]) for change in loaded.diff.files))
+    functions = [
+        _old_functions(change.path, sides.get(change.path, (None, None))[0], held.old_id if (held := found.get(index)) else None)
+        for index, change in enumerate(loaded.diff.files)
+    ]
+    return people.start(repo, loaded.base, zip(loaded.diff.files, functions))
+
+
+def _old_functions(path: str, old_text: str | None, blob_id: str | None) -> list[tuple[int, int, str]]:
+    """The old side's functions (first line, last line, qualified name), from the parse the
+    analysis then reuses (kept by blob id); none when the old side is not Python that parses."""
+    if old_text is None or not paths.is_python(path):
+        return []
+    try:
+        source = analyzed_version.parse(path, old_text, blob_id)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return [(unit.start, unit.end, unit.qualname) for unit in source.units]
+
+
+def _with_undeclared_imports(repo: git.Repo, loaded: LoadedDiff, analyses: Sequence[FileAnalysis]) -> tuple[FileAnalysis, ...]:
+    """DR-S001 and DR-S011 for the change's new imports; one the base already uses is a note."""
+    project = _project(repo, loaded)
+    imported = {module for analysis in analyses for _, module in analysis.new_imports if not project.provides(module)}
+    used = undeclared_imports.imported_at(repo, loaded.base, imported) if loaded.base is not None else set()
+    return undeclared_imports.add_findings(analyses, project, used)
+
+
+def _reviewers(
+    repo: git.Repo, started: people.Started, window: Sequence[commits.CommitRecord], records: Sequence[commits.CommitRecord],
+    uncommitted: bool, local: bool, loaded: LoadedDiff, config: Config,
+) -> Reviewers:
+    """Who should review the change, once blame (started before the analysis) is done."""
+    involved = _people_behind(repo, records, uncommitted or local)
+    # A commit's own date, so that the same commit always gives the same answer; a change not yet
+    # committed gets the date git would give its commit.
+    now = records[0].timestamp if records and not uncommitted else _commit_time(repo)
+    return people.finish(
+        repo, started, window, involved, [change.path for change in loaded.diff.files], now,
+        config.reviewers.active_months, config.reviewers.max_experts,
+    )
 
 
 def _people_behind(repo: git.Repo, records: Sequence[commits.CommitRecord], local: bool) -> list[tuple[str, str]]:

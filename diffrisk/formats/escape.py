@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diffrisk.model import ChangedCoverage, Finding, Report
+from diffrisk.model import ChangedCoverage, Finding, Report, line_runs
 
 # Paths and contents are decoded with "surrogateescape": a byte that is not UTF-8 becomes a lone
 # surrogate U+DC80..U+DCFF, which no strict JSON or terminal accepts.
@@ -47,14 +47,8 @@ def suppression_note(finding: Finding) -> str:
 
 
 def line_ranges(lines: Sequence[int]) -> str:
-    """Sorted lines as ranges: "4-6, 9"."""
-    runs: list[tuple[int, int]] = []
-    for line in lines:
-        if runs and line == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], line)
-        else:
-            runs.append((line, line))
-    return spans(runs)
+    """Lines as ranges: "4-6, 9"."""
+    return spans(line_runs(lines))
 
 
 def spans(runs: Sequence[tuple[int, int]]) -> str:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from diffrisk.diffsource import git, parser
 from diffrisk.history.commits import CommitRecord
-from diffrisk.model import FileChange, LineKind
+from diffrisk.model import FileChange, LineKind, line_runs
 from diffrisk.paths import is_python, is_test
 
 MAX_FIX_FILES = 50
@@ -103,7 +103,7 @@ def _ignore_revs(repo: git.Repo, parent: str, folder: str) -> str | None:
 
 
 def _blame(repo: git.Repo, revision: str, path: str, lines: Sequence[int], ignore: str | None) -> set[BlamedLine]:
-    ranges = [arg for start, end in blame_ranges(lines) for arg in ("-L", f"{start},{end}")]
+    ranges = [arg for start, end in line_runs(lines) for arg in ("-L", f"{start},{end}")]
     extra = ["--ignore-revs-file", ignore] if ignore else []
     out = git.try_run(repo, ["blame", "-w", "--line-porcelain", *extra, *ranges, revision, "--", path])
     if out is None:
@@ -124,14 +124,3 @@ def _porcelain_lines(text: str) -> Iterator[BlamedLine]:
         fields = line.split(" ")
         if len(fields) in (3, 4) and len(fields[0]) in (40, 64) and all(c in "0123456789abcdef" for c in fields[0]):
             commit, original = fields[0], int(fields[1])
-
-
-def blame_ranges(lines: Sequence[int]) -> list[tuple[int, int]]:
-    """Line numbers as sorted inclusive ranges of consecutive lines (for ``git blame -L``)."""
-    ranges: list[tuple[int, int]] = []
-    for line in sorted(set(lines)):
-        if ranges and line == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], line)
-        else:
-            ranges.append((line, line))
-    return ranges

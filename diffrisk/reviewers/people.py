@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from diffrisk.diffsource import git
 from diffrisk.history import commits
 from diffrisk.history.commits import CommitRecord
-from diffrisk.history.szz import blame_ranges
-from diffrisk.model import FileChange, Reviewers
+from diffrisk.model import FileChange, Reviewers, line_runs
 from diffrisk.reviewers import blame, experts, mailmap, owners, touched
 
 #: Months without a commit after which a person counts as gone (their knowledge at risk).
@@ -28,10 +27,10 @@ class Started:
     pending: blame.Pending
 
 
-def start(repo: git.Repo, base: str, changes: Iterable[tuple[FileChange, str | None]]) -> Started:
-    """Start blaming, at ``base``, the old side each change (with its old text) touched."""
-    found = tuple(lines for change, old in changes if (lines := touched.of_change(change, old)) is not None and lines.lines)
-    ranges = {lines.path: blame_ranges(lines.lines) for lines in found}
+def start(repo: git.Repo, base: str, changes: Iterable[tuple[FileChange, Sequence[touched.Function]]]) -> Started:
+    """Start blaming, at ``base``, the old side each change (with its old side's functions) touched."""
+    found = tuple(lines for change, functions in changes if (lines := touched.of_change(change, functions)) is not None and lines.lines)
+    ranges = {lines.path: list(line_runs(lines.lines)) for lines in found}
     return Started(base, found, blame.start(repo, base, ranges))
 
 

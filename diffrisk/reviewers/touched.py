@@ -1,15 +1,14 @@
 """Which lines of the old side a change touched, for blame: the lines it deleted or replaced,
 the lines around what it inserted, and every line of each function (on the old side) that it
-edited, each line with the function it belongs to."""
+edited, each line with the function it belongs to.  The functions come from the old side's
+parse, which the analysis shares (change.analyzed_version keeps it by blob id)."""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from diffrisk.model import FileChange, LineKind
-from diffrisk.paths import is_python
 
 #: Old-side lines attributed to no function.
 MODULE = "<module>"
@@ -25,14 +24,18 @@ class TouchedLines:
     units: Mapping[int, str]
 
 
-def of_change(change: FileChange, old_text: str | None) -> TouchedLines | None:
-    """The touched old-side lines of one changed file; None when it has no old side."""
+#: A function of the old side: (first line, decorators included; last line; qualified name).
+Function = tuple[int, int, str]
+
+
+def of_change(change: FileChange, functions: Sequence[Function]) -> TouchedLines | None:
+    """The touched old-side lines of one changed file, given the old side's functions in source
+    order (outer before inner); None when it has no old side."""
     if change.old_path is None or change.is_binary:
         return None
     edited = set(_edited_lines(change))
-    functions = _functions(old_text) if old_text is not None and is_python(change.old_path) else []
     innermost: dict[int, tuple[int, int, str]] = {}
-    for function in functions:  # outermost first, so that inner functions overwrite
+    for function in functions:  # source order: an outer function before those inside it, which overwrite
         innermost.update(dict.fromkeys(range(function[0], function[1] + 1), function))
     units: dict[int, str] = {}
     for first, last, _ in {innermost[line] for line in edited if line in innermost}:
@@ -59,33 +62,3 @@ def _edited_lines(change: FileChange) -> Iterator[int]:
                 inserting = False
             if line.old_lineno is not None:
                 before = line.old_lineno
-
-
-def _functions(text: str) -> list[tuple[int, int, str]]:
-    """(first line, last line, qualified name) of every function, outermost first.  Only
-    statements are walked (a function is one), never expressions, however deep they nest."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    found: list[tuple[int, int, str]] = []
-    pending: list[tuple[ast.AST, str]] = [(tree, "")]
-    while pending:
-        node, prefix = pending.pop(0)
-        for child in _statements_in(node):
-            name = prefix
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}{child.name}."
-                if not isinstance(child, ast.ClassDef):
-                    first = min([child.lineno, *(decorator.lineno for decorator in child.decorator_list)])
-                    found.append((first, child.end_lineno or child.lineno, f"{prefix}{child.name}"))
-            pending.append((child, name))
-    return sorted(found, key=lambda function: (function[0], -function[1]))
-
-
-def _statements_in(node: ast.AST) -> Iterator[ast.AST]:
-    """The statements (and ``except``/``case`` clauses) directly inside ``node``."""
-    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-        children = getattr(node, field, None)
-        if isinstance(children, list):
-            yield from (child for child in children if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)))

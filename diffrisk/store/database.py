@@ -27,6 +27,8 @@ from diffrisk.store import codec
 #: "dRsk": what marks a SQLite file as diffrisk's (SQLite's application_id pragma).
 APPLICATION_ID = 0x6452736B
 SCHEMA_VERSION = 1
+#: A time before any commit, for "since the beginning" (SQLite's integers are 64-bit).
+_BEFORE_ANY_COMMIT = -(2**62)
 #: Version -> the statements that bring the schema from the version before to it.
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {
     1: (
@@ -100,9 +102,11 @@ class Store:
 
     def latest(self, since: int | None = None) -> list[codec.StoredCommit]:
         """Each commit's most recently written row (whatever version or policy wrote it), oldest first."""
-        query = "SELECT sha, row FROM commits" + (" WHERE timestamp >= ?" if since is not None else "") + " ORDER BY written, rowid"
         latest: dict[str, str] = {}
-        for sha, text in self._connection.execute(query, (since,) if since is not None else ()):
+        earliest = since if since is not None else _BEFORE_ANY_COMMIT
+        for sha, text in self._connection.execute(
+            "SELECT sha, row FROM commits WHERE timestamp >= ? ORDER BY written, rowid", (earliest,)
+        ):
             latest[sha] = text
         return sorted((codec.decode(text) for text in latest.values()), key=lambda row: (row.score.timestamp, row.score.sha))
 
@@ -156,8 +160,9 @@ def _check_and_migrate(connection: sqlite3.Connection, path: str, write: bool) -
         try:
             for statement in MIGRATIONS[step]:
                 connection.execute(statement)
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {step}")
+            # A PRAGMA takes no bound parameters; both values are this module's own integers.
+            connection.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+            connection.execute(f"PRAGMA user_version = {int(step)}")
         except BaseException:
             connection.rollback()
             raise
