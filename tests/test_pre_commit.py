@@ -116,7 +116,10 @@ def test_note_hook_stores_the_report(project: Repo, pre_commit_home: Path, hook_
     project.commit("Add a value")
     result = run_hook(project, pre_commit_home, hook_config, "diffrisk-note", "--hook-stage", "post-commit")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert project.git("notes", "--ref=diffrisk", "show", "HEAD").startswith("diffrisk: L0 skim")
+    head = project.git("rev-parse", "HEAD")[:12]
+    assert project.git("notes", "--ref=diffrisk", "show", "HEAD") == (
+        f"diffrisk: L0 skim · risk 6/100 · ~1 min · within policy (commit {head})\nstart here: app.py:1 <module>\n"
+    )
 
 
 def test_push_range_is_checked(project: Repo, pre_commit_home: Path, hook_config: Path) -> None:
