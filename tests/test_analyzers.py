@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +46,94 @@ def test_complexity_per_function_with_closures_and_methods() -> None:
     assert 0 < result.file_metrics[0][1] <= 100
 
 
+def radon_whole_file(tree: ast.Module, text: str) -> tuple[set[tuple[int, float]], float]:
+    """What radon says of the whole file at once: the oracle for the statement-by-statement sums
+    of analyzers.complexity."""
+    from radon.metrics import h_visit_ast, mi_compute
+    from radon.visitors import ComplexityVisitor
+
+    visitor = ComplexityVisitor.from_ast(tree)
+    functions = {(function.lineno, float(function.complexity)) for function in complexity._functions(visitor.blocks)}
+    statements = [node for node in ast.walk(tree) if isinstance(node, ast.stmt)]
+    strings = [
+        (node.lineno, node.end_lineno or node.lineno) for node in statements
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+    logical_lines, comment_percent = complexity._line_counts(text.split("\n"), len(statements), strings)
+    mi = mi_compute(h_visit_ast(tree).total.volume, visitor.total_complexity, logical_lines, comment_percent)
+    return functions, round(mi, 2)
+
+
+TRICKY = '''
+import os; X = 1 if os.sep else 2; X = 1 if os.sep else 2
+@decorate(a + b)
+class Outer(Base if X else object, metaclass=Meta):
+    """Doc."""
+    limit = 3 if X else 4
+    def method(self, value):
+        def closure():
+            return [item for item in value if item] or None
+        if value and self or not value:
+            return closure()
+        class Inner:
+            def deep(self):
+                return 1 if self else 2
+        return Inner
+    class Nested:
+        def first(self):
+            while self:
+                pass
+            else:
+                return 1
+        class Deeper:
+            def second(self):
+                try:
+                    return 1
+                except ValueError:
+                    return 2
+    def method(self, value):
+        return value + value * 2
+    def method(self, value):
+        return value + value * 2
+if X:
+    class Guarded:
+        def inside(self, value):
+            match value:
+                case 1:
+                    return "one"
+                case _:
+                    return "other"
+    async def helper(items):
+        async for item in items:
+            assert item
+        return f(x) + f(x)
+x = f(x) + f(x)
+x = f(x) + f(x)
+'''
+
+
+@pytest.mark.parametrize("package", ["tricky", "radon", "bandit", "diffrisk"])
+def test_complexity_adds_up_to_radon_on_the_whole_file(package: str) -> None:
+    # analyzers.complexity runs radon statement by statement and adds the parts up, keeping
+    # each part by its text; every result must be what radon says of the whole file at once,
+    # repeated statements and nested classes included.
+    if package == "tricky":
+        texts = [TRICKY]
+    else:
+        folder = Path(importlib.import_module(package).__file__ or "").parent
+        texts = [path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.py"))]
+    for text in texts:
+        parsed = parse("example.py", text)
+        result = complexity.analyze(parsed)
+        expected_functions, expected_mi = radon_whole_file(ast.parse(text), text)
+        assert {(metric.def_line, metric.value) for metric in result.unit_metrics} == expected_functions
+        assert result.file_metrics == (("maintainability_index", expected_mi),)
+    if package == "tricky":
+        # radon's own choices stand: a class defined in a method, and one nested two classes
+        # deep, have no methods it reports (lines 13 and 23).
+        assert sorted(expected_functions) == [(7, 4.0), (8, 4.0), (17, 3.0), (28, 1.0), (30, 1.0), (34, 2.0), (40, 3.0)]
+
+
 def test_security_reports_bandit_ids_lines_and_cwe() -> None:
     result = security.analyze(source('''
         import subprocess
@@ -69,6 +160,24 @@ def test_security_reports_lines_under_nosec() -> None:
             return eval(text)  # nosec B307
         '''))
     assert [(issue.rule, issue.line) for issue in result.issues] == [("B307", 3)]
+
+
+def test_security_reports_bidirectional_characters_where_bandit_does() -> None:
+    # B613 runs only on text holding such a character (analyzers.security): its findings must
+    # still be bandit's own, at bandit's line and column, and text without one gets none.
+    tricky = source('''
+        def allowed(user):
+            access = "user"
+            if access != "none\u202e \u2066# check\u2069 \u2066":
+                return True
+        ''')
+    found = [(issue.rule, issue.line, issue.column, issue.severity, issue.confidence, issue.cwe) for issue in security.analyze(tricky).issues]
+    assert found == [("B613", 4, 23, Severity.HIGH, "medium", 838)]
+    plain = source('''
+        def allowed(user):
+            return user != "none"
+        ''')
+    assert security.analyze(plain).issues == ()
 
 
 def test_readability_line_issues_have_exact_positions() -> None:

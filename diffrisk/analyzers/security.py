@@ -21,6 +21,8 @@ NAME = "security"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.STATEMENTS_AND_IMPORTS
 
+#: bandit's test for bidirectional control characters ("trojan source").
+_TROJAN_SOURCE = "B613"
 _SEVERITIES = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 
 
@@ -29,7 +31,7 @@ class BanditFailure(Exception):
 
 
 def analyze(source: PythonSource) -> FileResult:
-    manager = _manager()
+    manager = _manager(bidi=_has_bidi_characters(source.text))
     with tempfile.TemporaryDirectory(prefix="diffrisk-") as folder:
         path = os.path.join(folder, "source.py")
         with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -49,13 +51,24 @@ def analyze(source: PythonSource) -> FileResult:
 
 def prepare() -> None:
     """Import bandit and load its plugins now (before worker processes are forked to share them)."""
-    _manager()
+    _manager(bidi=False)
 
 
-@functools.lru_cache(maxsize=1)
-def _manager() -> Any:
+def _has_bidi_characters(text: str) -> bool:
+    from bandit.plugins.trojansource import BIDI_CHARACTERS
+
+    return any(character in text for character in BIDI_CHARACTERS)
+
+
+@functools.lru_cache(maxsize=2)
+def _manager(bidi: bool) -> Any:
     """One BanditManager per process: making one loads every plugin, which costs more than a
-    small file's scan (benchmarks/README.md)."""
+    small file's scan (benchmarks/README.md).
+
+    Without ``bidi`` the manager leaves out B613 (bidirectional control characters): it raises and
+    catches an exception per character per line, a third of bandit's time on a large file, to
+    find what one scan of the text rules out.  Text that has such a character gets the manager
+    with every test, so B613's findings are bandit's own."""
     from bandit.core import config, manager
 
     # bandit logs through the root logger's last-resort handler; its messages are not ours to print.
@@ -63,7 +76,8 @@ def _manager() -> Any:
     # ``# nosec`` is not honoured here: a nosec the change adds hides nothing from the report
     # (change.file_analysis marks what it covers), and an old one on unchanged code matches on
     # both sides like any issue the change did not touch.
-    return manager.BanditManager(config.BanditConfig(), "file", quiet=True, ignore_nosec=True)
+    profile = {} if bidi else {"exclude": [_TROJAN_SOURCE]}
+    return manager.BanditManager(config.BanditConfig(), "file", quiet=True, profile=profile, ignore_nosec=True)
 
 
 def _reset(manager: Any, path: str) -> None:
