@@ -5,36 +5,169 @@ The maintainability index is radon's formula (``mi_compute``) over radon's Halst
 cyclomatic complexity.  Its line counts (logical lines, comment and docstring lines) come from the
 same tree instead of ``radon.raw.analyze``, which tokenizes the file piece by piece and cost more
 than everything else in this module together (benchmarks/README.md).
+
+radon's visitors add up what they find statement by statement: a module's total complexity is 1
+plus what each top-level statement adds, a class's is 1 plus what each statement of its body adds,
+and the Halstead counts are sums and unions of sets.  So radon is run on each top-level statement,
+and on each statement of a top-level class body, apart, and the parts are added as radon adds
+them (``_Part``).  A part depends only on its statement's text, so it is kept by that text: the
+two versions of a changed file share all but the changed statements, and ``diffrisk log`` meets
+each version twice, so only what a change touched is analysed again.  The result is radon's for
+the whole file (tests/test_analyzers.py checks it against radon on real files).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import CYCLOMATIC_COMPLEXITY, MAINTAINABILITY_INDEX, FileResult, UnitMetric
-from diffrisk.pyfile.source import PythonSource, child_bodies
+from diffrisk.pyfile.source import PythonSource, child_bodies, first_line
 
 NAME = "complexity"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.FILE
 
+#: Statements whose parts are kept (each a few numbers and the Halstead sets of one statement).
+KEPT_PARTS = 8192
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one statement adds to its file's radon results; lines count from its first line."""
+
+    #: What it adds to the module's total cyclomatic complexity.
+    complexity: int
+    #: (def line - the statement's first line, complexity) of each function radon reports.
+    functions: tuple[tuple[int, int], ...]
+    operators: int
+    operands: int
+    operators_seen: frozenset[Any]
+    #: Distinct operands that are values (names, attributes, constants), with their function.
+    operands_seen: frozenset[Any]
+    #: Distinct operands that are expressions (a call, a subscript): radon tells those apart by
+    #: node, so each occurrence of the statement has its own, even where its text repeats.
+    expression_operands: int
+    #: Statements, nested ones included (the maintainability index's logical lines).
+    statements: int = 0
+    #: (first, last) line of each string statement (docstrings), from the statement's first line.
+    strings: tuple[tuple[int, int], ...] = ()
+
 
 def analyze(source: PythonSource) -> FileResult:
-    from radon.metrics import h_visit_ast, mi_compute
+    from radon.metrics import mi_compute
+
+    parts = list(_parts(source))
+    complexity = 1 + sum(part.complexity for part, _ in parts)
+    metrics = {
+        UnitMetric(start + offset, CYCLOMATIC_COMPLEXITY, float(value))
+        for part, start in parts for offset, value in part.functions
+    }
+    strings = [(start + first, start + last) for part, start in parts for first, last in part.strings]
+    logical_lines, comment_percent = _line_counts(source.text.split("\n"), sum(part.statements for part, _ in parts), strings)
+    mi = mi_compute(_volume(part for part, _ in parts), complexity, logical_lines, comment_percent)
+    return FileResult(unit_metrics=tuple(sorted(metrics)), file_metrics=((MAINTAINABILITY_INDEX, round(mi, 2)),))
+
+
+def _parts(source: PythonSource) -> Iterator[tuple[_Part, int]]:
+    """Each part of the file with its first line: top-level statements, and the header and body
+    statements of top-level classes."""
+    lines = source.text.split("\n")
+    for node in source.tree.body:
+        if isinstance(node, ast.ClassDef):
+            yield _class_header(node), node.lineno
+            for child in node.body:
+                yield _kept(lines, child, "member"), first_line(child)
+        else:
+            yield _kept(lines, node, "statement"), first_line(node)
+
+
+_KEPT: OrderedDict[tuple[object, ...], _Part] = OrderedDict()
+
+
+def _kept(lines: list[str], node: ast.stmt, kind: str) -> _Part:
+    """The part of ``node``, kept by its text: the same text at the same columns is the same
+    syntax tree, wherever in whichever file it is."""
+    start = first_line(node)
+    end = node.end_lineno or node.lineno
+    key = (kind, node.col_offset, node.end_col_offset, node.lineno - start, "\n".join(lines[start - 1: end]))
+    found = _KEPT.get(key)
+    if found is not None:
+        _KEPT.move_to_end(key)
+        return found
+    part = _member(node, start) if kind == "member" else _statement(node, start)
+    _KEPT[key] = part
+    if len(_KEPT) > KEPT_PARTS:
+        _KEPT.popitem(last=False)
+    return part
+
+
+def _statement(node: ast.stmt, start: int) -> _Part:
+    """A top-level statement, as radon's module visitor sees it."""
     from radon.visitors import ComplexityVisitor
 
-    visitor = ComplexityVisitor.from_ast(source.tree)
-    metrics = tuple(
-        UnitMetric(function.lineno, CYCLOMATIC_COMPLEXITY, float(function.complexity))
-        for function in _functions(visitor.blocks)
+    visitor = ComplexityVisitor()
+    visitor.visit(node)
+    added = visitor.complexity - 1 + visitor.functions_complexity + visitor.classes_complexity
+    return _with_halstead(node, added, _functions(visitor.blocks), start, list(_statements([node])))
+
+
+def _member(node: ast.stmt, start: int) -> _Part:
+    """A statement of a top-level class's body, as radon's class visitor sees it (``classname``
+    only names radon's methods, which are reported by line, so any name gives the same part)."""
+    from radon.visitors import ComplexityVisitor
+
+    visitor = ComplexityVisitor(True, "", off=False)
+    visitor.visit(node)
+    added = visitor.complexity + visitor.functions_complexity + len(visitor.functions)
+    functions = [*_functions(visitor.functions), *_nested_class_functions(visitor.classes)]
+    return _with_halstead(node, added, functions, start, list(_statements([node])))
+
+
+def _class_header(node: ast.ClassDef) -> _Part:
+    """A top-level class without its body: no complexity (radon starts a class at 1 and takes
+    the 1 off again in the module's total; its body adds the rest, ``_member``), and the Halstead
+    counts of its bases, keywords and decorators."""
+    header: list[ast.AST] = [*node.bases, *node.keywords, *node.decorator_list, *getattr(node, "type_params", [])]
+    return _with_halstead(header, 0, [], node.lineno, statements=[node])
+
+
+def _with_halstead(
+    nodes: ast.AST | list[ast.AST], complexity: int, functions: Iterable[Any], start: int, statements: list[ast.stmt],
+) -> _Part:
+    """The part, with radon's Halstead counts of ``nodes`` as its module visitor counts them, and
+    the line counts of its ``statements``."""
+    from radon.visitors import HalsteadVisitor
+
+    visitor = HalsteadVisitor()
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        visitor.visit(node)
+    values = frozenset(operand for operand in visitor.operands_seen if not isinstance(operand[1], ast.AST))
+    return _Part(
+        complexity, tuple(sorted({(function.lineno - start, function.complexity) for function in functions})),
+        visitor.operators, visitor.operands, frozenset(visitor.operators_seen), values,
+        len(visitor.operands_seen) - len(values), len(statements),
+        tuple((node.lineno - start, (node.end_lineno or node.lineno) - start) for node in statements if _is_string(node)),
     )
-    logical_lines, comment_percent = _line_counts(source)
-    volume = h_visit_ast(source.tree).total.volume
-    mi = mi_compute(volume, visitor.total_complexity, logical_lines, comment_percent)
-    return FileResult(unit_metrics=tuple(sorted(set(metrics))), file_metrics=((MAINTAINABILITY_INDEX, round(mi, 2)),))
+
+
+def _volume(parts: Iterable[_Part]) -> float:
+    """radon's Halstead volume of the whole file, from its parts' counts."""
+    from radon.metrics import halstead_visitor_report
+    from radon.visitors import HalsteadVisitor
+
+    total = HalsteadVisitor()
+    for occurrence, part in enumerate(parts):
+        total.operators += part.operators
+        total.operands += part.operands
+        total.operators_seen.update(part.operators_seen)
+        total.operands_seen.update(part.operands_seen)
+        total.operands_seen.update((occurrence, index) for index in range(part.expression_operands))
+    return float(halstead_visitor_report(total).volume)
 
 
 def _functions(blocks: list[Any]) -> Iterator[Any]:
@@ -44,26 +177,29 @@ def _functions(blocks: list[Any]) -> Iterator[Any]:
             yield block
             yield from _functions(block.closures)
         else:  # a radon Class: its methods are listed in ``blocks`` already, inner classes are not
-            for inner in block.inner_classes:
-                yield from _functions(inner.methods)
-                yield from _functions(inner.inner_classes)
+            yield from _nested_class_functions(block.inner_classes)
 
 
-def _line_counts(source: PythonSource) -> tuple[int, float]:
+def _nested_class_functions(classes: list[Any]) -> Iterator[Any]:
+    """What radon reports of the classes nested in a class: their methods, and what it reports of
+    classes nested in them in turn."""
+    for inner in classes:
+        yield from _functions(inner.methods)
+        yield from _functions(inner.inner_classes)
+
+
+def _line_counts(lines: list[str], statements: int, strings: Iterable[tuple[int, int]]) -> tuple[int, float]:
     """(logical lines, comments as a percent of source lines), counted as radon's ``analyze``
     with ``multi=True`` counts them: comment tokens, plus the non-empty lines of string statements
-    spanning several lines (docstrings), over the lines that hold code."""
-    lines = source.text.split("\n")
-    statements = list(_statements(source.tree.body))
+    spanning several lines (docstrings, from their first to last line), over the lines that hold
+    code."""
     in_strings: set[int] = set()
     multi = 0
-    for node in statements:
-        end = node.end_lineno or node.lineno
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            span = range(node.lineno, end + 1)
-            in_strings.update(span)
-            if end > node.lineno:
-                multi += sum(1 for number in span if lines[number - 1].strip())
+    for start, end in strings:
+        span = range(start, end + 1)
+        in_strings.update(span)
+        if end > start:
+            multi += sum(1 for number in span if lines[number - 1].strip())
     full_line_comments = sum(1 for line in lines if line.lstrip().startswith("#"))
     inline_comments = sum(
         1 for number, line in enumerate(lines, start=1) if number not in in_strings and _has_inline_comment(line)
@@ -71,7 +207,11 @@ def _line_counts(source: PythonSource) -> tuple[int, float]:
     blank = sum(1 for line in lines if not line.strip())
     source_lines = max(len(lines) - blank - full_line_comments - multi, 0)
     percent = (full_line_comments + inline_comments + multi) / source_lines * 100 if source_lines else 0.0
-    return len(statements), percent
+    return statements, percent
+
+
+def _is_string(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
