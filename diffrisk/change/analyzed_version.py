@@ -93,10 +93,7 @@ class AnalyzedVersion:
 
     @functools.cached_property
     def _signatures(self) -> dict[int, str]:
-        return {
-            node.lineno: ast.unparse(node.args)
-            for node in ast.walk(self.source.tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+        return {line: ast.unparse(node.args) for line, node in self.source.function_nodes.items()}
 
     def owner(self, issue: Issue) -> str | None:
         """The key of the innermost function, else class, holding the issue; None at module level."""
@@ -164,8 +161,16 @@ _RESULTS: BlobCache[FileResult] = BlobCache(size=2 * DEFAULT_SIZE)
 
 
 def parse(path: str, text: str, blob_id: str | None) -> PythonSource:
-    """``pyfile.source.parse``, kept by blob id; raises what it raises."""
-    return _PARSED.get(None if blob_id is None else (blob_id, path), lambda: parse_source(path, text))
+    """``pyfile.source.parse``, kept (when the version has a ``blob_id``) by the text's digest,
+    where ``parsed`` finds it too; raises what it raises."""
+    return _PARSED.get(None if blob_id is None else (path, _digest(text)), lambda: parse_source(path, text))
+
+
+def parsed(path: str, text: str) -> PythonSource | None:
+    """The version ``parse`` already parsed from ``text``, if it is still kept: the later stages
+    (change.impact) look at the same versions again, and parsing a big file costs more than
+    everything they do with it."""
+    return _PARSED.peek((path, _digest(text)))
 
 
 def _digest(text: str) -> bytes:

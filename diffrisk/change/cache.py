@@ -34,6 +34,11 @@ class BlobCache(Generic[Value]):
         self.hits = 0
         self.misses = 0
 
+    def peek(self, key: Hashable) -> Value | None:
+        """The value kept for ``key``, or None; nothing is computed or counted."""
+        found = self.entries.get(key)
+        return None if found is None else found[0]
+
     def get(self, key: Hashable | None, compute: Callable[[], Value]) -> Value:
         if key is None:
             return compute()

@@ -413,7 +413,7 @@ def _weakened_tests(file: ChangedFile, old: PythonSource, new: PythonSource | No
 
 def _unit_changes(file: ChangedFile, found: touched.Touched, old: AnalyzedVersion | None, new: AnalyzedVersion) -> list[UnitChange]:
     changes = []
-    stubs = stub_lines(new.source.tree)
+    stubs = stub_lines(new.source)
     for unit, previous, touch in found.functions.values():
         before = old.unit_metrics(previous.def_line) if old is not None and previous is not None else {}
         renamed = previous.qualname if previous is not None and previous.qualname != unit.qualname else None
@@ -435,12 +435,9 @@ def _unit_changes(file: ChangedFile, found: touched.Touched, old: AnalyzedVersio
     return changes
 
 
-def stub_lines(tree: ast.Module) -> set[int]:
+def stub_lines(source: PythonSource) -> set[int]:
     """The ``def`` lines of functions whose body does nothing (UnitChange.stub)."""
-    return {
-        node.lineno for node in ast.walk(tree)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and all(_does_nothing(statement) for statement in node.body)
-    }
+    return {line for line, node in source.function_nodes.items() if all(_does_nothing(statement) for statement in node.body)}
 
 
 def _does_nothing(statement: ast.stmt) -> bool:

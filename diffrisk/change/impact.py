@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from diffrisk.change import analyzed_version
 from diffrisk.change.cache import BlobCache
 from diffrisk.change.signatures import Signature, bind, changes, plural, signature, why
 from diffrisk.diffsource import git
@@ -203,7 +204,7 @@ def _targets(analyses: Sequence[FileAnalysis], texts: Mapping[str, Sides]) -> li
     def index(path: str, side: int) -> _Index:
         if (path, side) not in indexes:
             text = texts.get(path, (None, None))[side]
-            indexes[path, side] = _index(None if text is None else _parse(path, text))
+            indexes[path, side] = _index(None if text is None else _changed_tree(path, text))
         return indexes[path, side]
 
     found: dict[tuple[str, str], _Target] = {}
@@ -263,6 +264,12 @@ def _deleted_target(unit: UnitChange, old_path: str, old: _Index) -> _Target | N
 
 def _kind(definition: _Definition) -> DefinitionKind:
     return "class" if isinstance(definition.node, ast.ClassDef) else "function"
+
+
+def _changed_tree(path: str, text: str) -> ast.Module | None:
+    """A changed file's version: the analysis parsed it already."""
+    source = analyzed_version.parsed(path, text)
+    return source.tree if source is not None else _parse(path, text)
 
 
 def _parse(path: str, text: str) -> ast.Module | None:

@@ -71,6 +71,24 @@ class PythonSource:
         return _owners(self.classes)
 
     @functools.cached_property
+    def function_nodes(self) -> dict[int, ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Every function's node by its ``def`` line.  Functions are statements, so only
+        statement bodies are walked (a walk of every expression node costs ten times as much),
+        once per parsed version: ``log`` meets each version twice, as a commit's new side and as
+        the next one's old side."""
+        found: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        pending = [self.tree.body]
+        while pending:
+            for node in pending.pop():
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    found[node.lineno] = node
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    pending.append(node.body)
+                else:
+                    pending.extend(child_bodies(node))
+        return found
+
+    @functools.cached_property
     def _top_level_starts(self) -> list[int]:
         return [start for start, _ in self.top_level]
 
