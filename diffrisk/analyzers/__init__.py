@@ -18,6 +18,10 @@ from diffrisk.pyfile.source import PythonSource
 class Analyzer(Protocol):
     NAME: str
     SCOPE: Scope
+    #: Whether it reports measurements of functions (``FileResult.unit_metrics``), not only
+    #: issues: the old side of a change is then analysed also for the functions the change
+    #: touched (their "before"), where the others need only the lines it deleted.
+    MEASURES_FUNCTIONS: bool
 
     def analyze(self, source: PythonSource) -> FileResult: ...
 

@@ -31,6 +31,9 @@ from diffrisk.pyfile.source import PythonSource, child_bodies, first_line
 NAME = "complexity"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.FILE
+#: Whether it measures functions (``FileResult.unit_metrics``): the old side of a change is then
+#: also analysed for the functions the change touched, for their "before" measurements.
+MEASURES_FUNCTIONS = True
 
 #: Statements whose parts are kept (each a few numbers and the Halstead sets of one statement).
 KEPT_PARTS = 8192

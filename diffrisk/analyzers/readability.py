@@ -23,6 +23,8 @@ from diffrisk.pyfile.source import PythonSource, first_line
 NAME = "readability"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.STATEMENTS
+#: See ``diffrisk.analyzers.Analyzer``.
+MEASURES_FUNCTIONS = True
 
 #: Operands in one boolean expression before it needs a truth table to review (pylint's
 #: max-bool-expr allows 5 per ``if``; one expression of 4 is already hard to read).

@@ -20,6 +20,8 @@ from diffrisk.pyfile.source import CODING_COOKIE, PythonSource
 NAME = "security"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
 SCOPE = Scope.STATEMENTS_AND_IMPORTS
+#: See ``diffrisk.analyzers.Analyzer``.
+MEASURES_FUNCTIONS = False
 
 #: bandit's test for bidirectional control characters ("trojan source").
 _TROJAN_SOURCE = "B613"

@@ -37,6 +37,8 @@ from diffrisk.pyfile.source import PythonSource
 NAME = "weaknesses"
 #: The changed statements, the imports and the module's assignments, to resolve what they call.
 SCOPE = Scope.STATEMENTS_AND_NAMES
+#: See ``diffrisk.analyzers.Analyzer``.
+MEASURES_FUNCTIONS = False
 #: What a notebook's shell command becomes in its code text (change.notebooks).
 NOTEBOOK_SHELL = "__notebook_shell__"
 NOTEBOOK_RUN = "__notebook_run__"

@@ -104,20 +104,25 @@ class AnalyzedVersion:
 
 
 def analyze(
-    path: str, source: PythonSource, wanted: Set[int], blob_id: str | None, config: Config
+    path: str, source: PythonSource, wanted: Set[int], blob_id: str | None, config: Config, measured: Set[int] = frozenset(),
 ) -> tuple[AnalyzedVersion, Problems]:
-    """Run the enabled analyzers on ``source`` for the ``wanted`` lines (``blob_id``: the version's
-    git blob id, the cache key; None: not cached)."""
+    """Run the enabled analyzers on ``source`` for the ``wanted`` lines, and those that measure
+    functions also for the ``measured`` lines (``blob_id``: the version's git blob id, the cache
+    key; None: not cached).  An analyzer given no line to answer for finds nothing, and is not run."""
     results: dict[str, FileResult] = {}
-    slices: dict[Scope, PythonSource] = {}
+    slices: dict[tuple[Scope, bool], PythonSource] = {}
     problems = Problems()
     for name, analyzer in ANALYZERS.items():
         if not config.analyzers.get(name, True):
             continue
+        lines = wanted | measured if analyzer.MEASURES_FUNCTIONS else wanted
+        if not lines and analyzer.SCOPE is not Scope.FILE:
+            results[name] = FileResult()
+            continue
         try:
-            if analyzer.SCOPE not in slices:
-                slices[analyzer.SCOPE] = _scoped(source, wanted, analyzer.SCOPE)
-            scoped = slices[analyzer.SCOPE]
+            if (analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS) not in slices:
+                slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS] = _scoped(source, lines, analyzer.SCOPE)
+            scoped = slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS]
             # A slice is keyed by its text (through a digest, so keys stay small): the same
             # statements of the same blob give the same text.
             key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text).hex())

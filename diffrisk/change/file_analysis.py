@@ -120,9 +120,9 @@ def analyze(file: ChangedFile, old_text: str | None, new_text: str | None, gener
 
 def _both_versions(file: ChangedFile, old_source: PythonSource | None, new_source: PythonSource) -> _Outcome:
     pairs = touched.pair_functions(old_source, new_source, file.added, file.deleted)
-    old_wanted, new_wanted = _wanted_lines(file, old_source, new_source, pairs)
+    old_wanted, old_measured, new_wanted = _wanted_lines(file, old_source, new_source, pairs)
     old, old_problems = (None, Problems()) if old_source is None else analyzed_version.analyze(
-        file.path, old_source, old_wanted, file.old_id, file.config
+        file.path, old_source, old_wanted, file.old_id, file.config, old_measured
     )
     new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config)
     units = _unit_changes(file, touched.touched(file.change, old_source, new_source, file.added, file.deleted, pairs), old, new)
@@ -257,17 +257,17 @@ def _generated_by_contents(text: str, source: PythonSource | None) -> str | None
 
 def _wanted_lines(
     file: ChangedFile, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]
-) -> tuple[Set[int], Set[int]]:
-    """The lines each version's analysis must cover: the changed lines, the statements that read a
-    module-level name the change rebinds (change.rebound), and on the old side the functions the
-    change touched (for their "before" measurements)."""
+) -> tuple[Set[int], Set[int], Set[int]]:
+    """The lines each version's analysis must cover: the changed lines, and the statements that
+    read a module-level name the change rebinds (change.rebound); and on the old side, for the
+    analyzers that measure functions, the functions the change touched (their "before").  The old
+    side's issues count only where they touch a deleted line (the rest are matched by nothing),
+    so an addition needs no issue of the old side at all."""
     new_wanted = file.added | set(touched.deleted_anchors(file.change).values()) | readers_of_rebound_names(new, old)
     targets = sorted(new_wanted)
     touched_keys = {unit.key for unit in new.units if touches(targets, unit.start, unit.end)}
-    old_wanted = file.deleted
-    if old is not None:
-        old_wanted |= {unit.def_line for unit in old.units if pairs.get(unit.key) in touched_keys}
-    return old_wanted, new_wanted
+    measured = set() if old is None else {unit.def_line for unit in old.units if pairs.get(unit.key) in touched_keys}
+    return file.deleted, measured, new_wanted
 
 
 def _keep_old(file: ChangedFile, issue: Issue) -> bool:
