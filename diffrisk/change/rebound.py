@@ -37,7 +37,7 @@ def rebound_issues(
     new_lines, old_lines = new.text.split("\n"), old.text.split("\n")
     functions, old_functions = _functions(new), _functions(old)
     new_to_old = {new_key: old_key for old_key, new_key in pairs.items()}
-    module = _rebound(_binding_texts(new.tree.body, new_lines), _binding_texts(old.tree.body, old_lines))
+    module = _module_rebound(new, old)
     found = []
     for analyzer, issue in wanted:
         unit = new.unit_at(issue.line)
@@ -60,7 +60,7 @@ def readers_of_rebound_names(new: PythonSource, old: PythonSource | None) -> set
     change did not touch them, for rebound_issues to see their issues."""
     if old is None:
         return set()
-    rebound = _rebound(_binding_texts(new.tree.body, new.text.split("\n")), _binding_texts(old.tree.body, old.text.split("\n")))
+    rebound = _module_rebound(new, old)
     if not rebound:
         return set()
     lines = new.text.split("\n")
@@ -70,6 +70,20 @@ def readers_of_rebound_names(new: PythonSource, old: PythonSource | None) -> set
         if _may_read(mentions, "\n".join(lines[start - 1: end]))
         and any(isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in rebound for node in ast.walk(statement))
     }
+
+
+#: The last (new, old, module-level names rebound): both functions above ask for the same pair
+#: of versions, and on a large module the bindings' texts are most of what they cost.
+_LAST: list[tuple[PythonSource, PythonSource, frozenset[str]]] = []
+
+
+def _module_rebound(new: PythonSource, old: PythonSource) -> frozenset[str]:
+    """The module-level names the change rebinds."""
+    if _LAST and _LAST[0][0] is new and _LAST[0][1] is old:
+        return _LAST[0][2]
+    rebound = frozenset(_rebound(_binding_texts(new.tree.body, new.text.split("\n")), _binding_texts(old.tree.body, old.text.split("\n"))))
+    _LAST[:] = [(new, old, rebound)]
+    return rebound
 
 
 def _may_read(mentions: re.Pattern[str], text: str) -> bool:

@@ -83,9 +83,12 @@ def _by_similarity(old: PythonSource, gone: list[Unit], new: PythonSource, arriv
         arrived_keys = {unit.key for unit in arrived}
         return {unit.key: unit.key for unit in gone if unit.key in arrived_keys}
     old_lines, new_lines = old.text.split("\n"), new.text.split("\n")
+    # Each body once, not once per pair it is compared in.
+    old_bodies = {unit.key: _body(old_lines, unit) for unit in gone}
+    new_bodies = {unit.key: _body(new_lines, unit) for unit in arrived}
     scored = sorted(
         (
-            (_similarity(_body(old_lines, before), _body(new_lines, after)), before.key == after.key, before.key, after.key)
+            (_similarity(old_bodies[before.key], new_bodies[after.key]), before.key == after.key, before.key, after.key)
             for before in gone
             for after in arrived
         ),
