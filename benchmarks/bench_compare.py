@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--candidate-args", default="", help="more arguments for the candidate's check, e.g. --no-cache")
+    parser.add_argument("--baseline-args", default="", help="more arguments for the baseline's check")
     args = parser.parse_args(argv)
-    extra = {"baseline": (), "candidate": tuple(args.candidate_args.split())}
+    extra = {"baseline": tuple(args.baseline_args.split()), "candidate": tuple(args.candidate_args.split())}
     shas = typical_commits(args.git_dir, args.commits)
     sides = {"baseline": args.baseline, "candidate": args.candidate}
     ratios = []

@@ -11,7 +11,7 @@ import pytest
 
 from diffrisk.analyzers import complexity, readability, security
 from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
-from diffrisk.model import Severity, UnitMetric
+from diffrisk.model import FileResult, Severity, UnitMetric
 from diffrisk.pyfile.slicing import slice_source
 from diffrisk.pyfile.source import PythonSource, UndecodableSource, decode, parse
 
@@ -360,3 +360,28 @@ def test_slice_keeps_touched_statements_and_line_numbers() -> None:
     without_imports = slice_source(parsed, {17}, keep_imports=False)
     assert [number for number, line in enumerate(without_imports.text.split("\n"), start=1) if line.strip()] == [16, 17]
     assert slice_source(parsed, range(1, 18), keep_imports=False) is parsed
+
+
+def test_an_analysis_gives_the_issue_analyzers_only_the_wanted_lines() -> None:
+    # The old side of a change is analysed for issues only on its deleted lines, and for the
+    # functions it touched only by the analyzers that measure functions (their "before"): the
+    # eval below is on neither, so bandit and the weaknesses are not run at all.
+    from diffrisk.change import analyzed_version
+    from diffrisk.config import Config
+
+    parsed = source('''
+        import os
+
+        def run(text):
+            if text:
+                return eval(text)
+            return os.sep
+        ''')
+    analyzed, problems = analyzed_version.analyze("example.py", parsed, set(), None, Config(), measured={4})
+    assert problems == analyzed_version.Problems()
+    assert analyzed.results["security"] == FileResult()
+    assert analyzed.results["weaknesses"] == FileResult()
+    assert analyzed.results["smells"] == FileResult()
+    assert analyzed.unit_metrics(4) == {"cyclomatic_complexity": 2.0, "length": 4.0, "nesting_depth": 1.0, "parameters": 1.0}
+    wanted, _ = analyzed_version.analyze("example.py", parsed, {6}, None, Config())
+    assert [(issue.rule, issue.line) for issue in wanted.results["security"].issues] == [("B307", 6)]
