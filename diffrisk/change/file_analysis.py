@@ -120,11 +120,11 @@ def analyze(file: ChangedFile, old_text: str | None, new_text: str | None, gener
 
 def _both_versions(file: ChangedFile, old_source: PythonSource | None, new_source: PythonSource) -> _Outcome:
     pairs = touched.pair_functions(old_source, new_source, file.added, file.deleted)
-    (old_wanted, old_measured), (new_wanted, new_measured) = _wanted_lines(file, old_source, new_source, pairs)
+    old_wanted, old_measured, new_wanted = _wanted_lines(file, old_source, new_source, pairs)
     old, old_problems = (None, Problems()) if old_source is None else analyzed_version.analyze(
         file.path, old_source, old_wanted, file.old_id, file.config, old_measured
     )
-    new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config, new_measured)
+    new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config)
     units = _unit_changes(file, touched.touched(file.change, old_source, new_source, file.added, file.deleted, pairs), old, new)
     findings = _under_nosec(_with_weaknesses(_issue_findings(file, old, new, pairs)), new) + _limit_findings(file, units)
     if file.is_test and old_source is not None:
@@ -257,19 +257,17 @@ def _generated_by_contents(text: str, source: PythonSource | None) -> str | None
 
 def _wanted_lines(
     file: ChangedFile, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]
-) -> tuple[tuple[Set[int], Set[int]], tuple[Set[int], Set[int]]]:
-    """The lines each version's analysis must cover, as (for every analyzer, also for those that
-    measure functions): the changed lines, and the statements that read a module-level name the
-    change rebinds (change.rebound); for the measurements, the places of deletions on the new side
-    and the functions the change touched on the old side (their "before").  Issues count only
-    where they touch a changed line (the rest are matched by nothing), so an addition needs no
-    issue of the old side, and a deletion none of the new side but the rebound names' readers."""
-    anchors = set(touched.deleted_anchors(file.change).values())
-    new_wanted = file.added | readers_of_rebound_names(new, old)
-    targets = sorted(new_wanted | anchors)
+) -> tuple[Set[int], Set[int], Set[int]]:
+    """The lines each version's analysis must cover: the changed lines, and the statements that
+    read a module-level name the change rebinds (change.rebound); and on the old side, for the
+    analyzers that measure functions, the functions the change touched (their "before").  The old
+    side's issues count only where they touch a deleted line (the rest are matched by nothing),
+    so an addition needs no issue of the old side at all."""
+    new_wanted = file.added | set(touched.deleted_anchors(file.change).values()) | readers_of_rebound_names(new, old)
+    targets = sorted(new_wanted)
     touched_keys = {unit.key for unit in new.units if touches(targets, unit.start, unit.end)}
     measured = set() if old is None else {unit.def_line for unit in old.units if pairs.get(unit.key) in touched_keys}
-    return (file.deleted, measured), (new_wanted, anchors)
+    return file.deleted, measured, new_wanted
 
 
 def _keep_old(file: ChangedFile, issue: Issue) -> bool:
