@@ -495,6 +495,12 @@ def test_an_unchanged_call_in_a_function_whose_inputs_changed(shop: Repo) -> Non
     ("def expression():\n    return '1 + 1'\n\n\ndef calc():\n    return eval(expression())\n",
      "import sys\n\n\ndef expression():\n    return sys.argv[1]\n\n\ndef calc():\n    return eval(expression())\n",
      "B307", 9, ["expression"]),
+    # Only a deletion: the "--" that kept the name from reading as an option went, nothing was added.
+    ("import subprocess\n\n\ndef clean(name):\n    cmd = [\n        'ls',\n        '--',\n        name,\n    ]\n"
+     "    return subprocess.call(' '.join(cmd), shell=True)\n",
+     "import subprocess\n\n\ndef clean(name):\n    cmd = [\n        'ls',\n        name,\n    ]\n"
+     "    return subprocess.call(' '.join(cmd), shell=True)\n",
+     "B602", 9, ["cmd"]),
 ])
 def test_a_call_whose_input_changed_is_new(shop: Repo, before: str, after: str, rule: str, line: int, names: list[str]) -> None:
     shop.write("shop/calc.py", before)
