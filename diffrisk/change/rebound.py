@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from diffrisk.model import Issue
 from diffrisk.pyfile.source import PythonSource
@@ -38,17 +38,26 @@ def rebound_issues(
     functions, old_functions = _functions(new), _functions(old)
     new_to_old = {new_key: old_key for old_key, new_key in pairs.items()}
     module = _module_rebound(new, old)
+    # Per function, not per issue: a long function with many issues was walked once for each.
+    in_function: dict[str, frozenset[str]] = {}
+    statements: dict[str | None, list[ast.stmt]] = {}
     found = []
     for analyzer, issue in wanted:
         unit = new.unit_at(issue.line)
         function = functions.get(unit.key) if unit is not None else None
         if function is None or unit is None:
-            rebound, read = module, _names_read(new.tree.body, issue)
+            if None not in statements:
+                statements[None] = list(_statements(new.tree.body))
+            rebound, read = module, _names_read(statements[None], issue)
         else:
-            before = old_functions.get(new_to_old.get(unit.key, unit.key))
-            old_texts = _binding_texts(before.body, old_lines) if before is not None else {}
-            rebound = module | _rebound(_binding_texts(function.body, new_lines), old_texts) | _changed_parameters(function, before)
-            read = _names_read(function.body, issue)
+            if unit.key not in in_function:
+                before = old_functions.get(new_to_old.get(unit.key, unit.key))
+                old_texts = _binding_texts(before.body, old_lines) if before is not None else {}
+                in_function[unit.key] = frozenset(
+                    module | _rebound(_binding_texts(function.body, new_lines), old_texts) | _changed_parameters(function, before)
+                )
+                statements[unit.key] = list(_statements(function.body))
+            rebound, read = in_function[unit.key], _names_read(statements[unit.key], issue)
         if rebound & read:
             found.append((analyzer, issue, frozenset(rebound & read)))
     return found
@@ -203,18 +212,18 @@ def _text(node: ast.expr | None) -> str:
     return "" if node is None else ast.unparse(node)
 
 
-def _names_read(body: Iterable[ast.stmt], issue: Issue) -> set[str]:
+def _names_read(statements: Sequence[ast.stmt], issue: Issue) -> set[str]:
     """The names the simple statement holding the issue reads (the issue's own lines when it is
-    in a compound statement's header)."""
+    in a compound statement's header); ``statements``: its scope's (``_statements``)."""
     first, last = issue.line, issue.end_line
-    for statement in _statements(body):
+    for statement in statements:
         simple = not any(getattr(statement, field, None) for field in _BODIES)
         if simple and statement.lineno <= issue.line <= (statement.end_lineno or statement.lineno):
             first, last = statement.lineno, statement.end_lineno or statement.lineno
             break
     return {
         node.id
-        for statement in _statements(body) if statement.lineno <= last and (statement.end_lineno or statement.lineno) >= first
+        for statement in statements if statement.lineno <= last and (statement.end_lineno or statement.lineno) >= first
         for node in _own_expressions(statement)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and first <= node.lineno <= last
     }
