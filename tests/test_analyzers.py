@@ -385,3 +385,18 @@ def test_an_analysis_gives_the_issue_analyzers_only_the_wanted_lines() -> None:
     assert analyzed.unit_metrics(4) == {"cyclomatic_complexity": 2.0, "length": 4.0, "nesting_depth": 1.0, "parameters": 1.0}
     wanted, _ = analyzed_version.analyze("example.py", parsed, {6}, None, Config())
     assert [(issue.rule, issue.line) for issue in wanted.results["security"].issues] == [("B307", 6)]
+
+
+def test_complexity_keeps_parts_within_their_text_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A log worker meets many versions of big statements: the kept parts are bounded by their
+    # statements' text, and results do not depend on what was kept.
+    monkeypatch.setattr(complexity, "KEPT_TEXT", 400)
+    complexity._KEPT.clear()
+    complexity._KEPT_TEXT[0] = 0
+    first = complexity.analyze(parse("example.py", TRICKY))
+    kept = [len(key[-1]) for key in complexity._KEPT]
+    assert complexity._KEPT_TEXT[0] == sum(kept) <= 400
+    assert complexity.analyze(parse("example.py", TRICKY)) == first
+    expected_functions, expected_mi = radon_whole_file(ast.parse(TRICKY), TRICKY)
+    assert {(metric.def_line, metric.value) for metric in first.unit_metrics} == expected_functions
+    assert first.file_metrics == (("maintainability_index", expected_mi),)

@@ -35,8 +35,11 @@ SCOPE = Scope.FILE
 #: also analysed for the functions the change touched, for their "before" measurements.
 MEASURES_FUNCTIONS = True
 
-#: Statements whose parts are kept (each a few numbers and the Halstead sets of one statement).
+#: Statements whose parts are kept (each a few numbers and the Halstead sets of one statement),
+#: and their text at most: a part's sets grow with its statement, and a generated module's one
+#: huge table, changed by every commit, must not fill a ``log`` worker's memory.
 KEPT_PARTS = 8192
+KEPT_TEXT = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,9 @@ def _parts(source: PythonSource) -> Iterator[tuple[_Part, int]]:
             yield _kept(lines, node, "statement"), first_line(node)
 
 
-_KEPT: OrderedDict[tuple[object, ...], _Part] = OrderedDict()
+_KEPT: OrderedDict[tuple[str, int, int | None, int, str], _Part] = OrderedDict()
+#: The total length of the kept statements' texts.
+_KEPT_TEXT = [0]
 
 
 def _kept(lines: list[str], node: ast.stmt, kind: str) -> _Part:
@@ -97,15 +102,19 @@ def _kept(lines: list[str], node: ast.stmt, kind: str) -> _Part:
     syntax tree, wherever in whichever file it is."""
     start = first_line(node)
     end = node.end_lineno or node.lineno
-    key = (kind, node.col_offset, node.end_col_offset, node.lineno - start, "\n".join(lines[start - 1: end]))
+    key: tuple[str, int, int | None, int, str] = (
+        kind, node.col_offset, node.end_col_offset, node.lineno - start, "\n".join(lines[start - 1: end]),
+    )
     found = _KEPT.get(key)
     if found is not None:
         _KEPT.move_to_end(key)
         return found
     part = _member(node, start) if kind == "member" else _statement(node, start)
     _KEPT[key] = part
-    if len(_KEPT) > KEPT_PARTS:
-        _KEPT.popitem(last=False)
+    _KEPT_TEXT[0] += len(key[-1])
+    while len(_KEPT) > KEPT_PARTS or _KEPT_TEXT[0] > KEPT_TEXT and len(_KEPT) > 1:
+        dropped, _ = _KEPT.popitem(last=False)
+        _KEPT_TEXT[0] -= len(dropped[-1])
     return part
 
 
