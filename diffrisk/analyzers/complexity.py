@@ -59,31 +59,31 @@ class _Part:
     #: node, so each occurrence of the statement has its own, even where its text repeats.
     expression_operands: int
     #: Statements, nested ones included (the maintainability index's logical lines).
-    statements: int = 0
+    statements: int
     #: (first, last) line of each string statement (docstrings), from the statement's first line.
-    strings: tuple[tuple[int, int], ...] = ()
+    strings: tuple[tuple[int, int], ...]
 
 
 def analyze(source: PythonSource) -> FileResult:
     from radon.metrics import mi_compute
 
-    parts = list(_parts(source))
+    lines = source.text.split("\n")
+    parts = list(_parts(source.tree, lines))
     complexity = 1 + sum(part.complexity for part, _ in parts)
     metrics = {
         UnitMetric(start + offset, CYCLOMATIC_COMPLEXITY, float(value))
         for part, start in parts for offset, value in part.functions
     }
     strings = [(start + first, start + last) for part, start in parts for first, last in part.strings]
-    logical_lines, comment_percent = _line_counts(source.text.split("\n"), sum(part.statements for part, _ in parts), strings)
+    logical_lines, comment_percent = _line_counts(lines, sum(part.statements for part, _ in parts), strings)
     mi = mi_compute(_volume(part for part, _ in parts), complexity, logical_lines, comment_percent)
     return FileResult(unit_metrics=tuple(sorted(metrics)), file_metrics=((MAINTAINABILITY_INDEX, round(mi, 2)),))
 
 
-def _parts(source: PythonSource) -> Iterator[tuple[_Part, int]]:
+def _parts(tree: ast.Module, lines: list[str]) -> Iterator[tuple[_Part, int]]:
     """Each part of the file with its first line: top-level statements, and the header and body
     statements of top-level classes."""
-    lines = source.text.split("\n")
-    for node in source.tree.body:
+    for node in tree.body:
         if isinstance(node, ast.ClassDef):
             yield _class_header(node), node.lineno
             for child in node.body:
@@ -125,7 +125,7 @@ def _statement(node: ast.stmt, start: int) -> _Part:
     visitor = ComplexityVisitor()
     visitor.visit(node)
     added = visitor.complexity - 1 + visitor.functions_complexity + visitor.classes_complexity
-    return _with_halstead(node, added, _functions(visitor.blocks), start, list(_statements([node])))
+    return _with_halstead([node], added, _functions(visitor.blocks), start, list(_statements([node])))
 
 
 def _member(node: ast.stmt, start: int) -> _Part:
@@ -137,7 +137,7 @@ def _member(node: ast.stmt, start: int) -> _Part:
     visitor.visit(node)
     added = visitor.complexity + visitor.functions_complexity + len(visitor.functions)
     functions = [*_functions(visitor.functions), *_nested_class_functions(visitor.classes)]
-    return _with_halstead(node, added, functions, start, list(_statements([node])))
+    return _with_halstead([node], added, functions, start, list(_statements([node])))
 
 
 def _class_header(node: ast.ClassDef) -> _Part:
@@ -149,14 +149,14 @@ def _class_header(node: ast.ClassDef) -> _Part:
 
 
 def _with_halstead(
-    nodes: ast.AST | list[ast.AST], complexity: int, functions: Iterable[Any], start: int, statements: list[ast.stmt],
+    nodes: list[ast.AST], complexity: int, functions: Iterable[Any], start: int, statements: list[ast.stmt],
 ) -> _Part:
     """The part, with radon's Halstead counts of ``nodes`` as its module visitor counts them, and
     the line counts of its ``statements``."""
     from radon.visitors import HalsteadVisitor
 
     visitor = HalsteadVisitor()
-    for node in nodes if isinstance(nodes, list) else [nodes]:
+    for node in nodes:
         visitor.visit(node)
     values = frozenset(operand for operand in visitor.operands_seen if not isinstance(operand[1], ast.AST))
     return _Part(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 
 from diffrisk import rules
-from diffrisk.analyzers import ANALYZERS
+from diffrisk.analyzers import ANALYZERS, Analyzer
 from diffrisk.analyzers.scope import Scope
 from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
 from diffrisk.change.disk_cache import DiskCache
@@ -122,14 +122,7 @@ def analyze(
         try:
             if (analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS) not in slices:
                 slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS] = _scoped(source, lines, analyzer.SCOPE)
-            scoped = slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS]
-            # A slice is keyed by its text (through a digest, so keys stay small): the same
-            # statements of the same blob give the same text.
-            key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text).hex())
-            compute: Callable[[], FileResult] = functools.partial(analyzer.analyze, scoped)
-            if key is not None and _DISK:
-                compute = functools.partial(_DISK[0].get, key, compute)
-            results[name] = _RESULTS.get(key, compute)
+            results[name] = _kept_result(path, name, analyzer, source, slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS], blob_id)
         except (RecursionError, MemoryError):
             problems += _too_deep(path, name, source)
         except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
@@ -139,6 +132,17 @@ def analyze(
             else:
                 problems += _too_deep(path, name, source)
     return AnalyzedVersion(source, results), problems
+
+
+def _kept_result(path: str, name: str, analyzer: Analyzer, source: PythonSource, scoped: PythonSource, blob_id: str | None) -> FileResult:
+    """What ``analyzer`` finds in ``scoped`` (a slice of ``source``), from memory or the disk
+    cache when it was worked out before.  A slice is keyed by its text (through a digest, so keys
+    stay small): the same statements of the same blob give the same text."""
+    key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text).hex())
+    compute: Callable[[], FileResult] = functools.partial(analyzer.analyze, scoped)
+    if key is not None and _DISK:
+        compute = functools.partial(_DISK[0].get, key, compute)
+    return _RESULTS.get(key, compute)
 
 
 def _too_deep(path: str, analyzer: str, source: PythonSource) -> Problems:

@@ -16,7 +16,7 @@ from diffrisk.analyzers.smells import NOSEC as NOSEC_COMMENT
 from diffrisk.change import analyzed_version, issue_matching, touched, weakened_tests
 from diffrisk.change.analyzed_version import AnalyzedVersion, Problems
 from diffrisk.change.mechanical import is_mechanical
-from diffrisk.change.rebound import readers_of_rebound_names, rebound_issues
+from diffrisk.change.rebound import module_rebound, readers_of_rebound_names, rebound_issues
 from diffrisk.config import Config
 from diffrisk.model import (
     MAINTAINABILITY_INDEX,
@@ -120,13 +120,14 @@ def analyze(file: ChangedFile, old_text: str | None, new_text: str | None, gener
 
 def _both_versions(file: ChangedFile, old_source: PythonSource | None, new_source: PythonSource) -> _Outcome:
     pairs = touched.pair_functions(old_source, new_source, file.added, file.deleted)
-    old_wanted, old_measured, new_wanted = _wanted_lines(file, old_source, new_source, pairs)
+    module = module_rebound(new_source, old_source)
+    old_wanted, old_measured, new_wanted = _wanted_lines(file, old_source, new_source, pairs, module)
     old, old_problems = (None, Problems()) if old_source is None else analyzed_version.analyze(
         file.path, old_source, old_wanted, file.old_id, file.config, old_measured
     )
     new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config)
     units = _unit_changes(file, touched.touched(file.change, old_source, new_source, file.added, file.deleted, pairs), old, new)
-    findings = _under_nosec(_with_weaknesses(_issue_findings(file, old, new, pairs)), new) + _limit_findings(file, units)
+    findings = _under_nosec(_with_weaknesses(_issue_findings(file, old, new, pairs, module)), new) + _limit_findings(file, units)
     if file.is_test and old_source is not None:
         findings += _weakened_tests(file, old_source, new_source, pairs)
     new_imports = tuple((found.line, found.module) for found in imports.new_imports(old_source, new_source, file.added))
@@ -256,14 +257,14 @@ def _generated_by_contents(text: str, source: PythonSource | None) -> str | None
 
 
 def _wanted_lines(
-    file: ChangedFile, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str]
+    file: ChangedFile, old: PythonSource | None, new: PythonSource, pairs: Mapping[str, str], module: frozenset[str],
 ) -> tuple[Set[int], Set[int], Set[int]]:
     """The lines each version's analysis must cover: the changed lines, and the statements that
-    read a module-level name the change rebinds (change.rebound); and on the old side, for the
+    read a module-level name the change rebinds (``module``, change.rebound); and on the old side, for the
     analyzers that measure functions, the functions the change touched (their "before").  The old
     side's issues count only where they touch a deleted line (the rest are matched by nothing),
     so an addition needs no issue of the old side at all."""
-    new_wanted = file.added | set(touched.deleted_anchors(file.change).values()) | readers_of_rebound_names(new, old)
+    new_wanted = file.added | set(touched.deleted_anchors(file.change).values()) | readers_of_rebound_names(new, module)
     targets = sorted(new_wanted)
     touched_keys = {unit.key for unit in new.units if touches(targets, unit.start, unit.end)}
     measured = set() if old is None else {unit.def_line for unit in old.units if pairs.get(unit.key) in touched_keys}
@@ -274,8 +275,11 @@ def _keep_old(file: ChangedFile, issue: Issue) -> bool:
     return not (file.is_test and issue.rule in rules.NOT_IN_TESTS)
 
 
-def _issue_findings(file: ChangedFile, old: AnalyzedVersion | None, new: AnalyzedVersion, pairs: Mapping[str, str]) -> list[Finding]:
-    """The issues the change introduced, and (security) the ones it removed."""
+def _issue_findings(
+    file: ChangedFile, old: AnalyzedVersion | None, new: AnalyzedVersion, pairs: Mapping[str, str], module: frozenset[str],
+) -> list[Finding]:
+    """The issues the change introduced, and (security) the ones it removed (``module``: the
+    module-level names the change rebinds)."""
     created = _created_definition_lines(old.source if old else None, new.source, pairs)
 
     def keep_new(analyzer: str, issue: Issue) -> bool:
@@ -291,7 +295,7 @@ def _issue_findings(file: ChangedFile, old: AnalyzedVersion | None, new: Analyze
     sticky = {id(issue) for analyzer, issue in candidates if analyzer == "security" and _nosec_on(new, issue)}
     rebound = {
         id(issue): (analyzer, issue, names)
-        for analyzer, issue, names in rebound_issues(new.issues(), new.source, old.source, pairs) if _keep_old(file, issue)
+        for analyzer, issue, names in rebound_issues(new.issues(), new.source, old.source, pairs, module) if _keep_old(file, issue)
     }
     touching = {id(issue) for _, issue in candidates}
     candidates += [(analyzer, issue) for key, (analyzer, issue, _) in rebound.items() if key not in touching]

@@ -28,16 +28,17 @@ _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 def rebound_issues(
     issues: Mapping[str, tuple[Issue, ...]], new: PythonSource, old: PythonSource | None, pairs: Mapping[str, str],
+    module: frozenset[str],
 ) -> list[tuple[str, Issue, frozenset[str]]]:
     """The security issues whose statement reads a name the change rebinds in its scope (its
-    function, or the module), with those names (``pairs``: old function key -> new key)."""
+    function, or the module: ``module``, from ``module_rebound``), with those names (``pairs``:
+    old function key -> new key)."""
     wanted = [(analyzer, issue) for analyzer, listed in issues.items() if analyzer in SECURITY_ANALYZERS for issue in listed]
     if old is None or not wanted:
         return []
     new_lines, old_lines = new.text.split("\n"), old.text.split("\n")
     functions, old_functions = _functions(new), _functions(old)
     new_to_old = {new_key: old_key for old_key, new_key in pairs.items()}
-    module = _module_rebound(new, old)
     # Per function, not per issue: a long function with many issues was walked once for each.
     in_function: dict[str, frozenset[str]] = {}
     statements: dict[str | None, list[ast.stmt]] = {}
@@ -63,13 +64,11 @@ def rebound_issues(
     return found
 
 
-def readers_of_rebound_names(new: PythonSource, old: PythonSource | None) -> set[int]:
+def readers_of_rebound_names(new: PythonSource, rebound: frozenset[str]) -> set[int]:
     """The first lines of the module's top-level statements that read a module-level name the
-    change rebinds (an import, a constant, a function): they must be analysed even where the
-    change did not touch them, for rebound_issues to see their issues."""
-    if old is None:
-        return set()
-    rebound = _module_rebound(new, old)
+    change rebinds (``rebound``, from ``module_rebound``: an import, a constant, a function):
+    they must be analysed even where the change did not touch them, for rebound_issues to see
+    their issues."""
     if not rebound:
         return set()
     lines = new.text.split("\n")
@@ -81,18 +80,12 @@ def readers_of_rebound_names(new: PythonSource, old: PythonSource | None) -> set
     }
 
 
-#: The last (new, old, module-level names rebound): both functions above ask for the same pair
-#: of versions, and on a large module the bindings' texts are most of what they cost.
-_LAST: list[tuple[PythonSource, PythonSource, frozenset[str]]] = []
-
-
-def _module_rebound(new: PythonSource, old: PythonSource) -> frozenset[str]:
-    """The module-level names the change rebinds."""
-    if _LAST and _LAST[0][0] is new and _LAST[0][1] is old:
-        return _LAST[0][2]
-    rebound = frozenset(_rebound(_binding_texts(new.tree.body, new.text.split("\n")), _binding_texts(old.tree.body, old.text.split("\n"))))
-    _LAST[:] = [(new, old, rebound)]
-    return rebound
+def module_rebound(new: PythonSource, old: PythonSource | None) -> frozenset[str]:
+    """The module-level names the change rebinds (none for a new file).  Worked out once per
+    file: on a large module the bindings' texts are most of what both functions above cost."""
+    if old is None:
+        return frozenset()
+    return frozenset(_rebound(_binding_texts(new.tree.body, new.text.split("\n")), _binding_texts(old.tree.body, old.text.split("\n"))))
 
 
 def _may_read(mentions: re.Pattern[str], text: str) -> bool:

@@ -13,7 +13,7 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from diffrisk.model import DefinitionKind
@@ -76,17 +76,10 @@ class PythonSource:
         statement bodies are walked (a walk of every expression node costs ten times as much),
         once per parsed version: ``log`` meets each version twice, as a commit's new side and as
         the next one's old side."""
-        found: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-        pending = [self.tree.body]
-        while pending:
-            for node in pending.pop():
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    found[node.lineno] = node
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    pending.append(node.body)
-                else:
-                    pending.extend(child_bodies(node))
-        return found
+        return {
+            node.lineno: node for node, _ in _definition_nodes(self.tree.body, "")
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
 
     @functools.cached_property
     def _top_level_starts(self) -> list[int]:
@@ -199,20 +192,23 @@ def _definitions(tree: ast.Module) -> tuple[Unit, ...]:
         key = qualname if seen[qualname] == 1 else f"{qualname}#{seen[qualname]}"
         units.append(Unit(qualname, node.lineno, first_line(node), node.end_lineno or node.lineno, kind, key))
 
-    def visit(body: list[ast.stmt], prefix: str) -> None:
-        for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                add(node, f"{prefix}{node.name}", "function")
-                visit(node.body, f"{prefix}{node.name}.")
-            elif isinstance(node, ast.ClassDef):
-                add(node, f"{prefix}{node.name}", "class")
-                visit(node.body, f"{prefix}{node.name}.")
-            else:
-                for child_body in child_bodies(node):
-                    visit(child_body, prefix)
-
-    visit(tree.body, "")
+    for node, qualname in _definition_nodes(tree.body, ""):
+        add(node, qualname, "class" if isinstance(node, ast.ClassDef) else "function")
     return tuple(sorted(units, key=lambda unit: (unit.start, unit.def_line)))
+
+
+def _definition_nodes(
+    body: list[ast.stmt], prefix: str,
+) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, str]]:
+    """Every function and class with its qualified name, in source order, by a walk of statement
+    bodies only (definitions are statements; compound statements' bodies hold some too)."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node, f"{prefix}{node.name}"
+            yield from _definition_nodes(node.body, f"{prefix}{node.name}.")
+        else:
+            for child_body in child_bodies(node):
+                yield from _definition_nodes(child_body, prefix)
 
 
 def child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
