@@ -13,11 +13,12 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from diffrisk.errors import ConfigError
 from diffrisk.model import ComponentName, Level, plain
+from diffrisk.records import record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,7 +45,7 @@ WEAKNESS_NAMES = ("code-execution", "deserialization", "shell", "tls-verificatio
                   "sql-built-from-strings")
 
 
-@dataclass(frozen=True)
+@record
 class AiPolicy:
     """``[tool.diffrisk.ai]``: a stricter policy for changes a coding agent wrote (history.provenance)."""
 
@@ -64,7 +65,7 @@ class AiPolicy:
     untested_floor: Level = Level.L2
 
 
-@dataclass(frozen=True)
+@record
 class ReviewersPolicy:
     """``[tool.diffrisk.reviewers]``: who should review a change (reviewers)."""
 
@@ -77,7 +78,7 @@ class ReviewersPolicy:
     ownership_floor: Level = Level.L2
 
 
-@dataclass(frozen=True)
+@record
 class AcceptPolicy:
     """``[tool.diffrisk.accept]``: whose approval of a pull request accepts a change beyond policy
     (read by the GitHub Action from the code host, never from the change itself)."""
@@ -90,7 +91,7 @@ class AcceptPolicy:
     codeowners: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     #: A change at or above this level is beyond policy (exit 1).
     fail_level: Level = Level.L3

@@ -10,8 +10,10 @@ import dataclasses
 import enum
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, NamedTuple
+
+from diffrisk.records import record
 
 #: The two versions a change relates: "old" before it, "new" after it.
 Side = Literal["old", "new"]
@@ -51,7 +53,7 @@ class DiffLine(NamedTuple):
     new_lineno: int | None
 
 
-@dataclass(frozen=True)
+@record
 class Hunk:
     #: 1-based first line of the hunk in the old file (0 when the old side is empty).
     old_start: int
@@ -64,7 +66,7 @@ class Hunk:
     lines: tuple[DiffLine, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FileChange:
     #: Path before the change (posix, relative to the repository root); None when added.
     old_path: str | None
@@ -121,7 +123,7 @@ class FileChange:
         return self.old_mode is not None and self.new_mode is not None and self.old_mode != self.new_mode
 
 
-@dataclass(frozen=True)
+@record
 class Diff:
     files: tuple[FileChange, ...] = ()
 
@@ -145,7 +147,7 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
 
 
-@dataclass(frozen=True)
+@record
 @functools.total_ordering
 class Issue:
     """Something an analyzer found at a place in one file version."""
@@ -181,7 +183,7 @@ class UnitMetric(NamedTuple):
     value: float
 
 
-@dataclass(frozen=True)
+@record
 class FileResult:
     """What one analyzer says about one version of one file."""
 
@@ -283,7 +285,7 @@ _LEVEL_MEANINGS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """An issue that the change introduced (or, with ``removed``, took away)."""
 
@@ -321,7 +323,7 @@ class Finding:
         return self.rule == "DR-S003" or self.rule == "DR-S002" and self.subject is not None
 
 
-@dataclass(frozen=True)
+@record
 class Floor:
     """A rule that sets a lowest level for the change, whether or not it raised the level."""
 
@@ -333,7 +335,7 @@ class Floor:
     why: str
 
 
-@dataclass(frozen=True)
+@record
 class Reason:
     """One named contribution to a score component."""
 
@@ -344,7 +346,7 @@ class Reason:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Component:
     name: ComponentName
     #: 0-100: the score this component alone would give.
@@ -360,7 +362,7 @@ class Component:
 HotspotList = Literal["bugs", "security"]
 
 
-@dataclass(frozen=True)
+@record
 class Hotspot:
     path: str
     #: Qualified name of the function, or "<module>" for module-level code.
@@ -389,7 +391,7 @@ class Hotspot:
     lines: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class FileSummary:
     path: str
     old_path: str | None
@@ -414,7 +416,7 @@ class FileSummary:
     maintainability_after: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class SizeMetrics:
     """Size and spread of the change, after Kamei et al. (TSE 2013)."""
 
@@ -437,7 +439,7 @@ class SizeMetrics:
     lines_before: int
 
 
-@dataclass(frozen=True)
+@record
 class UnitChange:
     """A function or module-level block that the change touched, with its measurements."""
 
@@ -463,7 +465,7 @@ class UnitChange:
     stub: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Ignore:
     """A ``# diffrisk: ignore[RULE, ...] -- reason`` comment: accountable silencing of rules on a line."""
 
@@ -476,7 +478,7 @@ class Ignore:
     added: bool
 
 
-@dataclass(frozen=True)
+@record
 class Suppressed:
     """A finding under a suppression comment, with the reason given."""
 
@@ -487,7 +489,7 @@ class Suppressed:
     counted: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class ChangedCoverage:
     """What the tests ran of one changed Python file's added lines (change.covered)."""
 
@@ -507,7 +509,7 @@ class ChangedCoverage:
     why: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Reach:
     """How widely the rest of the repository relies on a function or class the change edited or
     deleted: uses found by name at the new revision, outside the lines the change touched."""
@@ -522,7 +524,7 @@ class Reach:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class FileAnalysis:
     """Everything the analysis of a change learnt about one changed file."""
 
@@ -544,7 +546,7 @@ class FileAnalysis:
     reach: tuple[Reach, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     within_policy: bool
     fail_level: Level
@@ -558,7 +560,7 @@ class Verdict:
     accepted_via: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Authorship:
     """Whether a change (or one commit) was written by a coding agent, and why (history.provenance)."""
 
@@ -571,7 +573,7 @@ class Authorship:
     lacking_trailer: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Expert:
     """A person who knows the code a change touches (reviewers.experts)."""
 
@@ -595,7 +597,7 @@ class Expert:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class PathOwners:
     """What CODEOWNERS (as the change's base has it) says of one changed path."""
 
@@ -606,7 +608,7 @@ class PathOwners:
     pattern: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Reviewers:
     """Who should review a change: the people who know the code it touches and its owners."""
 
@@ -628,7 +630,7 @@ class Reviewers:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     #: What was analysed, e.g. "staged changes" or "commit 1a2b3c4".
     source: str
@@ -677,7 +679,7 @@ class Report:
     reviewers: Reviewers | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CommitScore:
     """One commit of ``diffrisk log``: the essentials of its report, or why it could not be scored."""
 
@@ -704,7 +706,7 @@ class CommitScore:
     error: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class TeamWeek:
     """One ISO week of a team's incoming changes (``diffrisk report``)."""
 
@@ -731,7 +733,7 @@ class TeamWeek:
         return sum(self.minutes_by_level)
 
 
-@dataclass(frozen=True)
+@record
 class TeamChange:
     """A stored change the report lists (the riskiest recent ones)."""
 
@@ -748,7 +750,7 @@ class TeamChange:
     link: str | None
 
 
-@dataclass(frozen=True)
+@record
 class TeamAuthor:
     """One author's (or, for AI-authored changes, one agent's) share of the demand."""
 
@@ -761,7 +763,7 @@ class TeamAuthor:
     lines: int
 
 
-@dataclass(frozen=True)
+@record
 class TeamReport:
     """Review demand against review capacity, week by week, for one or several repositories."""
 

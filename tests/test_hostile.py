@@ -461,6 +461,11 @@ def _calls(tree: ast.AST) -> list[ast.Call]:
     return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
 
 
+#: records.py compiles each record's ``__init__`` from the field names of diffrisk's own classes
+#: (test_records checks that nothing else reaches it).
+_COMPILES_OWN_CLASSES = {("records.py", "compile"), ("records.py", "exec")}
+
+
 def test_no_shell_no_exec_no_import_of_analysed_code() -> None:
     """Every subprocess is an argument list without a shell, and nothing evaluates or imports text."""
     offenders = []
@@ -468,6 +473,8 @@ def test_no_shell_no_exec_no_import_of_analysed_code() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for call in _calls(tree):
             name = ast.unparse(call.func)
+            if (path.name, name) in _COMPILES_OWN_CLASSES:
+                continue
             if name in ("eval", "exec", "compile", "__import__", "os.system", "os.popen") or (
                 # Lazy imports of our own modules only (formats/__init__.py).
                 name == "importlib.import_module" and not ast.unparse(call.args[0]).startswith("f'diffrisk.")

@@ -21,12 +21,12 @@ from __future__ import annotations
 import ast
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import CYCLOMATIC_COMPLEXITY, MAINTAINABILITY_INDEX, FileResult, UnitMetric
 from diffrisk.pyfile.source import PythonSource, child_bodies, first_line
+from diffrisk.records import record
 
 NAME = "complexity"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
@@ -42,7 +42,7 @@ KEPT_PARTS = 8192
 KEPT_TEXT = 8_000_000
 
 
-@dataclass(frozen=True)
+@record
 class _Part:
     """What one statement adds to its file's radon results; lines count from its first line."""
 

@@ -11,7 +11,6 @@ import ast
 import functools
 import hashlib
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass
 
 from diffrisk import rules
 from diffrisk.analyzers import ANALYZERS, Analyzer
@@ -23,13 +22,14 @@ from diffrisk.model import FileResult, Issue
 from diffrisk.pyfile.slicing import slice_source
 from diffrisk.pyfile.source import PythonSource, depth
 from diffrisk.pyfile.source import parse as parse_source
+from diffrisk.records import record
 
 #: The analyzers (ours, radon's and bandit's) walk the syntax tree recursively, one or two Python
 #: frames a level, and Python stops at 1,000 frames: deeper trees are reported, not analysed.
 MAX_TREE_DEPTH = 400
 
 
-@dataclass(frozen=True)
+@record
 class Problems:
     """What went wrong along the way: notes for the reader, failures that make the run exit 3."""
 
@@ -40,7 +40,7 @@ class Problems:
         return Problems(self.notes + other.notes, self.failures + other.failures)
 
 
-@dataclass(frozen=True)
+@record
 class AnalyzedVersion:
     """One version of the file: its whole source and each analyzer's result."""
 

@@ -15,10 +15,10 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from diffrisk.diffsource import git
+from diffrisk.records import record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,7 +62,7 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     #: Normalized distribution names declared anywhere in the project.
     declared: frozenset[str]
@@ -134,8 +134,8 @@ def _listing(repo: git.Repo, treeish: str | None) -> list[tuple[str, str]]:
     else:
         out = git.try_run(repo, ["ls-tree", "-r", "-z", "--full-tree", treeish])
     entries = []
-    for record in (out or b"").decode("utf-8", "surrogateescape").split("\0"):
-        meta, _, path = record.partition("\t")
+    for entry in (out or b"").decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, path = entry.partition("\t")
         fields = meta.split()
         if len(fields) >= 3 and path:
             # ls-files: mode id stage; ls-tree: mode type id.
@@ -180,7 +180,7 @@ def requirements_in(path: str, text: str) -> frozenset[str]:
     return frozenset(" ".join(requirement.raw.split()) for requirement in _requirements(path, text))
 
 
-@dataclass(frozen=True)
+@record
 class _Requirement:
     #: As written: "requests>=2.0", or for a table entry "requests = {'version': '^2'}".
     raw: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from diffrisk import rules
 from diffrisk.analyzers.smells import NOSEC as NOSEC_COMMENT
@@ -35,9 +35,10 @@ from diffrisk.pyfile import generated, ignores, imports
 from diffrisk.pyfile.comments import string_lines
 from diffrisk.pyfile.python2 import python2_syntax
 from diffrisk.pyfile.source import PythonSource, line_count, touches
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class ChangedFile:
     """One changed file as the analysis sees it: which of its lines the change added and deleted."""
 
@@ -78,7 +79,7 @@ def summary(change: FileChange, skipped: str | None, added: int | None = None) -
     )
 
 
-@dataclass(frozen=True)
+@record
 class _Outcome:
     """What the analysis of a file found, before it becomes the file's record."""
 

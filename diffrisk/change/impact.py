@@ -21,7 +21,6 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
 from diffrisk.change import analyzed_version
 from diffrisk.change.cache import BlobCache
@@ -30,6 +29,7 @@ from diffrisk.diffsource import git
 from diffrisk.errors import GitError
 from diffrisk.model import DefinitionKind, FileAnalysis, Finding, Reach, Severity, UnitChange
 from diffrisk.pyfile.source import UndecodableSource, child_bodies, decode, first_line
+from diffrisk.records import record
 
 RULE = "DR-S013"
 #: A changed file's text before and after the change (None where that side does not exist).
@@ -42,7 +42,7 @@ _SHOWN_CALL = 60
 _ATTRIBUTE_DECORATORS = frozenset({"property", "cached_property", "setter", "getter", "deleter"})
 
 
-@dataclass(frozen=True)
+@record
 class Use:
     """One line, at the new revision, that names a changed definition."""
 
@@ -51,7 +51,7 @@ class Use:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Impact:
     """A function or class the change edited or deleted, and where the rest of the repository uses it."""
 
@@ -146,7 +146,7 @@ def find(
 # -- the changed definitions ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Target:
     """A changed definition to look for, and what its calls are judged against."""
 
@@ -188,7 +188,7 @@ class _Target:
         return frozenset(self.path.removesuffix(".py").split("/")) - {"__init__"}
 
 
-@dataclass(frozen=True)
+@record
 class _Definition:
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
     #: The class whose body holds it directly, else None.
@@ -366,7 +366,7 @@ def _decorators(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 # -- where the definitions are used ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Line:
     """A line of ``git grep``'s output."""
 
@@ -457,7 +457,7 @@ def _to_judge(target: _Target, uses: tuple[Use, ...], lines: Iterable[_Line]) ->
 # -- judging the calls ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Scope:
     """What one file binds: its own module-level definitions, the names it imports (from which
     module; "" for ``from . import x``), and the modules it imports, by the local name."""
@@ -467,7 +467,7 @@ class _Scope:
     modules: Mapping[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class _Call:
     """A call (or, for a gone definition, an import) that refers to a target."""
 

@@ -12,15 +12,15 @@ Whatever is left over on the old side, on deleted lines, is an issue the change 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass
 
 from diffrisk.model import Issue
+from diffrisk.records import record
 
 #: (analyzer, issue) pairs.
 Found = tuple[str, Issue]
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     """The issues of one side that touch its changed lines, and how to describe where each is."""
 

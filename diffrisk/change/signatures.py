@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Signature:
     """The parameters a call binds to, without the ``self``/``cls`` a method call supplies."""
 

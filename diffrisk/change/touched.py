@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from diffrisk.model import FileChange
 from diffrisk.pyfile.source import PythonSource, Unit, touches
+from diffrisk.records import record
 
 #: How alike two function bodies must be (difflib's ratio over their lines) to be one function
 #: that was renamed or moved.  Half the lines the same is more than chance in real code.
@@ -27,7 +28,7 @@ class Touch:
     deleted: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Touched:
     """What the change touched in one file."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
 
 from diffrisk.model import FileAnalysis
 from diffrisk.pyfile.source import PythonSource, Unit, child_bodies
+from diffrisk.records import record
 
 #: Assertion methods and helpers that pin a value; the others only check truth or a type.
 _STRONG_METHODS = frozenset({
@@ -32,7 +32,7 @@ _WEAK_METHODS = frozenset({
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-@dataclass(frozen=True)
+@record
 class Weakened:
     #: New-side line (for a removed test, where it used to stand; for a deleted file, its old line).
     line: int
@@ -43,7 +43,7 @@ class Weakened:
     removed: bool
 
 
-@dataclass(frozen=True)
+@record
 class Assertions:
     strong: int
     weak: int

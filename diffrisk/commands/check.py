@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from diffrisk import paths
 from diffrisk.change import (
@@ -34,6 +34,7 @@ from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import co_change, commits, fixes, provenance
 from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Level, Reach, Report, Reviewers, Verdict
+from diffrisk.records import record
 from diffrisk.reviewers import ownership, people
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports
@@ -284,7 +285,7 @@ def _ident(repo: git.Repo, variable: str) -> tuple[str, str, int]:
     return name.strip(), address, int(stamp) if stamp.isdigit() else 0
 
 
-@dataclass(frozen=True)
+@record
 class _Tested:
     """What the coverage data says of the change (change.covered)."""
 
@@ -398,7 +399,7 @@ def _paths_in(diff: Diff) -> frozenset[str]:
 # -- the command ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class HostApproval:
     """What the code host reports of a pull request's reviews (the GitHub Action asks it): the
     reviewers the base branch's policy trusts who approved its current head."""

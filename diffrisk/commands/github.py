@@ -6,8 +6,9 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from diffrisk.records import record
 
 #: What a call that failed raises (the Action reports it and goes on, or fails closed).
 ApiError = (urllib.error.URLError, OSError, ValueError)
@@ -19,7 +20,7 @@ class NotFound(Exception):
     """The API answered 404."""
 
 
-@dataclass(frozen=True)
+@record
 class Refusal:
     """A request the API understood and refused (422): a label that exists already, a reviewer
     who is not a collaborator."""

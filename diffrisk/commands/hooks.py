@@ -12,7 +12,6 @@ import argparse
 import os
 import stat
 import sys
-from dataclasses import dataclass
 
 from diffrisk import config as configuration
 from diffrisk.diffsource import git
@@ -21,6 +20,7 @@ from diffrisk.errors import DiffriskError, ExitCode, GitError, UsageError
 from diffrisk.history import provenance
 from diffrisk.history.provenance import ACCEPTED_BY
 from diffrisk.model import Report
+from diffrisk.records import record
 
 TRAILER = "Review-Depth"
 NOTES_REF = "refs/notes/diffrisk"
@@ -109,7 +109,7 @@ def add_note(repo: git.Repo, commit: str, text: str, ref: str | None = None) -> 
     git.run(repo, ["notes", f"--ref={ref or NOTES_REF}", "add", "-f", "-F", "-", commit], stdin=text.encode())
 
 
-@dataclass(frozen=True)
+@record
 class Installed:
     written: tuple[str, ...]
     kept: tuple[str, ...]

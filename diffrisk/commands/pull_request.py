@@ -24,12 +24,12 @@ import itertools
 import re
 import urllib.error
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from diffrisk.commands import github
 from diffrisk.formats.github import escape_data
+from diffrisk.records import record
 
 #: The level label's colour, L0 green to L3 red; the time label is grey.
 LEVEL_COLOURS = {"L0": "0e8a16", "L1": "1d76db", "L2": "fbca04", "L3": "d93f0b"}
@@ -47,7 +47,7 @@ NOREPLY = re.compile(r"(?:[0-9]+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com"
 COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """The pull request to write to, and what its event says of it."""
 
@@ -73,7 +73,7 @@ class Target:
         return f"{self.repo_url}/pulls/{self.number}"
 
 
-@dataclass(frozen=True)
+@record
 class Label:
     name: str
     colour: str

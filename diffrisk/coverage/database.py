@@ -4,13 +4,14 @@ coverage.py's public ``CoverageData``: only the changed files' lines and arcs ar
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from diffrisk.coverage.files import problem
 from diffrisk.coverage.paths import PathMapper
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Measured:
     """Several databases' raw measurements of the changed files, unioned (as ``coverage
     combine`` does) before anything is derived from them."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Listed:
     #: 1-based statement lines the report lists.
     executable: frozenset[int]

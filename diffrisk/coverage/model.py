@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class FileCoverage:
     """What the coverage data says about one changed file, merged over every data file given."""
 
@@ -27,7 +29,7 @@ class FileCoverage:
     stale: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CoverageData:
     #: Only the wanted paths the data mentions: a wanted file absent here was not measured, which
     #: is not the same as measured and 0% covered.
@@ -38,7 +40,7 @@ class CoverageData:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Measurement:
     """One data file's facts about one wanted file, before merging (internal to the package)."""
 

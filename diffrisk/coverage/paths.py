@@ -12,7 +12,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+
+from diffrisk.records import record
 
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 #: coverage.py's glob dialect for ``[paths]`` (coverage/files.py ``G2RX_TOKENS``), on paths whose
@@ -146,7 +147,7 @@ class PathMapper:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Resolution:
     #: Data path (as written in the data) -> the changed file it names.
     mapping: Mapping[str, str]

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from diffrisk.records import record
 
 if TYPE_CHECKING:
     from coverage.parser import PythonParser
 
 
-@dataclass(frozen=True)
+@record
 class Analysis:
     executable: frozenset[int]
     executed: frozenset[int]

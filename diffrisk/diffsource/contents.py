@@ -10,15 +10,16 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, SourceKind
 from diffrisk.errors import GitError
 from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class FileContents:
     """Both sides of one file; None where a side does not exist or could not be read."""
 

@@ -13,9 +13,9 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from diffrisk.errors import GitError
+from diffrisk.records import record
 
 # Options that pin the patch format; see the module docstring.
 DIFF_OPTIONS = (
@@ -44,7 +44,7 @@ CONFIG_OVERRIDES = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Repo:
     """Where git should look, as ``git -C DIR`` and ``git --git-dir DIR`` have it."""
 
@@ -179,7 +179,7 @@ def has_head(repo: Repo) -> bool:
     return try_run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) is not None
 
 
-@dataclass(frozen=True)
+@record
 class DiffCommand:
     """A plumbing diff without its options: ``diff-tree -r A B``, ``diff-index --cached B``..."""
 

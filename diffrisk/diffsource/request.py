@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import enum
 import os
-from dataclasses import dataclass
 
 from diffrisk.diffsource import git, parser
 from diffrisk.errors import UsageError
 from diffrisk.model import Diff
 from diffrisk.paths import is_python
+from diffrisk.records import record
 
 
 class SourceKind(str, enum.Enum):
@@ -26,14 +26,14 @@ class SourceKind(str, enum.Enum):
     DIFF_FILE = "diff-file"
 
 
-@dataclass(frozen=True)
+@record
 class DiffRequest:
     kind: SourceKind
     #: The ref, commit, range or patch path the user gave (None for staged and worktree).
     value: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class LoadedDiff:
     diff: Diff
     #: What was diffed, for the report ("staged changes", "commit 1a2b3c4d5e6f").

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 from diffrisk.diffsource import git
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import Finding, Severity
 from diffrisk.paths import is_python, is_test
+from diffrisk.records import record
 
 #: A file's most recent commits that count (older coupling may no longer hold).
 MAX_COMMITS = 50
@@ -30,7 +30,7 @@ MIN_SUPPORT = 5
 MIN_CONFIDENCE = 0.8
 
 
-@dataclass(frozen=True)
+@record
 class Coupling:
     #: The changed file, as the change names it, and as history named it.
     path: str

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from diffrisk.diffsource import git
 from diffrisk.errors import GitError
+from diffrisk.records import record
 
 #: sha, parents, author name and address, committer name and address, author date, message.
 _FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%B")
@@ -24,7 +24,7 @@ _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 MAX_CHANGE_COMMITS = 1000
 
 
-@dataclass(frozen=True)
+@record
 class CommitRecord:
     sha: str
     parents: tuple[str, ...]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from diffrisk.diffsource import git
 from diffrisk.history import commits
+from diffrisk.records import record
 
 #: How far back the history is read, counted from the base commit's date (not from "now", so the
 #: same diff always gives the same answer).
@@ -34,7 +34,7 @@ def is_fix(message: str) -> bool:
     return bool(_FIX_SUBJECT.search(subject)) and not _CHORE.search(subject)
 
 
-@dataclass(frozen=True)
+@record
 class FileHistory:
     #: Non-merge commits that changed the file in the window.
     changes: int
@@ -66,9 +66,9 @@ def recent_history(records: Sequence[commits.CommitRecord], paths: Sequence[str]
     """How often each of ``paths`` changed, and needed a fix, in ``records`` (``window``)."""
     changes = dict.fromkeys(paths, 0)
     fixes = dict.fromkeys(paths, 0)
-    for record in records:
-        fix = is_fix(record.message.strip())
-        for path in record.paths:
+    for commit in records:
+        fix = is_fix(commit.message.strip())
+        for path in commit.paths:
             if path in changes:
                 changes[path] += 1
                 fixes[path] += int(fix)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
 
 from diffrisk.pyfile.source import PythonSource
+from diffrisk.records import record
 
 #: The standard library of every Python diffrisk may run on, plus modules removed from it, so the
 #: answer does not depend on the interpreter that runs diffrisk (PEP 594 and 632 removals, and
@@ -29,7 +29,7 @@ STDLIB = frozenset(sys.stdlib_module_names) | _REMOVED_STDLIB | {"__future__", "
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class NewImport:
     #: The first added line that imports it.
     line: int

@@ -14,9 +14,9 @@ import re
 import tokenize
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from diffrisk.model import DefinitionKind
+from diffrisk.records import record
 
 #: PEP 263: an encoding declaration, valid on one of the first two lines.
 CODING_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -26,7 +26,7 @@ class UndecodableSource(Exception):
     """The bytes are not text in the encoding the file declares (UTF-8 unless a cookie says)."""
 
 
-@dataclass(frozen=True)
+@record
 class Unit:
     """A function, method or class: what a reviewer reads and a hotspot names."""
 
@@ -42,7 +42,7 @@ class Unit:
     key: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class PythonSource:
     path: str
     text: str

@@ -12,9 +12,9 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from diffrisk.diffsource import git
+from diffrisk.records import record
 
 #: Blames still running this many seconds after the first was started are stopped, and their
 #: files said to be unknown: one budget for the whole change, not one per file.
@@ -24,7 +24,7 @@ TIMEOUT_SECONDS = 20.0
 MAX_FILES = 40
 
 
-@dataclass(frozen=True)
+@record
 class Blamed:
     #: Path -> old-side line -> the commit that wrote it.
     lines: Mapping[str, Mapping[int, str]]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from diffrisk.history import provenance
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import Expert
+from diffrisk.records import record
 from diffrisk.reviewers.mailmap import Mailmap
 from diffrisk.reviewers.touched import MODULE, TouchedLines
 
@@ -27,7 +28,7 @@ _BOT = re.compile(r"\[bot\]|^(dependabot|renovate|pre-commit-ci|github-actions|g
 _NO_REPLY = frozenset({"noreply@github.com", "action@github.com"})
 
 
-@dataclass(frozen=True)
+@record
 class Person:
     """One identity after the mailmap: its key is the lower-cased address."""
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from diffrisk.records import record
 
 _ENTRY = re.compile(r"^\s*([^<#]*?)\s*<([^>]*)>\s*(?:([^<#]*?)\s*<([^>]*)>)?\s*(?:#.*)?$")
 
 
-@dataclass(frozen=True)
+@record
 class Mailmap:
     #: (commit address, commit name or "") -> (proper name or "", proper address or "").
     entries: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)

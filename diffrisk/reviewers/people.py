@@ -5,12 +5,12 @@ experts, the owners, and whether anyone behind the change knows the touched code
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from diffrisk.diffsource import git
 from diffrisk.history import commits
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import FileChange, Reviewers, line_runs
+from diffrisk.records import record
 from diffrisk.reviewers import blame, experts, mailmap, owners, touched
 
 #: Months without a commit after which a person counts as gone (their knowledge at risk).
@@ -20,7 +20,7 @@ MAX_EXPERTS = 3
 _MONTH = 365 * 86400 // 12
 
 
-@dataclass(frozen=True)
+@record
 class Started:
     base: str
     touched: tuple[touched.TouchedLines, ...]

@@ -6,15 +6,15 @@ parse, which the analysis shares (change.analyzed_version keeps it by blob id)."
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
 from diffrisk.model import FileChange, LineKind
+from diffrisk.records import record
 
 #: Old-side lines attributed to no function.
 MODULE = "<module>"
 
 
-@dataclass(frozen=True)
+@record
 class TouchedLines:
     #: The file's path on the old side (what blame reads at the base).
     path: str

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from diffrisk.config import COMPONENTS
 from diffrisk.errors import DiffriskError
 from diffrisk.model import CommitScore
+from diffrisk.records import record
 from diffrisk.scoring.components import to_score
 from diffrisk.scoring.evaluation import auc, fit_hazard
 
@@ -33,7 +33,7 @@ class CalibrationRefused(DiffriskError):
     """The history cannot support an honest fit (exit code 2, like other input problems)."""
 
 
-@dataclass(frozen=True)
+@record
 class Calibration:
     commits: int
     bug_inducing: int

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from diffrisk.model import CommitScore, Level, TeamAuthor, TeamChange, TeamReport, TeamWeek
+from diffrisk.records import record
 
 #: The riskiest changes listed.
 MAX_RISKIEST = 15
@@ -26,7 +26,7 @@ RECENT_WEEKS = 8
 _WEEK = 7 * 86400
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """One repository's stored changes."""
 

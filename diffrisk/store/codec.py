@@ -4,12 +4,12 @@ stored commit prints exactly as a freshly scored one does."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from diffrisk.model import Authorship, CommitScore, ComponentName, Level, SizeMetrics, plain
+from diffrisk.records import record
 
 
-@dataclass(frozen=True)
+@record
 class StoredCommit:
     score: CommitScore
     #: The commit message's first line (the team report lists the riskiest changes by it).

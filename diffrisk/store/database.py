@@ -18,10 +18,10 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO
 
 from diffrisk.errors import DiffriskError
+from diffrisk.records import record
 from diffrisk.store import codec
 
 #: "dRsk": what marks a SQLite file as diffrisk's (SQLite's application_id pragma).
@@ -46,7 +46,7 @@ class StoreError(DiffriskError):
     """A database that cannot be used: not diffrisk's, newer than this program, locked, broken."""
 
 
-@dataclass(frozen=True)
+@record
 class StoredRows:
     """Rows of one database, labelled with its repository."""
 
