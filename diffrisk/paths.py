@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 #: A test file, by the same rule the evaluation labels use (benchmarks/README.md), so that
 #: "lines added to non-test Python files" means the same thing here and there.
@@ -35,9 +37,14 @@ class Patterns:
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""
         if self._spec is None:
+            # Imported on first use: importing pathspec costs more than a small check's analysis.
+            import pathspec
+
             self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
         if not self._spec.match_file(path):
             return None
         if self._each is None:
+            import pathspec
+
             self._each = [(pattern, pathspec.GitIgnoreSpec.from_lines([pattern])) for pattern in self.patterns]
         return next((pattern for pattern, spec in self._each if spec.match_file(path)), None)

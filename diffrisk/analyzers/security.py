@@ -8,9 +8,7 @@ temporary file that is removed right after the scan.
 from __future__ import annotations
 
 import functools
-import logging
 import os
-import tempfile
 from typing import Any
 
 from diffrisk.analyzers.scope import Scope
@@ -33,6 +31,9 @@ class BanditFailure(Exception):
 
 
 def analyze(source: PythonSource) -> FileResult:
+    # Imported here, as bandit is: a check whose files are all in the analysis cache needs neither.
+    import tempfile
+
     manager = _manager(bidi=_has_bidi_characters(source.text))
     with tempfile.TemporaryDirectory(prefix="diffrisk-") as folder:
         path = os.path.join(folder, "source.py")
@@ -71,6 +72,8 @@ def _manager(bidi: bool) -> Any:
     catches an exception per character per line, a third of bandit's time on a large file, to
     find what one scan of the text rules out.  Text that has such a character gets the manager
     with every test, so B613's findings are bandit's own."""
+    import logging
+
     from bandit.core import config, manager
 
     # bandit logs through the root logger's last-resort handler; its messages are not ours to print.
