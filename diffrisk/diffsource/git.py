@@ -9,7 +9,9 @@ uses a temporary one) and must be honoured.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -123,6 +125,21 @@ def resolve_commit(repo: Repo, rev: str) -> str:
     raise GitError(f"unknown revision {rev!r}: {_hint(repo, 'check the name', 'fetch it')}")
 
 
+#: A full object id, sha1 or sha256: what ``git rev-list`` prints, and so what ``log`` asks about.
+_FULL_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def commit_and_first_parent(repo: Repo, rev: str) -> tuple[str, str | None]:
+    """``resolve_commit`` and ``first_parent`` of it.  A full id (each commit ``log`` scores) takes
+    one git call for both; anything else, and a commit without a parent, the two calls."""
+    if _FULL_ID.fullmatch(rev):
+        ids = (try_run(repo, ["rev-list", "--parents", "-n", "1", "--end-of-options", f"{rev}^{{commit}}"]) or b"").split()
+        if len(ids) > 1:
+            return ids[0].decode(), ids[1].decode()
+    commit = resolve_commit(repo, rev)
+    return commit, first_parent(repo, commit)
+
+
 def first_parent(repo: Repo, commit: str) -> str | None:
     """The first parent of ``commit``, or None for a root commit."""
     out = run(repo, ["rev-list", "--parents", "-n", "1", commit]).split()
@@ -154,6 +171,13 @@ def _hint(repo: Repo, usual: str, fetch: str) -> str:
 
 
 def is_shallow(repo: Repo) -> bool:
+    return _is_shallow(repo, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4)
+def _is_shallow(repo: Repo, folder: str) -> bool:
+    """Asked once per repository and current folder (``repo`` may be relative to it) in a
+    process: a run does not deepen the clone it reads."""
     return try_run(repo, ["rev-parse", "--is-shallow-repository"]) == b"true\n"
 
 
@@ -214,8 +238,7 @@ def attribute(repo: Repo, name: str, paths: Sequence[str], source: str | None, w
     """
     if not paths:
         return {}
-    # check-attr reads paths from the current folder (-C); the diff's are from the top level.
-    cdup = (try_run(repo, ["rev-parse", "--show-cdup"]) or b"").decode("utf-8", "surrogateescape").strip()
+    cdup = _top_level_from_current_folder(repo, os.getcwd())
     asked = {cdup + path: path for path in paths}
     stdin = b"".join(path.encode("utf-8", "surrogateescape") + b"\0" for path in asked)
     command = ["check-attr", "-z", "--stdin"]
@@ -231,6 +254,13 @@ def attribute(repo: Repo, name: str, paths: Sequence[str], source: str | None, w
         out = _attribute_from_tree(repo, command, name, source, stdin)
     fields = [field.decode("utf-8", "surrogateescape") for field in (out or b"").split(b"\0")]
     return {asked.get(fields[index], fields[index]): fields[index + 2] for index in range(0, len(fields) - 2, 3)}
+
+
+@functools.lru_cache(maxsize=4)
+def _top_level_from_current_folder(repo: Repo, folder: str) -> str:
+    """check-attr reads paths from the current folder (-C); the diff's are from the top level.
+    Asked once per repository and current folder, not once per commit ``log`` scores."""
+    return (try_run(repo, ["rev-parse", "--show-cdup"]) or b"").decode("utf-8", "surrogateescape").strip()
 
 
 #: Whether this git reads attributes from a commit (``check-attr --source``, git 2.40).

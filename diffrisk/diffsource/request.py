@@ -122,8 +122,7 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
             return git.staged(repo), "staged changes", head, None
         return git.worktree(), "unstaged changes", head, None
     if request.kind is SourceKind.COMMIT:
-        commit = git.resolve_commit(repo, value)
-        parent = git.first_parent(repo, commit)
+        commit, parent = git.commit_and_first_parent(repo, value)
         return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent, commit
     if request.kind is SourceKind.BASE:
         head = git.resolve_commit(repo, "HEAD")
