@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -64,6 +63,9 @@ class DiskCache:
         return os.path.join(self.folder, digest[:2], digest[2:] + ".json")
 
     def _put(self, path: str, text: str) -> None:
+        # Imported here: a warm run writes nothing, and tempfile costs a twentieth of it to import.
+        import tempfile
+
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")

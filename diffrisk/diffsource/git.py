@@ -13,7 +13,6 @@ import functools
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 
 from diffrisk.errors import GitError
@@ -268,6 +267,8 @@ _ATTRIBUTE_SOURCE = {"supported": True}
 
 
 def _attribute_from_tree(repo: Repo, command: list[str], name: str, commit: str, stdin: bytes) -> bytes | None:
+    import tempfile  # only for a git older than 2.40
+
     with tempfile.TemporaryDirectory(prefix="diffrisk-") as folder:
         index = os.path.join(folder, "index")
         environment = {**os.environ, "GIT_INDEX_FILE": index}
