@@ -13,7 +13,7 @@ from diffrisk.analyzers import complexity, readability, security
 from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
 from diffrisk.model import FileResult, Severity, UnitMetric
 from diffrisk.pyfile.slicing import slice_source
-from diffrisk.pyfile.source import PythonSource, UndecodableSource, decode, parse
+from diffrisk.pyfile.source import PythonSource, UndecodableSource, child_bodies, decode, parse
 
 
 def source(text: str) -> PythonSource:
@@ -400,3 +400,18 @@ def test_complexity_keeps_parts_within_their_text_bound(monkeypatch: pytest.Monk
     expected_functions, expected_mi = radon_whole_file(ast.parse(TRICKY), TRICKY)
     assert {(metric.def_line, metric.value) for metric in first.unit_metrics} == expected_functions
     assert first.file_metrics == (("maintainability_index", expected_mi),)
+
+
+def test_every_statement_that_holds_statements_is_compound() -> None:
+    """child_bodies skips the kinds it does not list: a statement kind holding a body, handlers
+    or cases that were missing from it would hide the functions defined inside."""
+    from diffrisk.pyfile.source import _COMPOUND
+
+    kinds = [kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)]
+    holding = {kind for kind in kinds if {"body", "orelse", "finalbody", "handlers", "cases"} & set(kind._fields)}
+    assert holding == set(_COMPOUND)
+    assert child_bodies(ast.parse("x = 1").body[0]) == []
+    module = ast.parse("try:\n    pass\nexcept E:\n    def f(): pass\nelse:\n    y = 2\n")
+    assert [[type(node).__name__ for node in body] for body in child_bodies(module.body[0])] == [
+        ["Pass"], ["Assign"], ["FunctionDef"],
+    ]

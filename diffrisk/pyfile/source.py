@@ -211,8 +211,19 @@ def _definition_nodes(
                 yield from _definition_nodes(child_body, prefix)
 
 
+#: The statements that hold statement lists; every other kind (most of any file) holds none.
+_COMPOUND = tuple(
+    kind for kind in (
+        ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With,
+        ast.AsyncWith, ast.Try, getattr(ast, "TryStar", None), ast.Match,
+    ) if kind is not None
+)
+
+
 def child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
     """Statement lists nested in compound statements (functions defined under ``if``, ``try``...)."""
+    if not isinstance(node, _COMPOUND):
+        return []
     bodies: list[list[ast.stmt]] = []
     for name in ("body", "orelse", "finalbody"):
         value = getattr(node, name, None)
