@@ -8,6 +8,7 @@ import os
 from dataclasses import replace
 
 from diffrisk import config as configuration
+from diffrisk.change import parallel
 from diffrisk.commands import log
 from diffrisk.config import COMPONENTS, Config
 from diffrisk.diffsource import git
@@ -34,12 +35,17 @@ def labelled_history(repo: git.Repo, config: Config, since: str | None, jobs: in
     mature = [commit for commit in history if commit.timestamp <= newest - MATURITY_DAYS * 86400]
     calibration.require(len(mature) >= MIN_COMMITS, f"only {len(mature)} commits are over {MATURITY_DAYS} days old")
     found = [commit for commit in history if fixes.is_fix(commit.message)]
-    inducing = szz.bug_inducing(repo, found)
+    # Blaming the fixes is git's work, a twentieth of the run: on one core it left the others idle.
+    inducing = set().union(*parallel.imap(_bug_inducing, repo, found, jobs, chunksize=4))
     shas = [commit.sha for commit in mature]
     baseline = replace(config, weights=dict.fromkeys(COMPONENTS, 1.0))
     rows = log.score(repo, baseline, shas, {commit.sha: commit for commit in mature}, jobs)
     scored = [row for row in rows if row.size is not None and row.size.python_files]
     return scored, [int(row.sha in inducing) for row in scored], len(found)
+
+
+def _bug_inducing(repo: git.Repo, fix: commits.CommitRecord) -> set[str]:
+    return szz.bug_inducing(repo, [fix])
 
 
 def command(args: argparse.Namespace) -> int:
