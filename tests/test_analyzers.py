@@ -405,13 +405,31 @@ def test_complexity_keeps_parts_within_their_text_bound(monkeypatch: pytest.Monk
 def test_every_statement_that_holds_statements_is_compound() -> None:
     """child_bodies skips the kinds it does not list: a statement kind holding a body, handlers
     or cases that were missing from it would hide the functions defined inside."""
-    from diffrisk.pyfile.source import _COMPOUND
+    from diffrisk.pyfile.source import COMPOUND_STATEMENTS
 
     kinds = [kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)]
     holding = {kind for kind in kinds if {"body", "orelse", "finalbody", "handlers", "cases"} & set(kind._fields)}
-    assert holding == set(_COMPOUND)
+    assert holding == set(COMPOUND_STATEMENTS)
     assert child_bodies(ast.parse("x = 1").body[0]) == []
     module = ast.parse("try:\n    pass\nexcept E:\n    def f(): pass\nelse:\n    y = 2\n")
     assert [[type(node).__name__ for node in body] for body in child_bodies(module.body[0])] == [
         ["Pass"], ["Assign"], ["FunctionDef"],
     ]
+
+
+def test_string_lines_finds_strings_in_decorators_and_nested_expressions() -> None:
+    from diffrisk.pyfile.comments import string_lines
+
+    text = (
+        '@deco("""a\n'  # 1
+        '# not a comment""")\n'  # 2
+        "def f(): pass\n"  # 3
+        "x = [1,\n"  # 4
+        '     f"""{x}\n'  # 5
+        '# text""", 2]\n'  # 6
+        'y = "one line # text"\n'  # 7
+        "class C:\n"  # 8
+        '    """doc\n'  # 9
+        '    # more doc"""\n'  # 10
+    )
+    assert string_lines(ast.parse(text)) == {2, 6, 10}

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
+from collections.abc import Iterator
 
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
@@ -114,7 +116,7 @@ def _aliases(tree: ast.Module) -> tuple[dict[str, str], frozenset[str]]:
     ``subprocess.run``, ``E`` -> ``eval`` after ``E = eval``), and the names that are modules."""
     found: dict[str, str] = {}
     assigned: list[tuple[str, ast.expr]] = []
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 found[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
@@ -131,6 +133,20 @@ def _aliases(tree: ast.Module) -> tuple[dict[str, str], frozenset[str]]:
         if target and target != name:
             found.setdefault(name, target)
     return found, modules
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.AST]:
+    """The nodes ``ast.walk`` gives, in its order, but only statements and what holds them
+    (``except`` and ``case`` clauses): an expression holds no statement, and they are most of a
+    tree's nodes."""
+    queue: deque[ast.AST] = deque([tree])
+    while queue:
+        node = queue.popleft()
+        yield node
+        queue.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, _HOLDS_STATEMENTS))
+
+
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def _constant_string(node: ast.expr | None) -> str | None:

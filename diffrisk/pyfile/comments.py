@@ -27,8 +27,15 @@ def string_lines(tree: ast.AST) -> set[int]:
     """Lines inside a string literal that spans lines (after its first line), where a ``#`` is
     text, not a comment.  Anywhere else, a line whose first character is ``#`` is a comment."""
     inside: set[int] = set()
-    for node in ast.walk(tree):
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        # A node on one line holds only nodes on that line (decorators, above a ``def``, aside):
+        # skipping those skips most of a tree.
+        if getattr(node, "end_lineno", None) == getattr(node, "lineno", 0) and not getattr(node, "decorator_list", None):
+            continue
         if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno and node.end_lineno > node.lineno:
             if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
                 inside.update(range(node.lineno + 1, node.end_lineno + 1))
+        stack.extend(ast.iter_child_nodes(node))
     return inside

@@ -11,7 +11,7 @@ import ast
 import sys
 from collections.abc import Iterable, Set
 
-from diffrisk.pyfile.source import PythonSource
+from diffrisk.pyfile.source import COMPOUND_STATEMENTS, PythonSource
 from diffrisk.records import record
 
 #: The standard library of every Python diffrisk may run on, plus modules removed from it, so the
@@ -62,7 +62,7 @@ def _collect(statements: Iterable[ast.stmt], guarded: bool, found: dict[str, lis
         elif isinstance(statement, ast.If):
             _collect(statement.body, guarded or _is_type_checking(statement.test), found)
             _collect(statement.orelse, guarded, found)
-        else:
+        elif isinstance(statement, COMPOUND_STATEMENTS):
             for field in ("body", "orelse", "finalbody"):
                 nested = getattr(statement, field, None)
                 if isinstance(nested, list):

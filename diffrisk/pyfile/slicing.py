@@ -35,7 +35,7 @@ def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool
     keep.update(line for line in targets if 0 < line <= len(lines) and lines[line - 1].lstrip().startswith("#"))
     if len(body) == len(source.tree.body) and all(a is b for a, b in zip(body, source.tree.body)):
         return source
-    text = "\n".join(line if number in keep else "" for number, line in enumerate(lines, start=1))
+    text = "\n".join([line if number in keep else "" for number, line in enumerate(lines, start=1)])
     return from_tree(source.path, text, ast.Module(body=body, type_ignores=[]))
 
 

@@ -212,7 +212,7 @@ def _definition_nodes(
 
 
 #: The statements that hold statement lists; every other kind (most of any file) holds none.
-_COMPOUND = tuple(
+COMPOUND_STATEMENTS = tuple(
     kind for kind in (
         ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With,
         ast.AsyncWith, ast.Try, getattr(ast, "TryStar", None), ast.Match,
@@ -222,7 +222,7 @@ _COMPOUND = tuple(
 
 def child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
     """Statement lists nested in compound statements (functions defined under ``if``, ``try``...)."""
-    if not isinstance(node, _COMPOUND):
+    if not isinstance(node, COMPOUND_STATEMENTS):
         return []
     bodies: list[list[ast.stmt]] = []
     for name in ("body", "orelse", "finalbody"):
