@@ -248,32 +248,29 @@ def _reviewers(
     uncommitted: bool, local: bool, loaded: LoadedDiff, config: Config,
 ) -> Reviewers:
     """Who should review the change, once blame (started before the analysis) is done."""
-    involved = _people_behind(repo, records, uncommitted or local)
+    # Whoever is committing here, asked once (git var) for both uses below.
+    committing = [_ident(repo, variable) for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")] if uncommitted or local else []
+    involved = _people_behind(records, committing)
     # A commit's own date, so that the same commit always gives the same answer; a change not yet
-    # committed gets the date git would give its commit.
-    now = records[0].timestamp if records and not uncommitted else _commit_time(repo)
+    # committed gets the date git would give its commit (GIT_AUTHOR_DATE honoured), else the clock.
+    if records and not uncommitted:
+        now = records[0].timestamp
+    else:
+        now = (committing[0] if committing else _ident(repo, "GIT_AUTHOR_IDENT"))[2] or int(time.time())
     return people.finish(
         repo, started, window, involved, [change.path for change in loaded.diff.files], now,
         config.reviewers.active_months, config.reviewers.max_experts,
     )
 
 
-def _people_behind(repo: git.Repo, records: Sequence[commits.CommitRecord], local: bool) -> list[tuple[str, str]]:
+def _people_behind(records: Sequence[commits.CommitRecord], committing: Sequence[tuple[str, str, int]]) -> list[tuple[str, str]]:
     """(name, address) of everyone behind the change: its commits' authors, committers and
-    co-authors, and (``local``: staged changes, a pre-push range) whoever is committing here."""
+    co-authors, and whoever is committing here (``committing``: for staged changes, a pre-push
+    range)."""
     found = [(record.author, record.email) for record in records] + [(record.committer, record.committer_email) for record in records]
     found += [identity for record in records for identity in provenance.co_authors(record.message)]
-    if local:
-        for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-            name, address, _ = _ident(repo, variable)
-            if address:
-                found.append((name, address))
+    found += [(name, address) for name, address, _ in committing if address]
     return list(dict.fromkeys(found))
-
-
-def _commit_time(repo: git.Repo) -> int:
-    """When a commit made now would be authored (GIT_AUTHOR_DATE honoured), else the clock."""
-    return _ident(repo, "GIT_AUTHOR_IDENT")[2] or int(time.time())
 
 
 def _ident(repo: git.Repo, variable: str) -> tuple[str, str, int]:
