@@ -13,12 +13,11 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import field, replace
 from typing import Any
 
 from diffrisk.errors import ConfigError
 from diffrisk.model import ComponentName, Level, plain
-from diffrisk.records import record
+from diffrisk.records import field, record, replace
 
 if sys.version_info >= (3, 11):
     import tomllib

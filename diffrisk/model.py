@@ -6,14 +6,12 @@ Line numbers are 1-based everywhere (as git, radon and Python's ``ast`` count th
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import field
 from typing import Any, Literal, NamedTuple
 
-from diffrisk.records import record
+from diffrisk.records import field, fields, is_record, record
 
 #: The two versions a change relates: "old" before it, "new" after it.
 Side = Literal["old", "new"]
@@ -792,10 +790,10 @@ def line_runs(lines: Iterable[int]) -> tuple[tuple[int, int], ...]:
 
 
 def plain(value: Any) -> Any:
-    """Records as JSON values: dataclasses as objects (every field), enums as their values, tuples
+    """Records as JSON values: records as objects (every field), enums as their values, tuples
     as lists, mappings with text keys; the rest as it is."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if is_record(value):
+        return {item.name: plain(getattr(value, item.name)) for item in fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (tuple, list)):

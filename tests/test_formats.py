@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from diffrisk.config import Config
 from diffrisk.formats import FORMATS
 from diffrisk.formats.github import escape_data, escape_property
 from diffrisk.model import Expert, FileAnalysis, FileSummary, Finding, Level, PathOwners, Report, Reviewers, Severity, UnitChange
+from diffrisk.records import replace
 from diffrisk.scoring.report import build as build_report
 
 HOSTILE = "a,b:c%0A::error::x\x1b[2J\r\n[click](http://evil)<img src=x>|\u202e.py"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange, line_runs
 from diffrisk.paths import is_python, is_test
+from diffrisk.records import replace
 from diffrisk.rules import UNTESTED_FUNCTION, UNTESTED_LINES
 
 if TYPE_CHECKING:

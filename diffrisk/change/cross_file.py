@@ -9,12 +9,12 @@ project's declared dependencies, are added by change.undeclared_imports.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
 
 from diffrisk.change import copy_paste, sensitive_files, untested, weakened_tests
 from diffrisk.model import Diff, FileAnalysis, Finding
 from diffrisk.paths import is_python
 from diffrisk.pyfile import ignores
+from diffrisk.records import replace
 
 
 def attach(analyses: Sequence[FileAnalysis], findings: Sequence[Finding]) -> tuple[FileAnalysis, ...]:

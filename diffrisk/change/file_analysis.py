@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import replace
 
 from diffrisk import rules
 from diffrisk.analyzers.smells import NOSEC as NOSEC_COMMENT
@@ -35,7 +34,7 @@ from diffrisk.pyfile import generated, ignores, imports
 from diffrisk.pyfile.comments import string_lines
 from diffrisk.pyfile.python2 import python2_syntax
 from diffrisk.pyfile.source import PythonSource, line_count, touches
-from diffrisk.records import record
+from diffrisk.records import record, replace
 
 
 @record

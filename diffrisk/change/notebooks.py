@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import replace
 from typing import Any
 
 from diffrisk.analyzers.weaknesses import NOTEBOOK_RUN, NOTEBOOK_SHELL
@@ -24,6 +23,7 @@ from diffrisk.config import Config
 from diffrisk.diffsource.parser import parse
 from diffrisk.errors import DiffParseError
 from diffrisk.model import FileAnalysis, FileChange, Finding, UnitChange
+from diffrisk.records import replace
 
 _MAGIC = re.compile(r"^(\s*)[%!?]")
 _SOURCE_KEY = re.compile(r'^\s*"source"\s*:\s*\[\s*$')

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from diffrisk import rules
 from diffrisk.model import FileAnalysis, Finding, Ignore, Severity, Suppressed
+from diffrisk.records import replace
 
 _BANDIT_ID = re.compile(r"^B\d{3}$")
 RULE = "DR-S009"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
 
 from diffrisk.model import FileChange
 from diffrisk.pyfile.source import PythonSource, Unit, touches
@@ -20,7 +19,7 @@ from diffrisk.records import record
 RENAME_SIMILARITY = 0.5
 
 
-@dataclass
+@record(frozen=False)
 class Touch:
     """Changed lines counted against one unit or block."""
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence, Set
-from dataclasses import replace
 
 from diffrisk.change import near_misses
 from diffrisk.change.dependencies import Project
 from diffrisk.diffsource import git
 from diffrisk.model import FileAnalysis, Finding, Severity
 from diffrisk.paths import Patterns
+from diffrisk.records import replace
 
 #: Documentation and examples are not installed with the package: what they import is the
 #: reader's to install, and examples routinely show optional integrations.

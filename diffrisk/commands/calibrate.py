@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
 
 from diffrisk import config as configuration
 from diffrisk.change import parallel
@@ -15,6 +14,7 @@ from diffrisk.diffsource import git
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import commits, fixes, szz
 from diffrisk.model import CommitScore
+from diffrisk.records import replace
 from diffrisk.scoring import calibration
 from diffrisk.scoring.calibration import MATURITY_DAYS, MIN_COMMITS, Calibration, CalibrationRefused
 

@@ -12,7 +12,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import replace
 
 from diffrisk import paths
 from diffrisk.change import (
@@ -34,7 +33,7 @@ from diffrisk.diffsource.request import MAX_PATCH_BYTES, DiffRequest, LoadedDiff
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.history import co_change, commits, fixes, provenance
 from diffrisk.model import Authorship, ChangedCoverage, Diff, FileAnalysis, Finding, Level, Reach, Report, Reviewers, Verdict
-from diffrisk.records import record
+from diffrisk.records import record, replace
 from diffrisk.reviewers import ownership, people
 from diffrisk.scoring import policy
 from diffrisk.scoring import report as reports

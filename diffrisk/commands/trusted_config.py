@@ -11,12 +11,12 @@ defaults.  A --config file outside the repository is the caller's own and is rea
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 from diffrisk import config
 from diffrisk.config import Config
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, LoadedDiff, SourceKind
+from diffrisk.records import replace
 
 PYPROJECT = "pyproject.toml"
 

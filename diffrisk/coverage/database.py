@@ -4,11 +4,10 @@ coverage.py's public ``CoverageData``: only the changed files' lines and arcs ar
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import field
 
 from diffrisk.coverage.files import problem
 from diffrisk.coverage.paths import PathMapper
-from diffrisk.records import record
+from diffrisk.records import field, record
 
 
 @record

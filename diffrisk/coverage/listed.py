@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 
-from diffrisk.records import record
+from diffrisk.records import field, record
 
 
 @record

@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-from dataclasses import replace
 
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, SourceKind
 from diffrisk.errors import GitError
 from diffrisk.model import ChangeKind, Diff, FileChange, LineKind
-from diffrisk.records import record
+from diffrisk.records import record, replace
 
 
 @record

@@ -9,11 +9,11 @@ diff, is cut short, or whose hunks disagree with their headers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from diffrisk.errors import DiffParseError
 from diffrisk.model import ChangeKind, Diff, DiffLine, FileChange, Hunk, LineKind
+from diffrisk.records import field, record
 
 _HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 _INDEX_LINE = re.compile(r"index ([0-9a-fA-F]+)\.\.([0-9a-fA-F]+)(?: (\d+))?$")
@@ -54,7 +54,7 @@ def _is_log_header(lines: list[str]) -> bool:
     return bool(re.match(r"(commit|From) [0-9a-f]{7,64}\b", first))
 
 
-@dataclass
+@record(frozen=False)
 class _FileHeader:
     """What the extended header lines of one file say, gathered before its hunks."""
 

@@ -24,11 +24,11 @@ import html
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from diffrisk.formats import reviewers
 from diffrisk.formats.escape import line_ranges, show_bytes, suppression_note
 from diffrisk.model import FileChange, FileSummary, Finding, Hotspot, LineKind, Report, Rule
+from diffrisk.records import field, record
 
 #: Risk (0-100) bands, as the level thresholds cut the score: each has a word shown next to it.
 BANDS = ((70, "high"), (40, "medium"), (15, "low"), (0, "minimal"))
@@ -74,7 +74,7 @@ def format_report(report: Report, color: bool = False) -> str:
 # -- the files, in review order ----------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False)
 class _File:
     number: int
     summary: FileSummary

@@ -12,10 +12,10 @@ import io
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import CommitScore, ComponentName, Level
+from diffrisk.records import fields, record
 
 CSV_COLUMNS = (
     "commit", "author", "date", "score", "level", "review_minutes",
@@ -56,7 +56,7 @@ def as_dict(row: CommitScore) -> dict[str, object]:
 def _size(row: CommitScore) -> dict[str, object] | None:
     if row.size is None:
         return None
-    return {name: getattr(row.size, name) for name in row.size.__dataclass_fields__}
+    return {name: getattr(row.size, name) for name in (item.name for item in fields(row.size))}
 
 
 def jsonl(row: CommitScore) -> str:
@@ -124,7 +124,7 @@ def _printable(text: str) -> str:
 # -- summaries ------------------------------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False)
 class SummaryRow:
     key: str
     commits: int

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from diffrisk.history import provenance
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import Expert
-from diffrisk.records import record
+from diffrisk.records import field, record
 from diffrisk.reviewers.mailmap import Mailmap
 from diffrisk.reviewers.touched import MODULE, TouchedLines
 
@@ -53,7 +52,7 @@ def is_machine(who: Person) -> bool:
     )
 
 
-@dataclass
+@record(frozen=False)
 class Tally:
     person: Person
     weight: float = 0.0

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
 from diffrisk import rules
 from diffrisk.model import CYCLOMATIC_COMPLEXITY, ComponentName, FileAnalysis, FileSummary, Finding, Hotspot, Reach, Side, UnitChange
+from diffrisk.records import replace
 from diffrisk.scoring.components import (
     CODE_ADDED,
     CODE_DELETED,

@@ -4,11 +4,11 @@ verdict against its fail level, and a change beyond policy that someone accepted
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from diffrisk.change import covered
 from diffrisk.config import Config
 from diffrisk.model import Authorship, ChangedCoverage, Level, Report, Verdict
+from diffrisk.records import replace
 
 
 def policy_for(config: Config, authorship: Authorship | None) -> Config:
