@@ -314,7 +314,7 @@ def inputs(repo: git.Repo, sha: str) -> Inputs:
         + [identity for record in records for identity in provenance.co_authors(record.message)]
     ))
     return Inputs(
-        loaded, request, config, sides, found if available else {}, window, check._people_behind(repo, records, False), authors,
+        loaded, request, config, sides, found if available else {}, window, check._people_behind(records, []), authors,
         records[0].timestamp, window_seconds,
     )
 
