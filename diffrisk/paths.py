@@ -24,9 +24,9 @@ def is_test(path: str) -> bool:
     return TEST_PATH.search(path) is not None
 
 
-#: What separates the literal text of a glob: wildcards, character classes and slashes (a
-#: ``**/`` may match no folder at all, so the text around a slash is required apart).
-_GLOB_SYNTAX = re.compile(r"\*|\?|\[[^\]]*\]?|/")
+#: What separates the literal text of a glob: wildcards and slashes (a ``**/`` may match no
+#: folder at all, so the text around a slash is required apart).
+_GLOB_SYNTAX = re.compile(r"\*|\?|/")
 
 
 class Patterns:
@@ -70,8 +70,9 @@ class Patterns:
 
 def _required_text(pattern: str) -> tuple[str, ...]:
     """Pieces of text that every path ``pattern`` matches contains; none (so anything may match)
-    for a pattern with escapes, whose literal text is not what it reads as."""
-    if "\\" in pattern:
+    for a pattern with escapes or character classes, whose literal text is not what it reads as
+    (``[]a]`` is a class of ``]`` and ``a``)."""
+    if "\\" in pattern or "[" in pattern:
         return ()
     # Stripping spaces only asks for less: git drops a pattern's unescaped trailing spaces.
     return tuple(piece.strip() for piece in _GLOB_SYNTAX.split(pattern) if piece.strip())

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from diffrisk.commands import action
+from diffrisk.diffsource import git
 from testing.repo import Repo
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -528,3 +529,12 @@ def test_the_coverage_input_reports_what_the_tests_ran(
         "files": [{"path": "app/run.py", "status": "measured", "executable": 3, "covered": 2, "uncovered": [[6, 6]], "partial": [], "why": None}],
     }
     assert "::warning file=app/run.py,line=4,endLine=6,title=DR-T001 (medium)::new function `run` ran in no test" in capsys.readouterr().out
+
+
+def test_a_clone_the_action_deepens_is_no_longer_shallow(pull_request: Path) -> None:
+    """The action fetches the history a shallow checkout lacks before it checks (a shallow clone
+    truncates the history signals); what is_shallow says must follow, within the same process."""
+    checkout = git.Repo(cwd=str(pull_request))
+    assert git.is_shallow(checkout) is True
+    subprocess.run(["git", "-C", str(pull_request), "fetch", "-q", "--unshallow", "origin"], check=True)
+    assert git.is_shallow(checkout) is False

@@ -20,6 +20,7 @@ TRICKY = (
     "**/requirements/*.txt", "/action.yml", "docs/", "build/**", "*.py[co]", "[Mm]akefile", "a?c.txt",
     "!keep/requirements.txt", "\\#notes.txt", "trailing.txt   ", "**/migrations/*.py", "src/**/gen_*.py",
     "*", "!*.py", "", "# a comment", "foo\\ bar.txt", "\\!bang.txt", "x/[!a-c]*/y.py",
+    "[]a]x", "[!]a]x", "[^]]z", "a[]b]c",
 )
 
 PATHS = [
@@ -30,6 +31,7 @@ PATHS = [
     ".github/workflows/ci.yml", ".github/actions/setup/action.yaml", "conftest.py", "tests/conftest.py",
     "Dockerfile.dev", "web.dockerfile", "docker-compose.override.yml", "poetry.lock", "pyproject.toml",
     "src/app.py", "ci/Jenkinsfile", "Jenkinsfile", "x.mk", "env/pylock.dev.toml", "examples/demo.py",
+    "ax", "]x", "bx", "qz", "abc", "a]c",
 ]
 
 

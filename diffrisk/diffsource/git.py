@@ -170,13 +170,7 @@ def _hint(repo: Repo, usual: str, fetch: str) -> str:
 
 
 def is_shallow(repo: Repo) -> bool:
-    return _is_shallow(repo, os.getcwd())
-
-
-@functools.lru_cache(maxsize=4)
-def _is_shallow(repo: Repo, folder: str) -> bool:
-    """Asked once per repository and current folder (``repo`` may be relative to it) in a
-    process: a run does not deepen the clone it reads."""
+    # Asked each time: the action deepens a shallow clone (fetch --unshallow) before its check.
     return try_run(repo, ["rev-parse", "--is-shallow-repository"]) == b"true\n"
 
 
