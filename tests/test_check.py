@@ -759,10 +759,37 @@ def test_a_big_diff_split_over_processes_gives_the_same_bytes(base_repo: Repo, c
         base_repo.write(name, body)
     base_repo.stage()
     outputs = []
-    for jobs in ("1", "2"):
+    # Two jobs first: afterwards the results are kept, and a check that finds them all kept runs
+    # in one process (test_a_warm_big_diff_starts_no_workers).
+    for jobs in ("2", "1"):
         code = main(["-C", str(base_repo.path), "check", "--format", "json", "--jobs", jobs])
         outputs.append((code, capsys.readouterr().out))
     assert outputs[0] == outputs[1]
     report = json.loads(outputs[0][1])
     assert (report["size"]["code_lines_added"], len(report["hotspots"]), report["failures"]) == (480, 80, [])
     assert [item["rule"] for item in report["findings"]].count("B307") == 80
+
+
+def test_a_warm_big_diff_starts_no_workers(base_repo: Repo) -> None:
+    """Run again on the same diff, a big check finds every result in the cache: it neither forks
+    workers nor imports bandit, and says what the cold run said."""
+    for name in ("app/one.py", "app/two.py"):
+        base_repo.write(name, "".join(f"def handler_{index}(value):\n    return eval(value)\n\n\n" for index in range(80)))
+    base_repo.stage()
+    # change.parallel imports multiprocessing only to start workers.
+    program = (
+        "import sys\n"
+        "from diffrisk.main import main\n"
+        "code = main(sys.argv[1:])\n"
+        "sys.stderr.write(f'{code} {\"multiprocessing\" in sys.modules} {\"bandit\" in sys.modules}')\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", program, "-C", str(base_repo.path), "check", "--format", "json", "--jobs", "2", *extra],
+            capture_output=True, text=True, check=True,
+        )
+        for extra in (["--no-cache"], [], [])
+    ]
+    assert [run.stderr for run in runs] == ["1 True True", "1 True True", "1 False False"]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert [item["rule"] for item in json.loads(runs[2].stdout)["findings"]].count("B307") == 160

@@ -8,9 +8,10 @@ syntax tree too deep for the analyzers to walk is a note.  Neither stops the oth
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Iterator, Mapping, Set
 
 from diffrisk import rules
 from diffrisk.analyzers import ANALYZERS, Analyzer
@@ -134,12 +135,37 @@ def analyze(
     return AnalyzedVersion(source, results), problems
 
 
+class NotKept(BaseException):
+    """Raised, under ``only_kept``, where an analyzer would have to run.  A BaseException, so
+    that the handlers isolating one analyzer's or one file's crash let it through."""
+
+
+#: Whether analyzers may run (see ``only_kept``).
+_ONLY_KEPT: list[bool] = [False]
+
+
+@contextlib.contextmanager
+def only_kept() -> Iterator[None]:
+    """Within it, a result that is not in memory or the disk cache raises NotKept instead of
+    running its analyzer: the pipeline learns that a warm check needs no worker processes (and
+    no bandit) by trying it."""
+    _ONLY_KEPT[0] = True
+    try:
+        yield
+    finally:
+        _ONLY_KEPT[0] = False
+
+
+def _not_kept() -> FileResult:
+    raise NotKept
+
+
 def _kept_result(path: str, name: str, analyzer: Analyzer, source: PythonSource, scoped: PythonSource, blob_id: str | None) -> FileResult:
     """What ``analyzer`` finds in ``scoped`` (a slice of ``source``), from memory or the disk
     cache when it was worked out before.  A slice is keyed by its text (through a digest, so keys
     stay small): the same statements of the same blob give the same text."""
     key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text).hex())
-    compute: Callable[[], FileResult] = functools.partial(analyzer.analyze, scoped)
+    compute: Callable[[], FileResult] = _not_kept if _ONLY_KEPT[0] else functools.partial(analyzer.analyze, scoped)
     if key is not None and _DISK:
         compute = functools.partial(_DISK[0].get, key, compute)
     return _RESULTS.get(key, compute)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 
 from diffrisk.analyzers import security
-from diffrisk.change import file_analysis, fragments, notebooks, parallel
+from diffrisk.change import analyzed_version, file_analysis, fragments, notebooks, parallel
 from diffrisk.change.file_analysis import ChangedFile
 from diffrisk.config import Config
 from diffrisk.diffsource.contents import FileContents
@@ -28,6 +28,11 @@ MAX_FRAGMENT_LINE = 200_000
 #: A diff is analysed in several processes (``jobs``) when at least this many changed lines of
 #: at least two analysable files need it: below that, starting the workers costs more than it saves.
 PARALLEL_MIN_LINES = 200
+#: Up to this many analysable files, a big diff is first tried in this process with kept results
+#: only.  Starting workers costs about 0.4 s (bandit's import before the fork, the pool), and
+#: the work a warm check still does (parsing both sides, pairing functions) about 0.05 s a file,
+#: which workers would halve: even at about 16 files (benchmarks/README.md, "Speed, round two").
+KEPT_FIRST_MAX_FILES = 10
 #: The first line of every git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md);
 #: a pointer is smaller than 1,024 bytes.
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
@@ -67,6 +72,15 @@ def analyze(
     state = (config, Patterns(config.exclude), work)
     if jobs <= 1 or len(heavy) < 2 or lines < PARALLEL_MIN_LINES or not parallel.CAN_FORK:
         return tuple(_isolated(state, index) for index in range(len(work)))
+    if len(heavy) <= KEPT_FIRST_MAX_FILES:
+        # A check run again on the same diff (a warm cache) runs no analyzer: tried here first,
+        # it needs neither workers nor bandit's import.  What it parsed before finding a result
+        # missing stays in memory, where the forked workers find it.
+        try:
+            with analyzed_version.only_kept():
+                return tuple(_isolated(state, index) for index in range(len(work)))
+        except analyzed_version.NotKept:
+            pass
     if config.analyzers.get("security", True):
         security.prepare()  # import bandit and load its plugins once, before the fork shares them
     # Biggest files first, so the workers finish together; the results come back in diff order.
