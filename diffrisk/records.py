@@ -161,7 +161,11 @@ def _fields(cls: type) -> tuple[Field, ...]:
     """The fields ``cls`` annotates, in order, with their class attributes turned into defaults."""
     if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
         raise TypeError(f"{cls.__qualname__}: a record cannot inherit another record's fields")
-    annotations: dict[str, Any] = cls.__dict__.get("__annotations__", {})
+    annotations: dict[str, Any] | None = cls.__dict__.get("__annotations__")
+    if annotations is None:
+        # Where the class body's annotations are evaluated lazily (Python 3.14 without the
+        # ``annotations`` future import), the class gives them when asked.
+        annotations = getattr(cls, "__annotations__", None) or {}
     found: list[Field] = []
     for name, annotation in annotations.items():
         if _is_special(annotation):
