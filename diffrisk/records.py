@@ -25,9 +25,9 @@ so mypy checks their uses (``replace``'s keywords included) as it checks a datac
 from __future__ import annotations
 
 import keyword
+import operator
 import reprlib
 from collections.abc import Callable
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
@@ -92,18 +92,19 @@ if not TYPE_CHECKING:
     def fields(record_or_class: Any) -> tuple[Field, ...]:
         """The record's fields in order, as ``dataclasses.fields`` gives a dataclass's."""
         try:
-            return record_or_class.__record_fields__  # type: ignore[no-any-return]
+            return record_or_class.__record_fields__
         except AttributeError:
             raise TypeError("fields() takes a record or a record class") from None
 
     def replace(obj: Any, /, **changes: Any) -> Any:
         """A copy of ``obj`` with ``changes``, made through ``__init__`` as ``dataclasses.replace``
         makes it (fields that ``__init__`` does not take are made anew, not copied)."""
+        values = {}
         for item in fields(obj):
-            if not item.init and item.name in changes:
+            if item.init:
+                values[item.name] = changes.pop(item.name) if item.name in changes else getattr(obj, item.name)
+            elif item.name in changes:
                 raise ValueError(f"field {item.name!r} is declared with init=False, it cannot be specified with replace()")
-        values = {item.name: changes.pop(item.name) if item.name in changes else getattr(obj, item.name)
-                  for item in obj.__record_fields__ if item.init}
         if changes:
             raise TypeError(f"{type(obj).__qualname__} has no field {next(iter(changes))!r}")
         return type(obj)(**values)
@@ -166,29 +167,32 @@ def _fields(cls: type) -> tuple[Field, ...]:
         # Where the class body's annotations are evaluated lazily (Python 3.14 without the
         # ``annotations`` future import), the class gives them when asked.
         annotations = getattr(cls, "__annotations__", None) or {}
-    found: list[Field] = []
-    for name, annotation in annotations.items():
-        if _is_special(annotation):
-            raise TypeError(f"{cls.__qualname__}.{name}: ClassVar, InitVar and KW_ONLY fields are not supported")
-        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__record_"):
-            # The generated __init__ is made of field names; nothing else may reach it.
-            raise TypeError(f"{cls.__qualname__}: field name {name!r} cannot be a parameter")
-        value = cls.__dict__.get(name, MISSING)
-        item = value if isinstance(value, Field) else Field(value, MISSING, True, True, True, False)
-        item.name = name
-        if item.default is not MISSING and type(item.default).__hash__ is None:
-            kind = type(item.default).__name__
-            raise ValueError(f"{cls.__qualname__}.{name}: mutable default {kind} is not allowed: use default_factory")
-        if item.default is not MISSING:
-            setattr(cls, name, item.default)
-        elif isinstance(value, Field):
-            delattr(cls, name)
-        found.append(item)
+    found = [_field(cls, name, annotation) for name, annotation in annotations.items()]
     positional = [item for item in found if item.init and not item.kw_only]
     for earlier, later in zip(positional, positional[1:]):
         if _has_default(earlier) and not _has_default(later):
             raise TypeError(f"{cls.__qualname__}: non-default argument {later.name!r} follows default argument")
     return tuple(found)
+
+
+def _field(cls: type, name: str, annotation: Any) -> Field:
+    """The field ``name`` of ``cls``, its class attribute made its default as dataclasses does."""
+    if _is_special(annotation):
+        raise TypeError(f"{cls.__qualname__}.{name}: ClassVar, InitVar and KW_ONLY fields are not supported")
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__record_"):
+        # The generated __init__ is made of field names; nothing else may reach it.
+        raise TypeError(f"{cls.__qualname__}: field name {name!r} cannot be a parameter")
+    value = cls.__dict__.get(name, MISSING)
+    item = value if isinstance(value, Field) else Field(value, MISSING, True, True, True, False)
+    item.name = name
+    if item.default is not MISSING and type(item.default).__hash__ is None:
+        kind = type(item.default).__name__
+        raise ValueError(f"{cls.__qualname__}.{name}: mutable default {kind} is not allowed: use default_factory")
+    if item.default is not MISSING:
+        setattr(cls, name, item.default)
+    elif isinstance(value, Field):
+        delattr(cls, name)
+    return item
 
 
 def _is_special(annotation: Any) -> bool:
@@ -204,9 +208,9 @@ def _tuple_getter(names: list[str]) -> Callable[[object], tuple[object, ...]]:
     if not names:
         return lambda _: ()
     if len(names) == 1:
-        single = attrgetter(names[0])
+        single = operator.attrgetter(names[0])
         return lambda item: (single(item),)
-    return attrgetter(*names)
+    return operator.attrgetter(*names)
 
 
 def _init_method(cls: type, found: tuple[Field, ...]) -> Any:
@@ -216,26 +220,19 @@ def _init_method(cls: type, found: tuple[Field, ...]) -> Any:
     keyword_only: list[str] = []
     body: list[str] = []
     for item in found:
-        name = item.name
+        name, default, factory = item.name, f"__record_default_{item.name}__", f"__record_factory_{item.name}__"
         if item.default is not MISSING:
-            namespace[f"__record_default_{name}__"] = item.default
-            value_default = f"__record_default_{name}__"
-        elif item.default_factory is not MISSING:
-            namespace[f"__record_factory_{name}__"] = item.default_factory
-            value_default = "__record_no_value__"
-        else:
-            value_default = ""
-        if not item.init:
-            if item.default_factory is not MISSING:
-                body.append(f"    __record_fields__[{name!r}] = __record_factory_{name}__()")
-            elif value_default:
-                body.append(f"    __record_fields__[{name!r}] = {value_default}")
-            continue
-        (keyword_only if item.kw_only else parameters).append(f"{name}={value_default}" if value_default else name)
+            namespace[default] = item.default
         if item.default_factory is not MISSING:
-            value = f"__record_factory_{name}__() if {name} is __record_no_value__ else {name}"
-        else:
-            value = name
+            namespace[factory] = item.default_factory
+        if not item.init:
+            # Made without a parameter: from its factory or its default, else left unset.
+            made = f"{factory}()" if factory in namespace else default if default in namespace else None
+            body += [f"    __record_fields__[{name!r}] = {made}"] if made else []
+            continue
+        omitted = default if default in namespace else "__record_no_value__" if factory in namespace else None
+        (keyword_only if item.kw_only else parameters).append(f"{name}={omitted}" if omitted else name)
+        value = f"{factory}() if {name} is __record_no_value__ else {name}" if factory in namespace else name
         body.append(f"    __record_fields__[{name!r}] = {value}")
     if keyword_only:
         parameters += ["*", *keyword_only]
@@ -252,43 +249,25 @@ def _repr(self: Any) -> str:
     return f"{self.__class__.__qualname__}({shown})"
 
 
-def _eq(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        key = self.__record_key__
-        return key(self) == key(other)
-    return NotImplemented
+def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A comparison method: ``compare`` of the two records' compared fields, for records of one
+    class; NotImplemented otherwise (so that Python tries the other side, then fails)."""
+
+    def method(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            key = self.__record_key__
+            return compare(key(self), key(other))
+        return NotImplemented
+
+    return method
+
+
+_eq, _lt, _le = _comparison(operator.eq), _comparison(operator.lt), _comparison(operator.le)
+_gt, _ge = _comparison(operator.gt), _comparison(operator.ge)
 
 
 def _hash(self: Any) -> int:
     return hash(self.__record_key__(self))
-
-
-def _lt(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        key = self.__record_key__
-        return key(self) < key(other)
-    return NotImplemented
-
-
-def _le(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        key = self.__record_key__
-        return key(self) <= key(other)
-    return NotImplemented
-
-
-def _gt(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        key = self.__record_key__
-        return key(self) > key(other)
-    return NotImplemented
-
-
-def _ge(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        key = self.__record_key__
-        return key(self) >= key(other)
-    return NotImplemented
 
 
 def _refuse_assignment(self: Any, name: str, value: object) -> None:
