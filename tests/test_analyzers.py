@@ -387,6 +387,48 @@ def test_an_analysis_gives_the_issue_analyzers_only_the_wanted_lines() -> None:
     assert [(issue.rule, issue.line) for issue in wanted.results["security"].issues] == [("B307", 6)]
 
 
+def test_a_cut_is_keyed_by_its_statements_and_built_only_to_run_an_analyzer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from diffrisk.change import analyzed_version
+    from diffrisk.config import Config
+    from diffrisk.pyfile import slicing
+
+    parsed = source('''
+        import os; run = os.system
+
+        def first(text):
+            return eval(text)
+
+        def second(text):
+            return text
+        ''')
+    # Lines of one statement plan the same cut; another statement, another cut.  The import
+    # line stays in both texts (the analyzers resolve names through it), but only a cut asked
+    # for its line holds the assignment that shares it: the same text, another tree, another key.
+    four, five = slicing.plan(parsed, {4}, keep_imports=True), slicing.plan(parsed, {5}, keep_imports=True)
+    assert four is not None and five is not None
+    assert (four.statements, four.key) == (five.statements, five.key) == (((0, None), (2, None)), four.key)
+    assert slicing.plan(parsed, {8}, keep_imports=True) != four
+    without, with_line = slicing.plan(parsed, {8}, keep_imports=True), slicing.plan(parsed, {2, 8}, keep_imports=True)
+    assert without is not None and with_line is not None
+    assert slicing.build(parsed, without).text == slicing.build(parsed, with_line).text
+    assert (without.statements, with_line.statements) == (((0, None), (3, None)), ((0, None), (1, None), (3, None)))
+    assert without.key != with_line.key
+    assert slicing.plan(parsed, range(1, 9), keep_imports=True) is None
+
+    analyzed_version._RESULTS.entries.clear()
+    first, _ = analyzed_version.analyze("example.py", parsed, {5}, "blob", Config())
+    assert [(issue.rule, issue.line) for issue in first.results["security"].issues] == [("B307", 5)]
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("a kept result needs no cut")
+
+    monkeypatch.setattr(slicing, "build", refuse)
+    again, problems = analyzed_version.analyze("example.py", parsed, {4, 5}, "blob", Config())
+    assert problems == analyzed_version.Problems()
+    assert again.results == first.results
+    analyzed_version._RESULTS.entries.clear()
+
+
 def test_complexity_keeps_parts_within_their_text_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     # A log worker meets many versions of big statements: the kept parts are bounded by their
     # statements' text, and results do not depend on what was kept.

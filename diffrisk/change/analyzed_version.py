@@ -20,7 +20,7 @@ from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
 from diffrisk.change.disk_cache import DiskCache
 from diffrisk.config import Config
 from diffrisk.model import FileResult, Issue
-from diffrisk.pyfile.slicing import slice_source
+from diffrisk.pyfile import slicing
 from diffrisk.pyfile.source import PythonSource, depth
 from diffrisk.pyfile.source import parse as parse_source
 from diffrisk.records import record
@@ -48,9 +48,9 @@ class AnalyzedVersion:
     source: PythonSource
     results: Mapping[str, FileResult]
 
-    @functools.cached_property
+    @property
     def lines(self) -> list[str]:
-        return self.source.text.split("\n")
+        return self.source.lines
 
     def unit_metrics(self, def_line: int) -> dict[str, float]:
         """The metrics of the function whose ``def`` is on ``def_line``."""
@@ -111,7 +111,7 @@ def analyze(
     functions also for the ``measured`` lines (``blob_id``: the version's git blob id, the cache
     key; None: not cached).  An analyzer given no line to answer for finds nothing, and is not run."""
     results: dict[str, FileResult] = {}
-    slices: dict[tuple[Scope, bool], PythonSource] = {}
+    slices: dict[tuple[Scope, bool], _Slice] = {}
     problems = Problems()
     for name, analyzer in ANALYZERS.items():
         if not config.analyzers.get(name, True):
@@ -123,7 +123,7 @@ def analyze(
         try:
             if (analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS) not in slices:
                 slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS] = _scoped(source, lines, analyzer.SCOPE)
-            results[name] = _kept_result(path, name, analyzer, source, slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS], blob_id)
+            results[name] = _kept_result(path, name, analyzer, slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS], blob_id)
         except (RecursionError, MemoryError):
             problems += _too_deep(path, name, source)
         except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
@@ -160,12 +160,12 @@ def _not_kept() -> FileResult:
     raise NotKept
 
 
-def _kept_result(path: str, name: str, analyzer: Analyzer, source: PythonSource, scoped: PythonSource, blob_id: str | None) -> FileResult:
-    """What ``analyzer`` finds in ``scoped`` (a slice of ``source``), from memory or the disk
-    cache when it was worked out before.  A slice is keyed by its text (through a digest, so keys
-    stay small): the same statements of the same blob give the same text."""
-    key = None if blob_id is None else (blob_id, path, name, "" if scoped is source else _digest(scoped.text).hex())
-    compute: Callable[[], FileResult] = _not_kept if _ONLY_KEPT[0] else functools.partial(analyzer.analyze, scoped)
+def _kept_result(path: str, name: str, analyzer: Analyzer, scoped: _Slice, blob_id: str | None) -> FileResult:
+    """What ``analyzer`` finds in the ``scoped`` part of a version, from memory or the disk cache
+    when it was worked out before (the part is then never cut out at all).  A part is keyed by
+    its plan: the same statements of the same blob are the same text and tree."""
+    key = None if blob_id is None else (blob_id, path, name, scoped.key)
+    compute: Callable[[], FileResult] = _not_kept if _ONLY_KEPT[0] else (lambda: analyzer.analyze(scoped.source))
     if key is not None and _DISK:
         compute = functools.partial(_DISK[0].get, key, compute)
     return _RESULTS.get(key, compute)
@@ -212,11 +212,27 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _scoped(source: PythonSource, wanted: Set[int], scope: Scope) -> PythonSource:
+class _Slice:
+    """The part of a version an analyzer of some scope needs: its key at once, the part itself
+    (``source``) only when an analyzer has to run."""
+
+    def __init__(self, whole: PythonSource, cut: slicing.Plan | None) -> None:
+        self.whole = whole
+        self.cut = cut
+        #: "" for the whole version; else a digest of the plan, so keys stay small.
+        self.key = "" if cut is None else _digest(cut.key).hex()
+
+    @functools.cached_property
+    def source(self) -> PythonSource:
+        return self.whole if self.cut is None else slicing.build(self.whole, self.cut)
+
+
+def _scoped(source: PythonSource, wanted: Set[int], scope: Scope) -> _Slice:
     """What an analyzer of ``scope`` needs to see of ``source`` to answer for ``wanted`` lines."""
     if scope is Scope.FILE:
-        return source
-    return slice_source(
+        return _Slice(source, None)
+    cut = slicing.plan(
         source, wanted, keep_imports=scope in (Scope.STATEMENTS_AND_IMPORTS, Scope.STATEMENTS_AND_NAMES),
         keep_assignments=scope is Scope.STATEMENTS_AND_NAMES,
     )
+    return _Slice(source, cut)

@@ -2,8 +2,8 @@
 versions the last run analysed (above all the old side of a staged change: HEAD's version, the
 same on every commit until the next).
 
-- **Keyed** by what decides the result: the blob's id, the path, the analyzer, the text it was
-  given, and a salt of diffrisk's version and the effective configuration. A blob id names one
+- **Keyed** by what decides the result: the blob's id, the path, the analyzer, the statements it
+  was given (pyfile.slicing), and a salt of diffrisk's version and the effective configuration. A blob id names one
   file version, so an entry never goes stale; another version or policy simply misses.
 - **Stored** under the repository's git directory (``diffrisk/cache``), one small JSON file per
   entry, written to a temporary file and renamed into place: two hooks running at once never read
@@ -28,8 +28,9 @@ from diffrisk.model import FileResult, Issue, Severity, UnitMetric
 MAX_BYTES = 64 * 1024 * 1024
 #: Writes between two looks at the cache's size.
 PRUNE_EVERY = 64
-#: Entry format; part of every key, so that a new format never reads an old entry.
-FORMAT = 1
+#: Entry and key format; part of every key, so that a new format never reads an old entry.
+#: 2: a part of a file is keyed by the plan of its statements, no longer by its text.
+FORMAT = 2
 
 
 class DiskCache:

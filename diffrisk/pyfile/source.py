@@ -60,6 +60,11 @@ class PythonSource:
     def line_count(self) -> int:
         return line_count(self.text)
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, without their line ends (split once per version)."""
+        return self.text.split("\n")
+
     # Line lookups are indexed once per source: a scan per changed line is quadratic on a big
     # added file (every line added, each scanning every function).
     @functools.cached_property
