@@ -58,6 +58,24 @@ def test_parallel_and_serial_agree(repo: Repo, history: list[str]) -> None:
     assert serial == parallel
 
 
+def test_a_shallow_clone_s_oldest_commit_is_an_error_not_a_root_commit(repo: Repo, tmp_path: Path) -> None:
+    # Each commit's parents come from the one read of all commits; a shallow clone shows its
+    # oldest commit with none, and only git can tell that from a root commit (which adds every file).
+    shas = []
+    for number in range(3):
+        repo.write("app.py", "".join(f"VALUE_{each} = {each}\n" for each in range(number + 1)))
+        shas.append(repo.commit(f"value {number}"))
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.path}", str(shallow)], check=True)
+    rows = log_jsonl("-C", str(shallow), "--jobs", "1")
+    assert [row["commit"] for row in rows] == [shas[2], shas[1]]
+    assert (rows[0]["level"], rows[0]["lines_added"], rows[0]["error"]) == ("L0", 1, None)
+    assert rows[1]["error"] == (
+        f"the parent of {shas[1][:12]} is not in this shallow clone: "
+        "fetch more history (git fetch --deepen, or fetch-depth: 0 in actions/checkout)"
+    )
+
+
 def test_commit_list_in_given_order_from_stdin(repo: Repo, history: list[str]) -> None:
     first, second, _, _ = history
     process = subprocess.run(

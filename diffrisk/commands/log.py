@@ -66,7 +66,9 @@ def _score_one(state: tuple[git.Repo, Config, dict[str, CommitRecord]], sha: str
     try:
         # The commit's provenance is already known from the one metadata read for all commits.
         known = Authorship(marker.ai_authored, marker.reason or "no agent marker in the commit")
-        report = check.run(DiffRequest(SourceKind.COMMIT, sha), repo, config, authorship=known)
+        # So are its parents (none: a root commit, or a shallow clone's boundary, which git is asked about).
+        request = DiffRequest(SourceKind.COMMIT, sha, first_parent=record.parent)
+        report = check.run(request, repo, config, authorship=known)
     except DiffriskError as error:
         return CommitScore(sha, record.author, record.email, record.timestamp, error=str(error))
     return from_report(record, marker, report)

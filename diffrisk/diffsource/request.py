@@ -31,6 +31,9 @@ class DiffRequest:
     kind: SourceKind
     #: The ref, commit, range or patch path the user gave (None for staged and worktree).
     value: str | None = None
+    #: For a commit given by its full id whose first parent git already named (``diffrisk log``
+    #: reads every commit's parents at once): that parent, so that neither is asked again.
+    first_parent: str | None = None
 
 
 @record
@@ -54,7 +57,8 @@ def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> LoadedDiff:
         diff = parser.parse(_read_patch(path, stdin).decode("utf-8", "surrogateescape"))
         _refuse_series(diff)
         return LoadedDiff(diff, _patch_description(request.value), git.is_repository(repo), None)
-    git.check_repository(repo)
+    if request.first_parent is None:  # else the repository answered already
+        git.check_repository(repo)
     command, description, base, target = _git_diff(request, repo)
     diff = parser.parse(command.run(repo).decode("utf-8", "surrogateescape"))
     return LoadedDiff(_python_as_text(diff, command, repo), description, True, base, target)
@@ -122,7 +126,7 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
             return git.staged(repo), "staged changes", head, None
         return git.worktree(), "unstaged changes", head, None
     if request.kind is SourceKind.COMMIT:
-        commit, parent = git.commit_and_first_parent(repo, value)
+        commit, parent = (value, request.first_parent) if request.first_parent else git.commit_and_first_parent(repo, value)
         return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent, commit
     if request.kind is SourceKind.BASE:
         head = git.resolve_commit(repo, "HEAD")
