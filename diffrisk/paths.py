@@ -27,6 +27,10 @@ def is_test(path: str) -> bool:
 #: What separates the literal text of a glob: wildcards and slashes (a ``**/`` may match no
 #: folder at all, so the text around a slash is required apart).
 _GLOB_SYNTAX = re.compile(r"\*|\?|/")
+#: A pattern that is plain names and slashes: what it matches is a comparison of path parts.
+_PLAIN_PATTERN = re.compile(r"/?[\w.+@=,~-]+(?:/[\w.+@=,~-]+)*/?", re.ASCII)
+#: A path as git names one; others (``./x``, ``/x``, ``a//b``, backslashes) are left to pathspec.
+_PLAIN_PATH = re.compile(r"[^/\\]+(?:/[^/\\]+)*")
 
 
 class Patterns:
@@ -40,11 +44,16 @@ class Patterns:
         self._each: list[tuple[str, pathspec.GitIgnoreSpec]] | None = None
         #: For each pattern that can make a path match, the text every path it matches contains.
         self._required = [_required_text(pattern) for pattern in self.patterns if not pattern.startswith("!")]
+        #: Whether every pattern is plain (``docs/``, ``conftest.py``, ``/setup.py``): then no
+        #: pattern takes a match away, and the first that matches is found without pathspec.
+        self._plain = all(_is_plain(pattern) for pattern in self.patterns)
 
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""
         if not self._may_match(path):
             return None
+        if self._plain and _PLAIN_PATH.fullmatch(path):
+            return next((pattern for pattern in self.patterns if _plain_match(pattern, path)), None)
         if self._spec is None:
             # Imported on first use: importing pathspec costs more than a small check's analysis.
             import pathspec
@@ -76,3 +85,19 @@ def _required_text(pattern: str) -> tuple[str, ...]:
         return ()
     # Stripping spaces only asks for less: git drops a pattern's unescaped trailing spaces.
     return tuple(piece.strip() for piece in _GLOB_SYNTAX.split(pattern) if piece.strip())
+
+
+def _is_plain(pattern: str) -> bool:
+    return _PLAIN_PATTERN.fullmatch(pattern) is not None and not any(part in (".", "..") for part in pattern.split("/"))
+
+
+def _plain_match(pattern: str, path: str) -> bool:
+    """gitignore's answer for a plain pattern: with a slash before its end it names a path from the
+    root (``/setup.py``, ``src/gen``), else a name at any depth; a trailing slash names only a
+    folder (so the files in it)."""
+    folder_only = pattern.endswith("/")
+    name = pattern.strip("/")
+    if "/" in pattern.rstrip("/"):
+        return path.startswith(name + "/") or not folder_only and path == name
+    parts = path.split("/")
+    return name in (parts[:-1] if folder_only else parts)

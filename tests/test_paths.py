@@ -21,6 +21,9 @@ TRICKY = (
     "!keep/requirements.txt", "\\#notes.txt", "trailing.txt   ", "**/migrations/*.py", "src/**/gen_*.py",
     "*", "!*.py", "", "# a comment", "foo\\ bar.txt", "\\!bang.txt", "x/[!a-c]*/y.py",
     "[]a]x", "[!]a]x", "[^]]z", "a[]b]c",
+    # plain names and paths, which are matched without pathspec
+    "conftest.py", "/setup.py", "src/gen", "src/gen/", "/docs/", "tests", "a.b", "./x.py", "../x.py", "x/./y",
+    "a//b", "/", "docs", "Makefile/", "poetry.lock", "/a/b/c.txt",
 )
 
 PATHS = [
@@ -32,6 +35,9 @@ PATHS = [
     "Dockerfile.dev", "web.dockerfile", "docker-compose.override.yml", "poetry.lock", "pyproject.toml",
     "src/app.py", "ci/Jenkinsfile", "Jenkinsfile", "x.mk", "env/pylock.dev.toml", "examples/demo.py",
     "ax", "]x", "bx", "qz", "abc", "a]c",
+    "setup.py", "pkg/setup.py", "src/gen", "src/gen/x.py", "src/generated.py", "a/src/gen/x.py", "docs/a/b.md",
+    "a/docs/x.md", "tests", "tests/x.py", "a/tests/b/x.py", "a.b", "xa.b", "a.b/c", "x.py", "a/b", "a/b/c.txt",
+    "poetry.lock/x", "Makefile/x", "./x.py", "/setup.py", "a//b", "a\\b", "src\\gen\\x.py",
 ]
 
 
