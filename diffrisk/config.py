@@ -10,7 +10,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from diffrisk.errors import ConfigError
 from diffrisk.model import ComponentName, Level, plain
 from diffrisk.records import field, record, replace
+from diffrisk.regex import Regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -134,9 +134,9 @@ _KEYS = (
 _AI_KEYS = ("raise_level", "thresholds", "fail_level", "require_trailer", "require_approval", "untested_floor")
 _ACCEPT_KEYS = ("reviewers", "teams", "codeowners")
 _REVIEWERS_KEYS = ("active_months", "max_experts", "ownership_floor")
-_TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_TRAILER_KEY = Regex(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 #: A code-host login or "org/team" (GitHub's: letters, digits, single hyphens; teams add a slash).
-_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$")
+_LOGIN = Regex(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$")
 
 
 def load(explicit_path: str | None, project_root: str | None) -> Config:

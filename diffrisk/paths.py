@@ -6,12 +6,14 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from diffrisk.regex import Regex
+
 if TYPE_CHECKING:
     import pathspec
 
 #: A test file, by the same rule the evaluation labels use (benchmarks/README.md), so that
 #: "lines added to non-test Python files" means the same thing here and there.
-TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+TEST_PATH = Regex(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 
 
 def is_python(path: str) -> bool:
@@ -26,11 +28,11 @@ def is_test(path: str) -> bool:
 
 #: What separates the literal text of a glob: wildcards and slashes (a ``**/`` may match no
 #: folder at all, so the text around a slash is required apart).
-_GLOB_SYNTAX = re.compile(r"\*|\?|/")
+_GLOB_SYNTAX = Regex(r"\*|\?|/")
 #: A pattern that is plain names and slashes: what it matches is a comparison of path parts.
-_PLAIN_PATTERN = re.compile(r"/?[\w.+@=,~-]+(?:/[\w.+@=,~-]+)*/?", re.ASCII)
+_PLAIN_PATTERN = Regex(r"/?[\w.+@=,~-]+(?:/[\w.+@=,~-]+)*/?", re.ASCII)
 #: A path as git names one; others (``./x``, ``/x``, ``a//b``, backslashes) are left to pathspec.
-_PLAIN_PATH = re.compile(r"[^/\\]+(?:/[^/\\]+)*")
+_PLAIN_PATH = Regex(r"[^/\\]+(?:/[^/\\]+)*")
 
 
 class Patterns:

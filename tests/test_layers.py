@@ -87,3 +87,24 @@ def test_imports_follow_the_table(path: Path) -> None:
         if (target := unit_of(name, units)) != own and target not in rows[own]
     )
     assert not wrong, f"{own} may import only {sorted(rows[own]) or 'nothing'}; {path.name} imports {wrong}"
+
+
+def _top_level_compiles(tree: ast.AST) -> list[int]:
+    """Lines of ``re.compile`` calls run on import: outside every function body."""
+    found = []
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "compile"
+                and isinstance(child.func.value, ast.Name) and child.func.value.id == "re"):
+            found.append(child.lineno)
+        found += _top_level_compiles(child)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda path: str(path.relative_to(PROJECT)))
+def test_patterns_are_compiled_on_first_use(path: Path) -> None:
+    """A pattern compiled on import costs every run; regex.Regex compiles it when it is used."""
+    allowed = {PACKAGE / "regex.py"}
+    lines = [] if path in allowed else _top_level_compiles(ast.parse(path.read_text(), filename=str(path)))
+    assert lines == [], f"{path.name}: re.compile on import at lines {lines}; use diffrisk.regex.Regex"

@@ -19,6 +19,7 @@ from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FUNCTION_LENGTH, NESTING_DEPTH, PARAMETER_COUNT, FileResult, Issue, Severity, UnitMetric
 from diffrisk.pyfile.comments import string_lines
 from diffrisk.pyfile.source import PythonSource, first_line
+from diffrisk.regex import Regex
 
 NAME = "readability"
 #: See ``diffrisk.analyzers.Scope``; the pipeline gives this analyzer only what it needs.
@@ -41,10 +42,10 @@ _ALWAYS_GENERIC = frozenset(
 )
 #: Names that are vague but common; with a number appended ("data2", "result_3") they say nothing.
 _GENERIC_BASES = _ALWAYS_GENERIC | {"data", "result", "res", "ret", "item", "value", "val", "var", "obj", "x"}
-_GENERIC_WITH_NUMBER = re.compile(r"^([a-z_]+?)_?(\d+)$")
-_PRAGMA = re.compile(r"^(?:(?:noqa|pragma|nosec|todo|fixme|xxx|note|hack)\b|(?:type|pylint|fmt|isort|mypy|pyright|ruff):)", re.I)
+_GENERIC_WITH_NUMBER = Regex(r"^([a-z_]+?)_?(\d+)$")
+_PRAGMA = Regex(r"^(?:(?:noqa|pragma|nosec|todo|fixme|xxx|note|hack)\b|(?:type|pylint|fmt|isort|mypy|pyright|ruff):)", re.I)
 # Prose rarely has "=", a call's parentheses or brackets, or starts with "import"; code usually does.
-_CODE_HINT = re.compile(r"[=(\[]|^(?:import|from)\s")
+_CODE_HINT = Regex(r"[=(\[]|^(?:import|from)\s")
 _NESTING = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 _NOT_API_DECORATORS = ("overload", "setter", "deleter", "override")
 _TYPE_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple", "NewType")

@@ -18,6 +18,7 @@ from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
 from diffrisk.pyfile.comments import MAX_LINE, comment_of, string_lines
 from diffrisk.pyfile.source import PythonSource
+from diffrisk.regex import Regex
 
 NAME = "smells"
 #: The changed statements are enough: a slice keeps changed comment lines wherever they stand,
@@ -28,23 +29,23 @@ SCOPE = Scope.STATEMENTS
 MEASURES_FUNCTIONS = False
 
 #: bandit's own marker, as bandit reads it (the pipeline gives no removal credit where one is added).
-NOSEC = re.compile(r"#[ \t]*nosec\b", re.I)
+NOSEC = Regex(r"#[ \t]*nosec\b", re.I)
 #: Comments that switch another tool's check off, with the tool's name for the message.
 _SUPPRESSION_COMMENTS = (
     (NOSEC, "bandit's # nosec"),
-    (re.compile(r"#[ \t]*(?:flake8|ruff)[ \t]*:[ \t]*noqa\b", re.I), "file-wide # noqa"),
-    (re.compile(r"#[ \t]*noqa\b", re.I), "# noqa"),
-    (re.compile(r"#[ \t]*type:[ \t]*ignore\b"), "# type: ignore"),
-    (re.compile(r"#[ \t]*mypy:[ \t]*ignore-errors\b"), "file-wide # mypy: ignore-errors"),
-    (re.compile(r"#[ \t]*pyright:[ \t]*ignore\b"), "# pyright: ignore"),
-    (re.compile(r"#[ \t]*pyre-(?:ignore|fixme)\b"), "# pyre-ignore"),
-    (re.compile(r"#[ \t]*pragma:[ \t]*no[ \t]*cover\b", re.I), "# pragma: no cover"),
-    (re.compile(r"#[ \t]*pylint:[ \t]*(?:disable|skip-file)\b"), "# pylint: disable"),
+    (Regex(r"#[ \t]*(?:flake8|ruff)[ \t]*:[ \t]*noqa\b", re.I), "file-wide # noqa"),
+    (Regex(r"#[ \t]*noqa\b", re.I), "# noqa"),
+    (Regex(r"#[ \t]*type:[ \t]*ignore\b"), "# type: ignore"),
+    (Regex(r"#[ \t]*mypy:[ \t]*ignore-errors\b"), "file-wide # mypy: ignore-errors"),
+    (Regex(r"#[ \t]*pyright:[ \t]*ignore\b"), "# pyright: ignore"),
+    (Regex(r"#[ \t]*pyre-(?:ignore|fixme)\b"), "# pyre-ignore"),
+    (Regex(r"#[ \t]*pragma:[ \t]*no[ \t]*cover\b", re.I), "# pragma: no cover"),
+    (Regex(r"#[ \t]*pylint:[ \t]*(?:disable|skip-file)\b"), "# pylint: disable"),
 )
 #: Comments that stand where code was left out.  Each phrase must end the comment (a filler such
 #: as "here", "unchanged" or "..." allowed), so prose that mentions "the rest of the function"
 #: in passing is not an elision.  Matched on the comment's text, at most MAX_COMMENT characters.
-_ELISION = re.compile(
+_ELISION = Regex(
     r"^\W{0,10}\.\.\.[ \t]*(?:existing|previous|rest|remaining|other|more|same)\b"
     r"|\b(?:rest|remainder)[ \t]+of[ \t]+(?:the[ \t]+)?(?:code|implementation|function|method|file|class|logic)"
     r"(?:[ \t]+(?:here|unchanged|omitted|as[ \t]+before|goes[ \t]+here"
@@ -56,8 +57,8 @@ _ELISION = re.compile(
     re.I,
 )
 MAX_COMMENT = 500
-SUPPRESSION_MARKER = re.compile("|".join(pattern.pattern for pattern, _ in _SUPPRESSION_COMMENTS), re.I)
-_ELISION_HINT = re.compile(r"\.\.\.|rest|remainder|goes[ \t]+here|implement|existing|previous|original|remaining|other", re.I)
+SUPPRESSION_MARKER = Regex("|".join(pattern.pattern for pattern, _ in _SUPPRESSION_COMMENTS), re.I)
+_ELISION_HINT = Regex(r"\.\.\.|rest|remainder|goes[ \t]+here|implement|existing|previous|original|remaining|other", re.I)
 #: Decorators and calls that skip a test or expect it to fail.
 _SKIP_NAMES = frozenset({
     "pytest.mark.skip", "pytest.mark.skipif", "pytest.mark.xfail", "mark.skip", "mark.skipif", "mark.xfail",
@@ -73,7 +74,7 @@ _EMPTY_BY_DESIGN = frozenset({
     "group", "command", "hookspec",
 })
 #: Classes that declare an interface: their own name says so, or they derive directly from these.
-_INTERFACE_NAME = re.compile(r"^(?:Abstract|Base)[A-Z_]|(?:Base|Interface|Protocol|ABC|Mixin)$")
+_INTERFACE_NAME = Regex(r"^(?:Abstract|Base)[A-Z_]|(?:Base|Interface|Protocol|ABC|Mixin)$")
 _INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta"})
 #: Functions where swallowing every error is the documented duty (__del__ must never raise).
 _MUST_NOT_RAISE = frozenset({"__del__", "__exit__", "__aexit__"})

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
 from diffrisk.pyfile.source import PythonSource
+from diffrisk.regex import Regex
 
 NAME = "weaknesses"
 #: The changed statements, the imports and the module's assignments, to resolve what they call.
@@ -70,7 +71,7 @@ _SHELL_ALWAYS = frozenset({
 _ARGV_RUNNERS = _PROCESS | frozenset({"pty.spawn", "os.execv", "os.execve", "os.execvp", "os.execvpe", "os.execl", "os.execle",
                                       "os.execlp", "os.execlpe", "os.spawnv", "os.spawnve", "os.spawnvp", "os.spawnvpe",
                                       "os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe", "os.posix_spawn", "os.posix_spawnp"})
-_SHELLS = re.compile(r"^(?:.*/)?(?:ba|z|da|k|c|tc|fi)?sh$|^(?:.*\\)?cmd(?:\.exe)?$|^(?:.*/)?(?:pwsh|powershell)(?:\.exe)?$")
+_SHELLS = Regex(r"^(?:.*/)?(?:ba|z|da|k|c|tc|fi)?sh$|^(?:.*\\)?cmd(?:\.exe)?$|^(?:.*/)?(?:pwsh|powershell)(?:\.exe)?$")
 _SHELL_COMMAND_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec"})
 _CERT_NONE = frozenset({"ssl.CERT_NONE", "CERT_NONE"})
 _DESERIALIZERS = frozenset({
@@ -79,29 +80,29 @@ _DESERIALIZERS = frozenset({
     "yaml.unsafe_load_all",
 })
 _YAML_LOADERS = frozenset({"yaml.load", "yaml.load_all"})
-_SAFE_YAML = re.compile(r"(^|\.)C?(Safe|Base)Loader$")
+_SAFE_YAML = Regex(r"(^|\.)C?(Safe|Base)Loader$")
 #: Methods that build a string from a template and values.
 _FORMATTERS = frozenset({"format", "format_map", "join", "substitute", "safe_substitute"})
 #: Methods that run SQL given as their first argument.
 _SQL_RUNNERS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify"})
 #: SQL: a statement as SQL starts one, or a WHERE clause comparing a column.
-_SQL_START = re.compile(
+_SQL_START = Regex(
     r"^\s*(?:select\b[\s\S]*\bfrom\b|select\s+\*|insert\s+(?:or\s+\w+\s+)?into\b|update\s+\S+\s+set\b|delete\s+from\b"
     r"|(?:create|drop|alter|truncate)\s+(?:temp(?:orary)?\s+)?(?:table|index|view|database|schema|trigger|sequence)\b"
     r"|replace\s+into\b|pragma\s|with\s+(?:recursive\s+)?\w+\s+as\s*\()",
     re.IGNORECASE,
 )
-_SQL_CLAUSE = re.compile(r"\bwhere\s+[\w.]+\s*(?:=|<|>|\blike\b|\bin\b)", re.IGNORECASE)
+_SQL_CLAUSE = Regex(r"\bwhere\s+[\w.]+\s*(?:=|<|>|\blike\b|\bin\b)", re.IGNORECASE)
 #: Credential formats services issue (their documented prefixes and lengths).
-_CREDENTIALS = re.compile(
+_CREDENTIALS = Regex(
     r"\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b|\bxox[abposr]-[A-Za-z0-9-]{10,}"
     r"|\b[sr]k_live_[0-9A-Za-z]{10,}\b|\bAIza[0-9A-Za-z_-]{35}\b|\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}\b"
     r"|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
 )
 #: Placeholders in documentation and tests (AWS's own example key ends so).
-_PLACEHOLDER = re.compile(r"EXAMPLE|example|XXXX|xxxx|dummy|DUMMY|fake|FAKE")
+_PLACEHOLDER = Regex(r"EXAMPLE|example|XXXX|xxxx|dummy|DUMMY|fake|FAKE")
 #: A notebook shell command that hands Python values or downloaded text to a shell.
-_NOTEBOOK_DANGER = re.compile(r"\$\w|\{[^}]+\}|\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python\d*)\b|\b(?:ba|z|da|k)?sh\s*<")
+_NOTEBOOK_DANGER = Regex(r"\$\w|\{[^}]+\}|\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python\d*)\b|\b(?:ba|z|da|k)?sh\s*<")
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 

@@ -8,13 +8,13 @@ are left out: their own coverage says nothing about the code under review.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from diffrisk.model import ChangedCoverage, Diff, FileAnalysis, Finding, Severity, UnitChange, line_runs
 from diffrisk.paths import is_python, is_test
 from diffrisk.records import replace
+from diffrisk.regex import Regex
 from diffrisk.rules import UNTESTED_FUNCTION, UNTESTED_LINES
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 #: coverage.py's default exclusion comment ("# pragma: no cover"), as its DEFAULT_EXCLUDE spells it.
-_NO_COVER = re.compile(r"#\s*(pragma|PRAGMA)[:\s]?\s*(no|NO)\s*(cover|COVER)")
+_NO_COVER = Regex(r"#\s*(pragma|PRAGMA)[:\s]?\s*(no|NO)\s*(cover|COVER)")
 
 
 def measure(diff: Diff, data: CoverageData, texts: Mapping[str, str | None] | None = None) -> tuple[ChangedCoverage, ...]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from diffrisk.diffsource import git
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,9 +48,9 @@ NAMESPACE_ROOTS = frozenset({
 })
 #: Always present where Python packages are installed.
 IMPLICIT = frozenset({"setuptools", "pkg_resources", "pip", "wheel", "_distutils_hack"})
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\]\s*)?(?:[<>=!~;@(]|$)")
-_EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_REQUIREMENTS_FILE = re.compile(r"(?:^|/)(?:[^/]*requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.(?:txt|in))$")
+_REQUIREMENT = Regex(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\]\s*)?(?:[<>=!~;@(]|$)")
+_EGG = Regex(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQUIREMENTS_FILE = Regex(r"(?:^|/)(?:[^/]*requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.(?:txt|in))$")
 _MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "tox.ini", "environment.yml", "environment.yaml"})
 #: Bounds on what is read: a repository vendoring thousands of projects is not read whole.
 MAX_MANIFESTS = 200

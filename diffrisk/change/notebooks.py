@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from typing import Any
 
 from diffrisk.analyzers.weaknesses import NOTEBOOK_RUN, NOTEBOOK_SHELL
@@ -24,9 +23,10 @@ from diffrisk.diffsource.parser import parse
 from diffrisk.errors import DiffParseError
 from diffrisk.model import FileAnalysis, FileChange, Finding, UnitChange
 from diffrisk.records import replace
+from diffrisk.regex import Regex
 
-_MAGIC = re.compile(r"^(\s*)[%!?]")
-_SOURCE_KEY = re.compile(r'^\s*"source"\s*:\s*\[\s*$')
+_MAGIC = Regex(r"^(\s*)[%!?]")
+_SOURCE_KEY = Regex(r'^\s*"source"\s*:\s*\[\s*$')
 
 
 class NotANotebook(ValueError):
@@ -64,9 +64,9 @@ def code_of(data: bytes) -> tuple[str, list[int]]:
     return "\n".join(lines), where
 
 
-_CELL_MAGIC = re.compile(r"^\s*%%(\w+)(.*)$")
-_RUN_LINE = re.compile(r"^(\s*)%run\b(.*)$")
-_SHELL_LINE = re.compile(r"^(\s*)(?:([\w.]+)\s*=\s*)?(?:!|%(?:system|sx)\b)(.*)$")
+_CELL_MAGIC = Regex(r"^\s*%%(\w+)(.*)$")
+_RUN_LINE = Regex(r"^(\s*)%run\b(.*)$")
+_SHELL_LINE = Regex(r"^(\s*)(?:([\w.]+)\s*=\s*)?(?:!|%(?:system|sx)\b)(.*)$")
 #: Cell magics whose body is a shell script, and those whose body is Python.
 _SHELL_CELLS = frozenset({"bash", "sh", "zsh", "system", "script"})
 _PYTHON_CELLS = frozenset({"time", "timeit", "capture", "prun", "debug", "px", "pypy", "python", "python3"})

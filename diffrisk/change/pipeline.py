@@ -9,7 +9,6 @@ the others go on.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Mapping
 
 from diffrisk.analyzers import security
@@ -20,6 +19,7 @@ from diffrisk.diffsource.contents import FileContents
 from diffrisk.model import ChangeKind, Diff, FileAnalysis, FileChange, LineKind
 from diffrisk.paths import Patterns, is_python
 from diffrisk.pyfile.source import UndecodableSource, decode, line_count
+from diffrisk.regex import Regex
 
 _SYMLINK, _SUBMODULE = "120000", "160000"
 _NOT_PYTHON = "not Python"
@@ -148,7 +148,7 @@ def _may_be_script(change: FileChange) -> bool:
 
 #: Compiled Python that an import runs instead of, or without, any source: bytecode and extension
 #: modules (importlib.machinery's suffixes).
-_COMPILED = re.compile(r"\.(pyc|pyo|pyd|so)$")
+_COMPILED = Regex(r"\.(pyc|pyo|pyd|so)$")
 
 
 def _analyze_file(change: FileChange, contents: FileContents | None, config: Config, excluded: Patterns) -> FileAnalysis:
@@ -180,10 +180,10 @@ def _analyze_file(change: FileChange, contents: FileContents | None, config: Con
 
 #: A shebang that starts Python: an interpreter (python, pypy) or a runner that starts one
 #: (``uv run --script``, ``pipx run``).
-_PYTHON_SHEBANG = re.compile(rb"python|pypy|\buv\b|\bpipx\b")
+_PYTHON_SHEBANG = Regex(rb"python|pypy|\buv\b|\bpipx\b")
 #: A shell shebang followed by a line that re-executes the file with Python (a polyglot):
 #: ``"exec" "python3" "$0" "$@"``.
-_REEXEC_PYTHON = re.compile(rb"^[\"']?exec[\"']?\s+[\"']?\S*(python|pypy)")
+_REEXEC_PYTHON = Regex(rb"^[\"']?exec[\"']?\s+[\"']?\S*(python|pypy)")
 
 
 def _is_python_script(data: bytes | None) -> bool:
@@ -257,7 +257,7 @@ def _analyze_contents(change: FileChange, contents: FileContents, config: Config
     return file_analysis.analyze(file, old_text, new_text, contents.generated)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII = Regex(r"[^\x00-\x7f]+")
 
 
 def _shown_differently(data: bytes, text: str) -> int | None:

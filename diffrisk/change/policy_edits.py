@@ -16,13 +16,14 @@ from typing import Any
 from diffrisk import config
 from diffrisk.errors import ConfigError
 from diffrisk.model import Diff, FileChange, Finding, Severity
+from diffrisk.regex import Regex
 
 RULE = "DR-S010"
 TIGHTENS = "DR-S012"
 #: Where GitHub looks for CODEOWNERS, in its order (the first found is the one it uses).
 CODEOWNERS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
-_WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
-_RUNS_DIFFRISK = re.compile(r"diffrisk", re.IGNORECASE)
+_WORKFLOW = Regex(r"^\.github/workflows/[^/]+\.ya?ml$")
+_RUNS_DIFFRISK = Regex(r"diffrisk", re.IGNORECASE)
 
 #: (old text, new text) of a changed file; None where a side does not exist or was not read.
 Sides = tuple[str | None, str | None]

@@ -8,13 +8,13 @@ their own place: they raise the level by one.)"""
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Collection, Mapping
 
 from diffrisk.change.dependencies import requirements_in
 from diffrisk.model import Diff, FileChange, Finding, LineKind, Severity
 from diffrisk.paths import Patterns
 from diffrisk.pyfile.source import first_line
+from diffrisk.regex import Regex
 
 _CI = Patterns((
     ".github/workflows/", ".github/actions/", ".gitlab-ci.yml", ".gitlab/ci/", ".circleci/", ".travis.yml",
@@ -41,7 +41,7 @@ _LOCKS_AND_REQUIREMENTS = Patterns((
 #: requirements they declare makes the change sensitive (read whole where both sides can be
 #: read; else changed lines that read as a requirement, "name>=1.0" or poetry's name = "^1.0").
 _MIXED_MANIFESTS = Patterns(("pyproject.toml", "setup.cfg", "setup.py"))
-_REQUIREMENT_LINE = re.compile(
+_REQUIREMENT_LINE = Regex(
     # A quoted requirement anywhere on the line ("requests>=2.0"), or poetry's name = "^1.0".
     r"""["'][A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*(==|>=|<=|~=|!=|<|>|===)\s*[0-9]"""
     r"""|^\s*(?!version\b|python_requires\b|requires-python\b)[A-Za-z0-9][A-Za-z0-9._-]*\s*=\s*(["'][\^~<>=!]|\{\s*version)"""
@@ -122,7 +122,7 @@ def _runs_at_import(node: ast.stmt, added: set[int]) -> bool:
 
 
 #: Decorators that only mark a function, run nothing of the change's: ``@pytest.fixture(scope=...)``.
-_MARKERS = re.compile(r"^(pytest\.)?(fixture|mark\.\w+)$")
+_MARKERS = Regex(r"^(pytest\.)?(fixture|mark\.\w+)$")
 
 
 def _touches(node: ast.expr, added: set[int]) -> bool:

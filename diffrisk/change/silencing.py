@@ -11,14 +11,14 @@ finding, is itself reported as DR-S009: suppressions must not rot.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from diffrisk import rules
 from diffrisk.model import FileAnalysis, Finding, Ignore, Severity, Suppressed
 from diffrisk.records import replace
+from diffrisk.regex import Regex
 
-_BANDIT_ID = re.compile(r"^B\d{3}$")
+_BANDIT_ID = Regex(r"^B\d{3}$")
 RULE = "DR-S009"
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import re
 
 from diffrisk import rules
 from diffrisk.config import Config
 from diffrisk.errors import ExitCode, UsageError
 from diffrisk.model import Level, Rule
 from diffrisk.paths import TEST_PATH
+from diffrisk.regex import Regex
 
 _BANDIT = "https://bandit.readthedocs.io"
-_BANDIT_ID = re.compile(r"B\d{3}")
-_CWE = re.compile(r"CWE-(\d+)")
+_BANDIT_ID = Regex(r"B\d{3}")
+_CWE = Regex(r"CWE-(\d+)")
 
 
 def bandit_rule(rule_id: str) -> str:

@@ -4,7 +4,6 @@ them as they arrive, in batches, each batch one transaction."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -14,12 +13,13 @@ from diffrisk.config import Config, fingerprint
 from diffrisk.diffsource import git
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import CommitScore
+from diffrisk.regex import Regex
 from diffrisk.store import database
 from diffrisk.store.codec import StoredCommit
 
 #: New rows written per transaction: a killed run loses at most this many scored commits.
 BATCH = 50
-_REMOTE = re.compile(r"^(?:https?://(?:[^@/]+@)?|ssh://git@|git@)([^/:]+)[:/](.+?)/?$")
+_REMOTE = Regex(r"^(?:https?://(?:[^@/]+@)?|ssh://git@|git@)([^/:]+)[:/](.+?)/?$")
 
 
 def default_path(repo: git.Repo) -> str:

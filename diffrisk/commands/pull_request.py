@@ -30,21 +30,22 @@ from urllib.parse import quote
 from diffrisk.commands import github
 from diffrisk.formats.github import escape_data
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
 #: The level label's colour, L0 green to L3 red; the time label is grey.
 LEVEL_COLOURS = {"L0": "0e8a16", "L1": "1d76db", "L2": "fbca04", "L3": "d93f0b"}
 TIME_COLOUR = "ededed"
 #: The Action's own labels, of this or an earlier run.
-OWN_LABEL = re.compile(r"review: (?:L[0-9]|~)")
+OWN_LABEL = Regex(r"review: (?:L[0-9]|~)")
 #: The levels that get review requests.
 REQUEST_LEVELS = ("L2", "L3")
 #: GitHub's login syntax: letters, digits and hyphens, no hyphen first, at most 39 characters.
-LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
+LOGIN = Regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
 #: A team's slug (its name, lower case, with hyphens).
-TEAM_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+TEAM_SLUG = Regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 #: The address GitHub gives a person who keeps theirs private: ``[id+]login@users.noreply.github.com``.
-NOREPLY = re.compile(r"(?:[0-9]+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com", re.IGNORECASE)
-COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+NOREPLY = Regex(r"(?:[0-9]+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com", re.IGNORECASE)
+COMMIT_SHA = Regex(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @record

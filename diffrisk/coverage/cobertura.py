@@ -7,14 +7,14 @@ external entity is refused before any entity is defined, let alone expanded.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from xml.parsers import expat
 
 from diffrisk.coverage.files import problem
 from diffrisk.coverage.listed import Listed, merge
+from diffrisk.regex import Regex
 
-_CONDITIONS = re.compile(r"\((\d+)/(\d+)\)")
+_CONDITIONS = Regex(r"\((\d+)/(\d+)\)")
 
 
 class _Refused(Exception):

@@ -4,15 +4,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from diffrisk.coverage.files import problem
 from diffrisk.coverage.listed import Listed, merge
+from diffrisk.regex import Regex
 
 #: coverage.py names an exit by where it goes ("jump to line 7"); anything else it writes leaves
 #: the function or module, which its other formats call "exit".
-_JUMP = re.compile(r"jump to line (\d+)")
+_JUMP = Regex(r"jump to line (\d+)")
 
 
 class _Record:

@@ -14,12 +14,13 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
-_DRIVE = re.compile(r"^[A-Za-z]:/")
+_DRIVE = Regex(r"^[A-Za-z]:/")
 #: coverage.py's glob dialect for ``[paths]`` (coverage/files.py ``G2RX_TOKENS``), on paths whose
 #: backslashes are already slashes.
 _GLOB_TOKENS = [
-    (re.compile(rx), sub)
+    (Regex(rx), sub)
     for rx, sub in [
         (r"^\*+/", r"(.*/)?"),
         (r"/\*+$", r"/.*"),

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import subprocess
 from collections.abc import Iterable, Sequence
 
 from diffrisk.errors import GitError
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
 # Options that pin the patch format; see the module docstring.
 DIFF_OPTIONS = (
@@ -125,7 +125,7 @@ def resolve_commit(repo: Repo, rev: str) -> str:
 
 
 #: A full object id, sha1 or sha256: what ``git rev-list`` prints, and so what ``log`` asks about.
-_FULL_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_FULL_ID = Regex(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 def commit_and_first_parent(repo: Repo, rev: str) -> tuple[str, str | None]:

@@ -14,12 +14,13 @@ from datetime import datetime
 from diffrisk.errors import DiffParseError
 from diffrisk.model import ChangeKind, Diff, DiffLine, FileChange, Hunk, LineKind
 from diffrisk.records import field, record
+from diffrisk.regex import Regex
 
-_HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
-_INDEX_LINE = re.compile(r"index ([0-9a-fA-F]+)\.\.([0-9a-fA-F]+)(?: (\d+))?$")
-_SIMILARITY = re.compile(r"(?:dis)?similarity index (\d+)%$")
+_HUNK_HEADER = Regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
+_INDEX_LINE = Regex(r"index ([0-9a-fA-F]+)\.\.([0-9a-fA-F]+)(?: (\d+))?$")
+_SIMILARITY = Regex(r"(?:dis)?similarity index (\d+)%$")
 # The date ``diff -u`` writes after a ---/+++ path, e.g. "2026-01-01 00:00:00.000000000 +0000".
-_EPOCH_CANDIDATE = re.compile(r"\t(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.0*)? ([+-]\d{4})$")
+_EPOCH_CANDIDATE = Regex(r"\t(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.0*)? ([+-]\d{4})$")
 _DEV_NULL = "/dev/null"
 #: No real file has more lines than this (git itself refuses far smaller files as text).
 MAX_LINE_NUMBER = 10_000_000

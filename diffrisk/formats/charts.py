@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from diffrisk.model import TeamWeek
+from diffrisk.regex import Regex
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 #: One greyscale-safe colour and one hatching per level, L0..L3.
 LEVEL_STYLE = (("#a5d6a7", ""), ("#90caf9", "//"), ("#ffb74d", "xx"), ("#e57373", ".."))
 LEVEL_NAMES = ("L0 skim", "L1 standard", "L2 careful", "L3 deep")
-_XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
+_XML_PROLOGUE = Regex(r"^.*?(?=<svg)", re.S)
 
 
 class MissingExtra(Exception):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 
 from diffrisk.model import Finding
+from diffrisk.regex import Regex
 
-_NUMBERS = re.compile(r"[0-9]+")
+_NUMBERS = Regex(r"[0-9]+")
 
 
 def fingerprinted(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:

@@ -14,12 +14,13 @@ from collections.abc import Collection, Sequence
 from diffrisk.diffsource import git
 from diffrisk.errors import GitError
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
 #: sha, parents, author name and address, committer name and address, author date, message.
 _FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%at", "%B")
 _FORMAT = "--format=" + "%x00".join(_FIELDS)
-_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
-_TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_SHA = Regex(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_TRAILER_KEY = Regex(r"[A-Za-z0-9][A-Za-z0-9-]*")
 #: Commits read from one change at most: the newest 1,000 are answer enough for who wrote it.
 MAX_CHANGE_COMMITS = 1000
 

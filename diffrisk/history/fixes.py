@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from diffrisk.diffsource import git
 from diffrisk.history import commits
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
 #: How far back the history is read, counted from the base commit's date (not from "now", so the
 #: same diff always gives the same answer).
 WINDOW_DAYS = 365
-_FIX_SUBJECT = re.compile(r"\b(fix(e[sd])?|bug(fix)?|hotfix|crash(es)?|regression|broken|repair(ed)?|patch(ed)?)\b", re.I)
-_CHORE = re.compile(r"\b(typos?|docs?|documentation|lint(ing)?|ci|changelog|readme|spelling|format(ting)?|style|comments?)\b", re.I)
-_FIXES_ISSUE = re.compile(r"\b(fix(e[sd])?|close[sd]?|resolve[sd]?)\s+#\d+", re.I)
+_FIX_SUBJECT = Regex(r"\b(fix(e[sd])?|bug(fix)?|hotfix|crash(es)?|regression|broken|repair(ed)?|patch(ed)?)\b", re.I)
+_CHORE = Regex(r"\b(typos?|docs?|documentation|lint(ing)?|ci|changelog|readme|spelling|format(ting)?|style|comments?)\b", re.I)
+_FIXES_ISSUE = Regex(r"\b(fix(e[sd])?|close[sd]?|resolve[sd]?)\s+#\d+", re.I)
 
 
 def is_fix(message: str) -> bool:

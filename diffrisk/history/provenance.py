@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import Authorship
+from diffrisk.regex import Regex
 
 #: Product names an agent signs trailers with, matched whole and case-insensitively.
 AGENT_NAMES = {
@@ -27,25 +28,25 @@ AGENT_NAMES = {
 }
 #: Addresses only an agent commits with.
 AGENT_EMAILS = (
-    (re.compile(r"^noreply@anthropic\.com$", re.I), "claude"),
-    (re.compile(r"^(\d+\+)?copilot@users\.noreply\.github\.com$", re.I), "copilot"),
-    (re.compile(r"^(\d+\+)?copilot-swe-agent(\[bot\])?@users\.noreply\.github\.com$", re.I), "copilot"),
-    (re.compile(r"^cursoragent@cursor\.com$", re.I), "cursor"),
-    (re.compile(r"^(\d+\+)?chatgpt-codex-connector(\[bot\])?@users\.noreply\.github\.com$", re.I), "codex"),
-    (re.compile(r"^(\d+\+)?devin-ai-integration(\[bot\])?@users\.noreply\.github\.com$", re.I), "devin"),
-    (re.compile(r"^openhands@all-hands\.dev$", re.I), "openhands"),
-    (re.compile(r"^(\d+\+)?google-labs-jules(\[bot\])?@users\.noreply\.github\.com$", re.I), "jules"),
-    (re.compile(r"^(\d+\+)?gemini-code-assist(\[bot\])?@users\.noreply\.github\.com$", re.I), "gemini"),
+    (Regex(r"^noreply@anthropic\.com$", re.I), "claude"),
+    (Regex(r"^(\d+\+)?copilot@users\.noreply\.github\.com$", re.I), "copilot"),
+    (Regex(r"^(\d+\+)?copilot-swe-agent(\[bot\])?@users\.noreply\.github\.com$", re.I), "copilot"),
+    (Regex(r"^cursoragent@cursor\.com$", re.I), "cursor"),
+    (Regex(r"^(\d+\+)?chatgpt-codex-connector(\[bot\])?@users\.noreply\.github\.com$", re.I), "codex"),
+    (Regex(r"^(\d+\+)?devin-ai-integration(\[bot\])?@users\.noreply\.github\.com$", re.I), "devin"),
+    (Regex(r"^openhands@all-hands\.dev$", re.I), "openhands"),
+    (Regex(r"^(\d+\+)?google-labs-jules(\[bot\])?@users\.noreply\.github\.com$", re.I), "jules"),
+    (Regex(r"^(\d+\+)?gemini-code-assist(\[bot\])?@users\.noreply\.github\.com$", re.I), "gemini"),
 )
-_FOOTER = re.compile(
+_FOOTER = Regex(
     # [^\w\n]: a line's leading emoji or punctuation, never across lines (no quadratic rescans).
     r"^[^\w\n]*generated (?:with|by) \[?(?P<agent>claude code|claude|codex|cursor|aider|copilot|devin|openhands|gemini|jules)\b",
     re.I | re.M,
 )
 #: Messages are hostile text: only so much of one is read.
 MAX_MESSAGE = 100_000
-_AIDER_AUTHOR = re.compile(r"\(aider\)\s*$", re.I)
-_AIDER_PREFIX = re.compile(r"^aider: ", re.I)
+_AIDER_AUTHOR = Regex(r"\(aider\)\s*$", re.I)
+_AIDER_PREFIX = Regex(r"^aider: ", re.I)
 
 
 #: No marker: nothing says an agent wrote it ("human" only in that sense).

@@ -16,7 +16,6 @@ that commit's new version): where in a change its bug was, for judging hotspot o
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
@@ -25,10 +24,11 @@ from diffrisk.diffsource import git, parser
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import FileChange, LineKind, line_runs
 from diffrisk.paths import is_python, is_test
+from diffrisk.regex import Regex
 
 MAX_FIX_FILES = 50
 MAX_FIX_LINES = 500
-_BRACKETS_ONLY = re.compile(r"^[\s()\[\]{},:;]*$")
+_BRACKETS_ONLY = Regex(r"^[\s()\[\]{},:;]*$")
 
 
 class BlamedLine(NamedTuple):

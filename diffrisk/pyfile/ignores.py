@@ -12,11 +12,12 @@ from collections.abc import Iterable, Set
 
 from diffrisk.model import Ignore
 from diffrisk.pyfile.comments import MAX_LINE, comment_of, string_lines
+from diffrisk.regex import Regex
 
 #: Bounded, so a line of repeated "# diffrisk: ignore[" cannot make the search quadratic.  The
 #: "#" starts the comment or follows a space (after code or another comment), so text that
 #: quotes the syntax, as in ``# diffrisk: ignore[...]``, is not an ignore.
-_IGNORE = re.compile(r"(?<![^ \t])#[ \t]*diffrisk:[ \t]*ignore\[(?P<rules>[^\]\n]{0,200})\](?P<rest>[^\n]{0,1000})", re.I)
+_IGNORE = Regex(r"(?<![^ \t])#[ \t]*diffrisk:[ \t]*ignore\[(?P<rules>[^\]\n]{0,200})\](?P<rest>[^\n]{0,1000})", re.I)
 
 
 def find(path: str, lines: Iterable[tuple[int, str]], added: Set[int], tree: ast.Module | None = None) -> tuple[Ignore, ...]:

@@ -6,7 +6,7 @@ module, an old fixture), saying so tells the reviewer what they are looking at.
 
 from __future__ import annotations
 
-import re
+from diffrisk.regex import Regex
 
 #: Python 3's own messages for Python 2 syntax, and what that syntax is called.
 _PYTHON2_MESSAGES = (
@@ -18,11 +18,11 @@ _PYTHON2_MESSAGES = (
 #: Python 2 syntax Python 3 only calls invalid, told apart on the offending line.  Each pattern
 #: is linear (no nested repetition), so a hostile long line costs only its length.
 _PYTHON2_LINES = (
-    (re.compile(r"`"), "backquote repr"),
-    (re.compile(r"<>"), "'<>' operator"),
-    (re.compile(r"(?<![\w.])[uU][rR][\"']"), "ur'' string"),
-    (re.compile(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|[0-9]+)[lL]\b"), "long integer literal"),
-    (re.compile(r"^\s*raise\s+[\w.]+\s*,"), "'raise Type, message'"),
+    (Regex(r"`"), "backquote repr"),
+    (Regex(r"<>"), "'<>' operator"),
+    (Regex(r"(?<![\w.])[uU][rR][\"']"), "ur'' string"),
+    (Regex(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|[0-9]+)[lL]\b"), "long integer literal"),
+    (Regex(r"^\s*raise\s+[\w.]+\s*,"), "'raise Type, message'"),
 )
 
 

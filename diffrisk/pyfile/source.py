@@ -10,16 +10,16 @@ import ast
 import bisect
 import functools
 import io
-import re
 import tokenize
 import warnings
 from collections.abc import Iterable, Iterator
 
 from diffrisk.model import DefinitionKind
 from diffrisk.records import record
+from diffrisk.regex import Regex
 
 #: PEP 263: an encoding declaration, valid on one of the first two lines.
-CODING_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+CODING_COOKIE = Regex(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 class UndecodableSource(Exception):

@@ -15,6 +15,7 @@ from diffrisk.history import provenance
 from diffrisk.history.commits import CommitRecord
 from diffrisk.model import Expert
 from diffrisk.records import field, record
+from diffrisk.regex import Regex
 from diffrisk.reviewers.mailmap import Mailmap
 from diffrisk.reviewers.touched import MODULE, TouchedLines
 
@@ -23,7 +24,7 @@ HALF_LIFE_DAYS = 180
 #: One commit to a touched file counts as this many touched lines.
 COMMIT_WEIGHT = 2.0
 _DAY = 86400
-_BOT = re.compile(r"\[bot\]|^(dependabot|renovate|pre-commit-ci|github-actions|greenkeeper|snyk-bot)\b", re.I)
+_BOT = Regex(r"\[bot\]|^(dependabot|renovate|pre-commit-ci|github-actions|greenkeeper|snyk-bot)\b", re.I)
 _NO_REPLY = frozenset({"noreply@github.com", "action@github.com"})
 
 

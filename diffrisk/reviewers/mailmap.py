@@ -15,12 +15,12 @@ regard to case::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from diffrisk.records import field, record
+from diffrisk.regex import Regex
 
-_ENTRY = re.compile(r"^\s*([^<#]*?)\s*<([^>]*)>\s*(?:([^<#]*?)\s*<([^>]*)>)?\s*(?:#.*)?$")
+_ENTRY = Regex(r"^\s*([^<#]*?)\s*<([^>]*)>\s*(?:([^<#]*?)\s*<([^>]*)>)?\s*(?:#.*)?$")
 
 
 @record
