@@ -124,17 +124,22 @@ def resolve_commit(repo: Repo, rev: str) -> str:
     raise GitError(f"unknown revision {rev!r}: {_hint(repo, 'check the name', 'fetch it')}")
 
 
-#: A full object id, sha1 or sha256: what ``git rev-list`` prints, and so what ``log`` asks about.
-_FULL_ID = Regex(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+#: A revision that names one commit to ``rev-list`` as to ``rev-parse --verify``: a name (a branch,
+#: a tag, an id, HEAD) and ``~N``/``^N`` steps.  Ranges (``A..B``, ``A^!``, ``A^-``), negations
+#: and reflog forms are not: they are asked about the slow way, where rev-parse judges them.
+_ONE_COMMIT = Regex(r"[\w./-]+(?:[~^][0-9]*)*")
 
 
 def commit_and_first_parent(repo: Repo, rev: str) -> tuple[str, str | None]:
-    """``resolve_commit`` and ``first_parent`` of it.  A full id (each commit ``log`` scores) takes
-    one git call for both; anything else, and a commit without a parent, the two calls."""
-    if _FULL_ID.fullmatch(rev):
+    """``resolve_commit`` and ``first_parent`` of it.  A plain revision (each commit ``log``
+    scores, the one ``check --commit`` names) takes one git call for both; anything else, an
+    error, and a commit without a parent (a root, or a shallow clone's boundary) the calls that
+    tell them apart, with their messages."""
+    if not rev.startswith("-") and ".." not in rev and _ONE_COMMIT.fullmatch(rev):
         ids = (try_run(repo, ["rev-list", "--parents", "-n", "1", "--end-of-options", f"{rev}^{{commit}}"]) or b"").split()
         if len(ids) > 1:
             return ids[0].decode(), ids[1].decode()
+    check_repository(repo)
     commit = resolve_commit(repo, rev)
     return commit, first_parent(repo, commit)
 
@@ -213,8 +218,9 @@ def trees(old: str, new: str) -> DiffCommand:
     return DiffCommand(("diff-tree", "-r"), (old, new))
 
 
-def staged(repo: Repo) -> DiffCommand:
-    return DiffCommand(("diff-index", "--cached"), ("HEAD" if has_head(repo) else empty_tree(repo),))
+def staged(repo: Repo, head: str | None) -> DiffCommand:
+    """The index against ``head`` (None: a repository without commits, against the empty tree)."""
+    return DiffCommand(("diff-index", "--cached"), (head or empty_tree(repo),))
 
 
 def worktree() -> DiffCommand:

@@ -57,7 +57,9 @@ def load_diff(request: DiffRequest, repo: git.Repo, stdin: bytes) -> LoadedDiff:
         diff = parser.parse(_read_patch(path, stdin).decode("utf-8", "surrogateescape"))
         _refuse_series(diff)
         return LoadedDiff(diff, _patch_description(request.value), git.is_repository(repo), None)
-    if request.first_parent is None:  # else the repository answered already
+    if request.kind not in (SourceKind.STAGED, SourceKind.WORKTREE, SourceKind.COMMIT):
+        # Those three ask a question first whose failure is followed by this check (one git
+        # process less for the usual hook and --commit runs).
         git.check_repository(repo)
     command, description, base, target = _git_diff(request, repo)
     diff = parser.parse(command.run(repo).decode("utf-8", "surrogateescape"))
@@ -119,13 +121,14 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
     """The diff command, its description, and the commits the change starts from and ends at."""
     value = request.value or ""
     if request.kind in (SourceKind.STAGED, SourceKind.WORKTREE):
-        head = "HEAD" if git.has_head(repo) else None
+        head = _head(repo)
         if request.kind is SourceKind.STAGED:
             if request.value:  # an amend: the index against the amended commit's parent
                 return git.DiffCommand(("diff-index", "--cached"), (request.value,)), "staged changes (amend)", request.value, None
-            return git.staged(repo), "staged changes", head, None
+            return git.staged(repo, head), "staged changes", head, None
         return git.worktree(), "unstaged changes", head, None
     if request.kind is SourceKind.COMMIT:
+        # log knows each commit's parent; else a failure here is followed by the repository check.
         commit, parent = (value, request.first_parent) if request.first_parent else git.commit_and_first_parent(repo, value)
         return git.trees(parent or git.empty_tree(repo), commit), f"commit {commit[:12]}", parent, commit
     if request.kind is SourceKind.BASE:
@@ -134,6 +137,15 @@ def _git_diff(request: DiffRequest, repo: git.Repo) -> tuple[git.DiffCommand, st
         return git.trees(base, head), f"HEAD against merge base {base[:12]} with {value}", base, head
     old, new = _split_range(repo, value)
     return git.trees(old, new), f"range {value}", old, new
+
+
+def _head(repo: git.Repo) -> str | None:
+    """"HEAD" when it names a commit; None in a repository without commits; a clear error where
+    there is no repository at all."""
+    if git.has_head(repo):
+        return "HEAD"
+    git.check_repository(repo)
+    return None
 
 
 def _split_range(repo: git.Repo, value: str) -> tuple[str, str]:
