@@ -151,3 +151,17 @@ def test_a_check_imports_neither_dataclasses_nor_inspect() -> None:
     program = "import sys, diffrisk.main, diffrisk.commands.check; print('dataclasses' in sys.modules, 'inspect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     assert out == "False False\n"
+
+
+def test_init_is_compiled_when_the_first_record_is_made() -> None:
+    @record
+    class Pair:
+        left: int
+        right: int = 2
+
+    assert Pair.__init__.__code__.co_filename == sys.modules["diffrisk.records"].__file__  # a stand-in, until a Pair is made
+    assert Pair.__init__.__qualname__ == f"{Pair.__qualname__}.__init__"
+    with pytest.raises(TypeError, match=r"Pair.__init__\(\) missing 1 required positional argument: 'left'"):
+        Pair()  # type: ignore[call-arg]
+    assert Pair.__init__.__code__.co_filename == "<record test_init_is_compiled_when_the_first_record_is_made.<locals>.Pair>"
+    assert (Pair(1), Pair(1, right=3)) == (Pair(1, 2), Pair(left=1, right=3))
