@@ -105,3 +105,34 @@ def test_consecutive_module_statements_merge_into_one_block() -> None:
     after = parse("m.py", new)
     merged = [(start, end, name, touch.added, touch.deleted) for start, end, name, touch in touched.merge_blocks(after, found.blocks)]
     assert merged == [(2, 3, None, 2, 0)]
+
+
+def test_readers_of_a_rebound_name_are_found_where_it_is_written() -> None:
+    """Only nodes spanning a line that mentions the name are walked: a decorator comes before its
+    function's ``def`` line, and a name in another spelling (NFKC) is not on any line as written."""
+    from diffrisk.change.rebound import readers_of_rebound_names
+
+    source = parse("m.py", (
+        "import helper\n"                      # 1
+        "\n"
+        "@helper.wrap\n"                       # 3
+        "def decorated():\n"                   # 4
+        "    return 1\n"
+        "\n"
+        "class Helper:\n"                      # 7
+        "    def method(self):\n"
+        "        return 'helper'\n"            # a string, not a read
+        "\n"
+        "    @staticmethod\n"
+        "    @helper.cached\n"                 # 12
+        "    def other():\n"
+        "        pass\n"
+        "\n"
+        "def spelled():\n"                     # 16
+        "    return \uff48elper.x\n"           # fullwidth h: the same name to Python
+        "\n"
+        "def unrelated():\n"
+        "    helper = 2\n"                     # a store, not a read
+        "    return helper_x\n"
+    ))
+    assert readers_of_rebound_names(source, frozenset({"helper"})) == {4, 7, 16}

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from diffrisk.model import Issue
-from diffrisk.pyfile.source import PythonSource
+from diffrisk.pyfile.source import PythonSource, touches
 
 #: Analyzers whose issues carry the security floors: the ones a rebound input must not hide.
 SECURITY_ANALYZERS = frozenset({"security", "weaknesses"})
@@ -71,13 +71,44 @@ def readers_of_rebound_names(new: PythonSource, rebound: frozenset[str]) -> set[
     their issues."""
     if not rebound:
         return set()
-    lines = new.text.split("\n")
+    lines = new.lines
     mentions = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(rebound)))
     return {
         statement.lineno for statement, (start, end) in zip(new.tree.body, new.top_level)
-        if _may_read(mentions, "\n".join(lines[start - 1: end]))
-        and any(isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in rebound for node in ast.walk(statement))
+        if _reads(statement, lines[start - 1: end], start, mentions, rebound)
     }
+
+
+def _reads(statement: ast.stmt, lines: Sequence[str], first: int, mentions: re.Pattern[str], names: frozenset[str]) -> bool:
+    """Whether ``statement`` (its ``lines``, the first of them numbered ``first``) reads one of
+    ``names``.  A name read is written on its line, so only the nodes spanning a line that
+    mentions one are walked: on a big class whose own name was rebound, its one or two methods
+    that mention it, not the whole class.  Python normalizes identifiers (NFKC), so text that
+    is not ASCII may name one in another spelling, and is walked whole."""
+    if not all(line.isascii() for line in lines):
+        return any(_is_read(node, names) for node in ast.walk(statement))
+    marked = [first + index for index, line in enumerate(lines) if mentions.search(line)]
+    if not marked:
+        return False
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if _is_read(node, names):
+            return True
+        start: int | None = getattr(node, "lineno", None)
+        if start is None or touches(marked, _first_line(node, start), getattr(node, "end_lineno", None) or start):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _first_line(node: ast.AST, start: int) -> int:
+    """A node's first line: a definition's decorators come before its ``lineno``."""
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
+    return min([start, *(decorator.lineno for decorator in decorators)])
+
+
+def _is_read(node: ast.AST, names: frozenset[str]) -> bool:
+    return isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names
 
 
 def module_rebound(new: PythonSource, old: PythonSource | None) -> frozenset[str]:
@@ -86,13 +117,6 @@ def module_rebound(new: PythonSource, old: PythonSource | None) -> frozenset[str
     if old is None:
         return frozenset()
     return frozenset(_rebound(_binding_texts(new.tree.body, new.text.split("\n")), _binding_texts(old.tree.body, old.text.split("\n"))))
-
-
-def _may_read(mentions: re.Pattern[str], text: str) -> bool:
-    """Whether a statement's text can read one of the names: a search of the text rules most
-    statements out at a fraction of a walk of their nodes.  Python normalizes identifiers (NFKC),
-    so text that is not ASCII may name one in another spelling, and is always walked."""
-    return not text.isascii() or mentions.search(text) is not None
 
 
 def _functions(source: PythonSource) -> dict[str, _Function]:
