@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
+
+import pytest
 
 from testing.repo import Repo
 from testing.run import check_json, run
@@ -185,3 +188,33 @@ def test_a_shallow_clone_says_its_history_is_truncated(repo: Repo, tmp_path: Pat
     assert (summary["prior_changes"], summary["prior_fixes"]) == (1, 1)
     assert ("the history is truncated (a shallow clone): prior changes, fixes and files that usually change together "
             "count only the 1 commit it holds; fetch the whole history for them") in report["notes"]
+
+
+def test_help_is_as_wide_as_shutil_would_make_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help is sized without importing shutil, the way argparse's own formatter sizes it."""
+    import shutil
+    import subprocess
+    import sys
+
+    from diffrisk.commands.arguments import _columns
+
+    for columns in ("", "0", "x", "60", "200"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert _columns() == shutil.get_terminal_size().columns
+    program = (
+        "import argparse, contextlib, io, sys\n"
+        "from diffrisk.commands import arguments\n"
+        "def show():\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):\n"
+        "        arguments.parser().parse_args(['check', '--help'])\n"
+        "    return out.getvalue()\n"
+        "ours, imported = show(), 'shutil' in sys.modules\n"
+        "arguments._Formatter = argparse.HelpFormatter\n"
+        "print(imported, ours == show(), len(ours.splitlines()))\n"
+    )
+    for columns in ("60", "200"):
+        completed = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": columns},
+        )
+        assert completed.stdout.split()[:2] == ["False", "True"], completed.stderr
