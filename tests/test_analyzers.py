@@ -475,3 +475,26 @@ def test_string_lines_finds_strings_in_decorators_and_nested_expressions() -> No
         '    # more doc"""\n'  # 10
     )
     assert string_lines(ast.parse(text)) == {2, 6, 10}
+
+
+def test_bandit_loads_without_running_what_a_scan_never_uses() -> None:
+    """rich's progress bar and yaml are registered but run only when used: a scan never uses them,
+    and a later use finds them whole."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from diffrisk.analyzers import security\n"
+        "from diffrisk.pyfile.source import parse\n"
+        "found = security.analyze(parse('x.py', 'import subprocess\\nsubprocess.call(\"ls\", shell=True)\\n'))\n"
+        "print([(issue.rule, issue.line) for issue in found.issues])\n"
+        "print('track' in vars(sys.modules['rich.progress']), 'safe_load' in vars(sys.modules['yaml']))\n"
+        "import yaml\n"
+        "from rich import progress\n"
+        "print(yaml.safe_load('a: [1, 2]'), callable(progress.track), type(yaml).__name__)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert completed.stdout.splitlines() == [
+        "[('B404', 1), ('B602', 2), ('B607', 2)]", "False False", "{'a': [1, 2]} True _Deferred",
+    ], completed.stderr
