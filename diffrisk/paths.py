@@ -31,8 +31,10 @@ def is_test(path: str) -> bool:
 _GLOB_SYNTAX = Regex(r"\*|\?|/")
 #: A pattern that is plain names and slashes: what it matches is a comparison of path parts.
 _PLAIN_PATTERN = Regex(r"/?[\w.+@=,~-]+(?:/[\w.+@=,~-]+)*/?", re.ASCII)
-#: A path as git names one; others (``./x``, ``/x``, ``a//b``, backslashes) are left to pathspec.
-_PLAIN_PATH = Regex(r"[^/\\]+(?:/[^/\\]+)*")
+#: A path as git names one: parts of printable characters between single slashes.  Others
+#: (``./x``, ``/x``, ``a//b``, backslashes, a newline, which pathspec's ``.`` and ``$`` treat
+#: apart) are left to pathspec.
+_PLAIN_PATH = Regex(r"[^/\\\x00-\x1f\x7f]+(?:/[^/\\\x00-\x1f\x7f]+)*")
 
 
 class Patterns:
@@ -54,7 +56,7 @@ class Patterns:
         """The first pattern that matches ``path``, or None."""
         if not self._may_match(path):
             return None
-        if self._plain and _PLAIN_PATH.fullmatch(path):
+        if self._plain and _is_plain_path(path):
             return next((pattern for pattern in self.patterns if _plain_match(pattern, path)), None)
         if self._spec is None:
             # Imported on first use: importing pathspec costs more than a small check's analysis.
@@ -91,6 +93,12 @@ def _required_text(pattern: str) -> tuple[str, ...]:
 
 def _is_plain(pattern: str) -> bool:
     return _PLAIN_PATTERN.fullmatch(pattern) is not None and not any(part in (".", "..") for part in pattern.split("/"))
+
+
+def _is_plain_path(path: str) -> bool:
+    """Whether gitignore's answer for ``path`` is a comparison of its parts: pathspec normalizes
+    a leading ``./`` away, and a ``.`` or ``..`` part means what a folder's name does not."""
+    return _PLAIN_PATH.fullmatch(path) is not None and not any(part in (".", "..") for part in path.split("/"))
 
 
 def _plain_match(pattern: str, path: str) -> bool:

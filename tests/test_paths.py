@@ -38,6 +38,8 @@ PATHS = [
     "setup.py", "pkg/setup.py", "src/gen", "src/gen/x.py", "src/generated.py", "a/src/gen/x.py", "docs/a/b.md",
     "a/docs/x.md", "tests", "tests/x.py", "a/tests/b/x.py", "a.b", "xa.b", "a.b/c", "x.py", "a/b", "a/b/c.txt",
     "poetry.lock/x", "Makefile/x", "./x.py", "/setup.py", "a//b", "a\\b", "src\\gen\\x.py",
+    "./setup.py", "./src/gen/x.py", "./docs/x.md", "a/./docs/x.md", "a/../setup.py", "a\nb/docs/x.py", "x.py\n",
+    "docs\n/x.py", "tests/conftest.py\n", "a\tb/docs/x.md", "caf\u00e9/docs/x.md",
 ]
 
 
