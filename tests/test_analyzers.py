@@ -478,8 +478,8 @@ def test_string_lines_finds_strings_in_decorators_and_nested_expressions() -> No
 
 
 def test_bandit_loads_without_running_what_a_scan_never_uses() -> None:
-    """rich's progress bar and yaml are registered but run only when used: a scan never uses them,
-    and a later use finds them whole."""
+    """rich's progress bar is registered but runs only when used: a scan never uses it, and a later
+    use finds it whole, through the package too."""
     import subprocess
     import sys
 
@@ -489,12 +489,54 @@ def test_bandit_loads_without_running_what_a_scan_never_uses() -> None:
         "from diffrisk.pyfile.source import parse\n"
         "found = security.analyze(parse('x.py', 'import subprocess\\nsubprocess.call(\"ls\", shell=True)\\n'))\n"
         "print([(issue.rule, issue.line) for issue in found.issues])\n"
-        "print('track' in vars(sys.modules['rich.progress']), 'safe_load' in vars(sys.modules['yaml']))\n"
-        "import yaml\n"
-        "from rich import progress\n"
-        "print(yaml.safe_load('a: [1, 2]'), callable(progress.track), type(yaml).__name__)\n"
+        "print('track' in vars(sys.modules['rich.progress']))\n"
+        "import rich.progress\n"
+        "print(callable(rich.progress.track), rich.progress.Progress.__module__, type(rich.progress).__name__)\n"
     )
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
     assert completed.stdout.splitlines() == [
-        "[('B404', 1), ('B602', 2), ('B607', 2)]", "False False", "{'a': [1, 2]} True _Deferred",
+        "[('B404', 1), ('B602', 2), ('B607', 2)]", "False", "True rich.progress _Deferred",
     ], completed.stderr
+
+
+def test_a_deferred_module_behaves_as_an_import_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import threading
+
+    from diffrisk.analyzers import deferred
+
+    package = tmp_path / "deferred_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "slow.py").write_text("import time\ntime.sleep(0.2)\nVALUE = 42\n")
+    (package / "flaky.py").write_text(
+        "import os\nif os.environ.get('DEFERRED_FAIL'):\n    raise RuntimeError('failed once')\nVALUE = 7\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("deferred_pkg", "deferred_pkg.slow", "deferred_pkg.flaky"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    deferred.defer("deferred_pkg.slow")
+    deferred.defer("deferred_pkg.flaky")
+    deferred.defer("deferred_pkg")  # imported already (by the two above): left as it is
+    deferred_pkg = importlib.import_module("deferred_pkg")
+
+    assert type(deferred_pkg).__name__ == "module"
+    assert "VALUE" not in vars(deferred_pkg.slow)  # registered on its package, not run
+    # Threads wait for the first to finish running it.
+    seen: list[int] = []
+    threads = [threading.Thread(target=lambda: seen.append(deferred_pkg.slow.VALUE)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [42] * 6
+    # A failed run is undone: the next import runs the module again, as after any failed import.
+    monkeypatch.setenv("DEFERRED_FAIL", "1")
+    with pytest.raises(RuntimeError, match="failed once"):
+        _ = deferred_pkg.flaky.VALUE
+    assert "deferred_pkg.flaky" not in sys.modules and not hasattr(deferred_pkg, "flaky")
+    monkeypatch.delenv("DEFERRED_FAIL")
+    flaky = importlib.import_module("deferred_pkg.flaky")
+    assert (flaky.VALUE, type(flaky).__name__) == (7, "module")
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        _ = deferred_pkg.slow.missing

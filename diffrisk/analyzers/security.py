@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
-import types
 from typing import Any
 
+from diffrisk.analyzers import deferred
 from diffrisk.analyzers.scope import Scope
 from diffrisk.model import FileResult, Issue, Severity
 from diffrisk.pyfile.source import CODING_COOKIE, PythonSource
@@ -69,50 +68,17 @@ def _has_bidi_characters(text: str) -> bool:
     return any(character in text for character in BIDI_CHARACTERS)
 
 
-#: What bandit imports and diffrisk's use of it never runs: rich's progress bar (bandit shows it
-#: only for more files than diffrisk ever gives it, one) and yaml (read only for a configuration
-#: file; diffrisk passes none).  Together 80 of the 210 ms that loading bandit takes.
-_NEVER_RUN_BY_A_SCAN = ("rich.progress", "yaml")
-
-
-class _Deferred(types.ModuleType):
-    """A module registered under its name whose code runs when one of its names is first read.
-
-    ``importlib.util.LazyLoader`` does this too, but on Python 3.11 the ``import`` statement
-    itself reads the module's ``__spec__`` through it and so runs the module at once.  Here the
-    import system's own attributes are set when the module is made, so only a real use runs it.
-    """
-
-    def __getattr__(self, name: str) -> Any:
-        if self.__dict__.get("__diffrisk_ran__"):
-            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-        self.__dict__["__diffrisk_ran__"] = True
-        loader = self.__spec__.loader if self.__spec__ is not None else None
-        if loader is None:
-            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-        loader.exec_module(self)
-        return getattr(self, name)
+#: What bandit imports and diffrisk's use of it never runs: rich's progress bar, which bandit shows
+#: only for more files than the one diffrisk gives it.  60 of the 210 ms that loading bandit took.
+#: (yaml, read only for a configuration file diffrisk never passes, is a package: see deferred.)
+_NEVER_RUN_BY_A_SCAN = ("rich.progress",)
 
 
 @functools.cache
 def _defer_what_scans_never_run() -> None:
     """Before bandit is first imported: see _NEVER_RUN_BY_A_SCAN."""
     for name in _NEVER_RUN_BY_A_SCAN:
-        _defer(name)
-
-
-def _defer(name: str) -> None:
-    """Register ``name`` as a _Deferred module, unless it is imported already or not installed."""
-    import importlib.util
-
-    if name in sys.modules:
-        return
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-        return
-    module = importlib.util.module_from_spec(spec)
-    module.__class__ = _Deferred
-    sys.modules[name] = module
+        deferred.defer(name)
 
 
 @functools.lru_cache(maxsize=2)
