@@ -24,23 +24,29 @@ class Regex(Generic[AnyStr]):
 
     @property
     def compiled(self) -> re.Pattern[AnyStr]:
+        """The compiled pattern (compiled now, the first time it is asked for)."""
         if self._compiled is None:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
     def search(self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[AnyStr] | None:
+        """As ``re.Pattern.search``."""
         return self.compiled.search(string, pos, endpos)
 
     def match(self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[AnyStr] | None:
+        """As ``re.Pattern.match``."""
         return self.compiled.match(string, pos, endpos)
 
     def fullmatch(self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[AnyStr] | None:
+        """As ``re.Pattern.fullmatch``."""
         return self.compiled.fullmatch(string, pos, endpos)
 
     def finditer(self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[AnyStr]]:
+        """As ``re.Pattern.finditer``."""
         return self.compiled.finditer(string, pos, endpos)
 
     def sub(self, replacement: AnyStr | Callable[[re.Match[AnyStr]], AnyStr], string: AnyStr, count: int = 0) -> AnyStr:
+        """As ``re.Pattern.sub``."""
         return self.compiled.sub(replacement, string, count)
 
     def split(self, string: AnyStr, maxsplit: int = 0) -> list[AnyStr | Any]:

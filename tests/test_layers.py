@@ -95,11 +95,16 @@ def _top_level_compiles(tree: ast.AST) -> list[int]:
     for child in ast.iter_child_nodes(tree):
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
-        if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "compile"
-                and isinstance(child.func.value, ast.Name) and child.func.value.id == "re"):
+        if isinstance(child, ast.Call) and _is_re_compile(child.func):
             found.append(child.lineno)
         found += _top_level_compiles(child)
     return found
+
+
+def _is_re_compile(function: ast.expr) -> bool:
+    if not isinstance(function, ast.Attribute) or function.attr != "compile":
+        return False
+    return isinstance(function.value, ast.Name) and function.value.id == "re"
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda path: str(path.relative_to(PROJECT)))

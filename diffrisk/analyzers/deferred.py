@@ -17,6 +17,7 @@ module's ``__spec__`` through it, which runs the module at once.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import sys
 import threading
@@ -51,7 +52,7 @@ def defer(name: str) -> None:
     if name in sys.modules:
         return
     spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module") or spec.submodule_search_locations is not None:
+    if spec is None or not _deferrable(spec):
         return
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update({_LOCK: threading.RLock(), _STATE: "waiting"})
@@ -62,9 +63,16 @@ def defer(name: str) -> None:
         setattr(sys.modules[parent], child, module)
 
 
+def _deferrable(spec: importlib.machinery.ModuleSpec) -> bool:
+    """A module (not a package) whose loader can run it into a module made beforehand."""
+    runs_into_a_module = spec.loader is not None and hasattr(spec.loader, "exec_module")
+    return runs_into_a_module and spec.submodule_search_locations is None
+
+
 def _run(module: types.ModuleType) -> None:
     spec = module.__spec__
-    assert spec is not None and spec.loader is not None  # defer() registers no other module
+    if spec is None or spec.loader is None:  # defer() registers no such module
+        raise ImportError(f"{module.__name__} has no loader to run it")
     spec.loader.exec_module(module)
 
 
