@@ -6,6 +6,7 @@ import ast
 import importlib
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -540,3 +541,47 @@ def test_a_deferred_module_behaves_as_an_import_would(tmp_path: Path, monkeypatc
     assert (flaky.VALUE, type(flaky).__name__) == (7, "module")
     with pytest.raises(AttributeError, match="has no attribute 'missing'"):
         _ = deferred_pkg.slow.missing
+
+
+def test_a_new_version_starts_from_the_kept_parts_of_its_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook's new version shares all but the changed statements with HEAD's, which an earlier
+    run analysed: radon runs on the changed statements only, and the result is radon's own."""
+    from diffrisk.change import analyzed_version
+    from diffrisk.change.disk_cache import DiskCache
+    from diffrisk.config import Config
+
+    # Operands of every kind of literal on the old side, whose parts are read back from disk.
+    old_text = TRICKY + "\n\ndef odd(value=b'\\x00', rest=..., big=1e999, imaginary=1j, flag=True):\n    return -0.5, 10**40, None\n"
+    old = parse("m.py", old_text)
+    new_text = old_text + "\n\ndef added(value):\n    return value * 2\n"
+    new = parse("m.py", new_text)
+    expected = complexity.analyze(parse("m.py", new_text))
+    previous = analyzed_version.use_disk_cache(DiskCache(str(tmp_path), "salt"))
+
+    def new_process() -> None:
+        complexity._KEPT.clear()
+        complexity._KEPT_TEXT[0] = 0
+        analyzed_version._RESULTS.entries.clear()
+
+    try:
+        new_process()
+        analyzed_version.analyze("m.py", old, set(), "old-blob", Config())
+        new_process()
+        made: list[int] = []
+
+        def counted(run: Any) -> Any:
+            def part(node: ast.stmt, start: int) -> Any:
+                made.append(start)
+                return run(node, start)
+
+            return part
+
+        for name in ("_member", "_statement"):
+            monkeypatch.setattr(complexity, name, counted(getattr(complexity, name)))
+        analyzed, problems = analyzed_version.analyze("m.py", new, set(), "new-blob", Config(), base_id="old-blob")
+    finally:
+        analyzed_version.use_disk_cache(previous)
+        new_process()
+    assert problems == analyzed_version.Problems()
+    assert made == [len(old_text.split("\n")) + 2]  # the added function's line, and nothing else
+    assert analyzed.results["complexity"] == expected

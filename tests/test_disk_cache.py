@@ -31,6 +31,11 @@ def entries(repo: Repo) -> list[Path]:
     return sorted((repo.path / ".git" / "diffrisk" / "cache").rglob("*.json"))
 
 
+def results_in(paths: list[Path]) -> list[Path]:
+    """The analyzer results among the entries (a JSON object each; complexity's parts are a list)."""
+    return [path for path in paths if path.read_text(errors="replace").startswith("{")]
+
+
 def check(repo: Repo, *extra: str) -> tuple[int, str]:
     analyzed_version._RESULTS.entries.clear()  # the in-memory cache in front of the disk: a new process has none
     return run("-C", str(repo.path), "check", "--format", "json", *extra)
@@ -56,12 +61,14 @@ def test_a_second_run_hits_the_cache_with_identical_bytes(repo: Repo) -> None:
     changed(repo)
     first = check(repo)
     written = entries(repo)
-    # Both sides of app.py, each through the five analyzers.
-    assert len(written) == 10
+    # Both sides of app.py, each through the five analyzers; and each side's complexity parts,
+    # for a later change of that version (read only when its result must be worked out).
+    results = results_in(written)
+    assert (len(written), len(results)) == (12, 10)
     aged(written)
     second = check(repo)
     assert second == first
-    assert entries(repo) == written and used(written) == written
+    assert entries(repo) == written and used(written) == results
     assert analyzed_version._DISK == []  # the run's cache is not left behind for the next run in this process
 
 
@@ -73,7 +80,7 @@ def test_another_policy_misses(repo: Repo, tmp_path: Path) -> None:
     old = entries(repo)
     aged(old)
     check(repo, "--config", str(policy))
-    assert len(entries(repo)) == 20 and used(old) == []  # ten new entries, none of the old read
+    assert len(entries(repo)) == 24 and used(old) == []  # twelve new entries, none of the old read
 
 
 def test_no_cache_reads_and_writes_nothing(repo: Repo) -> None:
@@ -88,11 +95,12 @@ def test_corrupt_entries_are_computed_again(repo: Repo) -> None:
     for index, entry in enumerate(entries(repo)):
         entry.write_text(["", "{", '{"issues": [["B602"]], "units": [], "file": []}', "\x00\xff"][index % 4], errors="surrogateescape")
     assert check(repo) == reference
-    # Written again, whole: the next run reads them.
-    assert all(decode(entry.read_text()) is not None for entry in entries(repo))
+    # Written again, whole: the next run reads the results (the parts are read only to work one out).
+    results = results_in(entries(repo))
+    assert len(results) == 10 and all(decode(entry.read_text()) is not None for entry in results)
     aged(entries(repo))
     assert check(repo) == reference
-    assert used(entries(repo)) == entries(repo)
+    assert used(entries(repo)) == results
 
 
 def test_two_runs_at_once_agree(repo: Repo) -> None:
@@ -102,7 +110,7 @@ def test_two_runs_at_once_agree(repo: Repo) -> None:
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
     outputs = [process.communicate()[0] for process in runs]
     assert outputs == [reference] * 3
-    assert len(entries(repo)) == 10
+    assert (len(entries(repo)), len(results_in(entries(repo)))) == (12, 10)
     assert not list((repo.path / ".git" / "diffrisk" / "cache").rglob(".tmp-*"))
 
 

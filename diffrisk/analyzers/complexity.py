@@ -19,6 +19,7 @@ the whole file (tests/test_analyzers.py checks it against radon on real files).
 from __future__ import annotations
 
 import ast
+import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -92,7 +93,10 @@ def _parts(tree: ast.Module, lines: list[str]) -> Iterator[tuple[_Part, int]]:
             yield _kept(lines, node, "statement"), first_line(node)
 
 
-_KEPT: OrderedDict[tuple[str, int, int | None, int, str], _Part] = OrderedDict()
+#: A part's key: its kind ("statement" or "member"), its columns, its ``def`` line less its first
+#: line (decorators), and its text.
+_Key = tuple[str, int, "int | None", int, str]
+_KEPT: OrderedDict[_Key, _Part] = OrderedDict()
 #: The total length of the kept statements' texts.
 _KEPT_TEXT = [0]
 
@@ -100,22 +104,113 @@ _KEPT_TEXT = [0]
 def _kept(lines: list[str], node: ast.stmt, kind: str) -> _Part:
     """The part of ``node``, kept by its text: the same text at the same columns is the same
     syntax tree, wherever in whichever file it is."""
-    start = first_line(node)
-    end = node.end_lineno or node.lineno
-    key: tuple[str, int, int | None, int, str] = (
-        kind, node.col_offset, node.end_col_offset, node.lineno - start, "\n".join(lines[start - 1: end]),
-    )
+    key = _key(lines, node, kind)
     found = _KEPT.get(key)
     if found is not None:
         _KEPT.move_to_end(key)
         return found
-    part = _member(node, start) if kind == "member" else _statement(node, start)
+    part = _member(node, first_line(node)) if kind == "member" else _statement(node, first_line(node))
+    _keep(key, part)
+    return part
+
+
+def _key(lines: list[str], node: ast.stmt, kind: str) -> _Key:
+    start = first_line(node)
+    end = node.end_lineno or node.lineno
+    return kind, node.col_offset, node.end_col_offset, node.lineno - start, "\n".join(lines[start - 1: end])
+
+
+def _keep(key: _Key, part: _Part) -> None:
+    if key in _KEPT:
+        return
     _KEPT[key] = part
     _KEPT_TEXT[0] += len(key[-1])
     while len(_KEPT) > KEPT_PARTS or _KEPT_TEXT[0] > KEPT_TEXT and len(_KEPT) > 1:
         dropped, _ = _KEPT.popitem(last=False)
         _KEPT_TEXT[0] -= len(dropped[-1])
-    return part
+
+
+# -- parts kept between runs ----------------------------------------------------------------------
+#
+# A hook's new version shares all but the changed statements with HEAD's, whose parts an earlier
+# run worked out: kept on disk with HEAD's result (change.analyzed_version), they spare the new
+# version all but its changed statements.  As text, so that nothing on disk is ever unpickled:
+# each Halstead operand's value is a literal's repr, read back by ``ast.literal_eval``.
+
+
+def export_parts(source: PythonSource) -> str:
+    """The kept parts of ``source``'s statements, as text for ``seed_parts``."""
+    lines = source.text.split("\n")
+    entries = []
+    for node in source.tree.body:
+        nodes = [(child, "member") for child in node.body] if isinstance(node, ast.ClassDef) else [(node, "statement")]
+        for child, kind in nodes:
+            key = _key(lines, child, kind)
+            part = _KEPT.get(key)
+            if part is not None:
+                entries.append([list(key), _encode_part(part)])
+    return json.dumps(entries, separators=(",", ":"))
+
+
+def seed_parts(text: str) -> None:
+    """Keep the parts ``export_parts`` wrote; text that does not read back whole is ignored (the
+    parts are then worked out again, as they would have been)."""
+    try:
+        entries = json.loads(text)
+        iter(entries)
+    except (ValueError, TypeError, RecursionError):
+        return
+    for entry in entries:
+        try:
+            key, part = entry
+            _keep(_decode_key(key), _decode_part(part))
+        except (ValueError, TypeError, KeyError, SyntaxError, MemoryError, RecursionError):
+            continue
+
+
+def _encode_part(part: _Part) -> list[Any]:
+    operands = [[context, *_encode_value(value)] for context, value in part.operands_seen]
+    return [
+        part.complexity, [list(item) for item in part.functions], part.operators, part.operands, sorted(part.operators_seen),
+        operands, part.expression_operands, part.statements, [list(item) for item in part.strings],
+    ]
+
+
+def _encode_value(value: Any) -> list[str]:
+    """An operand's value (a name, or a literal's value) as text: floats exactly (infinities
+    too, which ``1e999`` gives), the rest as the repr ``ast.literal_eval`` reads back."""
+    if isinstance(value, float):
+        return ["float", value.hex()]
+    if value is Ellipsis:
+        return ["ellipsis"]
+    return ["repr", repr(value)]
+
+
+def _decode_value(kind: str, *text: str) -> Any:
+    if kind == "float":
+        return float.fromhex(text[0])
+    if kind == "ellipsis":
+        return Ellipsis
+    if kind == "repr":
+        return ast.literal_eval(text[0])
+    raise ValueError(f"not an operand: {kind!r}")
+
+
+def _decode_key(key: Any) -> _Key:
+    kind, column, end_column, offset, text = key
+    if kind not in ("statement", "member") or not isinstance(text, str):
+        raise ValueError("not a part's key")
+    return kind, int(column), None if end_column is None else int(end_column), int(offset), text
+
+
+def _decode_part(entry: Any) -> _Part:
+    complexity, functions, operators, operands, operators_seen, operands_seen, expression_operands, statements, strings = entry
+    values = frozenset((None if context is None else str(context), _decode_value(*value)) for context, *value in operands_seen)
+    return _Part(
+        int(complexity), tuple((int(line), int(value)) for line, value in functions), int(operators), int(operands),
+        frozenset(str(operator) for operator in operators_seen), values, int(expression_operands), int(statements),
+        tuple((int(first), int(last)) for first, last in strings),
+    )
 
 
 def _statement(node: ast.stmt, start: int) -> _Part:

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Mapping, Set
 
 from diffrisk import rules
-from diffrisk.analyzers import ANALYZERS, Analyzer
+from diffrisk.analyzers import ANALYZERS, Analyzer, complexity
 from diffrisk.analyzers.scope import Scope
 from diffrisk.change.cache import DEFAULT_SIZE, BlobCache
 from diffrisk.change.disk_cache import DiskCache
@@ -106,10 +106,13 @@ class AnalyzedVersion:
 
 def analyze(
     path: str, source: PythonSource, wanted: Set[int], blob_id: str | None, config: Config, measured: Set[int] = frozenset(),
+    base_id: str | None = None,
 ) -> tuple[AnalyzedVersion, Problems]:
     """Run the enabled analyzers on ``source`` for the ``wanted`` lines, and those that measure
     functions also for the ``measured`` lines (``blob_id``: the version's git blob id, the cache
-    key; None: not cached).  An analyzer given no line to answer for finds nothing, and is not run."""
+    key; None: not cached; ``base_id``: the blob id of the version it was changed from, whose
+    statements it mostly shares).  An analyzer given no line to answer for finds nothing, and is
+    not run."""
     results: dict[str, FileResult] = {}
     slices: dict[tuple[Scope, bool], _Slice] = {}
     problems = Problems()
@@ -123,7 +126,8 @@ def analyze(
         try:
             if (analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS) not in slices:
                 slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS] = _scoped(source, lines, analyzer.SCOPE)
-            results[name] = _kept_result(path, name, analyzer, slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS], blob_id)
+            scoped = slices[analyzer.SCOPE, analyzer.MEASURES_FUNCTIONS]
+            results[name] = _kept_result(path, name, analyzer, scoped, (blob_id, base_id))
         except (RecursionError, MemoryError):
             problems += _too_deep(path, name, source)
         except Exception as error:  # noqa: BLE001 - isolate one analyzer's crash on one file
@@ -160,15 +164,37 @@ def _not_kept() -> FileResult:
     raise NotKept
 
 
-def _kept_result(path: str, name: str, analyzer: Analyzer, scoped: _Slice, blob_id: str | None) -> FileResult:
+def _kept_result(path: str, name: str, analyzer: Analyzer, scoped: _Slice, blobs: tuple[str | None, str | None]) -> FileResult:
     """What ``analyzer`` finds in the ``scoped`` part of a version, from memory or the disk cache
     when it was worked out before (the part is then never cut out at all).  A part is keyed by
-    its plan: the same statements of the same blob are the same text and tree."""
+    its plan: the same statements of the same blob are the same text and tree.  ``blobs``: the
+    version's blob id and its base's (see ``analyze``)."""
+    blob_id, base_id = blobs
     key = None if blob_id is None else (blob_id, path, name, scoped.key)
     compute: Callable[[], FileResult] = _not_kept if _ONLY_KEPT[0] else (lambda: analyzer.analyze(scoped.source))
     if key is not None and _DISK:
+        if name == complexity.NAME and not _ONLY_KEPT[0]:
+            compute = functools.partial(_sharing_parts, _DISK[0], path, scoped.source, blob_id, base_id)
         compute = functools.partial(_DISK[0].get, key, compute)
     return _RESULTS.get(key, compute)
+
+
+#: What the disk cache keeps complexity's per-statement parts under, next to a version's result.
+COMPLEXITY_PARTS = "complexity parts"
+
+
+def _sharing_parts(disk: DiskCache, path: str, source: PythonSource, blob_id: str | None, base_id: str | None) -> FileResult:
+    """complexity's result for a whole version, starting from the parts of the version it was
+    changed from (a hook's HEAD version, which an earlier run analysed), and keeping its own parts
+    for the version that will be changed from it next."""
+    if base_id is not None:
+        kept = disk.read((base_id, path, COMPLEXITY_PARTS))
+        if kept is not None:
+            complexity.seed_parts(kept)
+    result = complexity.analyze(source)
+    if blob_id is not None:
+        disk.write((blob_id, path, COMPLEXITY_PARTS), complexity.export_parts(source))
+    return result
 
 
 def _too_deep(path: str, analyzer: str, source: PythonSource) -> Problems:

@@ -59,6 +59,21 @@ class DiskCache:
         self._put(path, encode(result))
         return result
 
+    def read(self, key: tuple[str, ...]) -> str | None:
+        """The text kept for ``key`` (``write``), or None; a text is checked by whoever reads it."""
+        path = self._path(key)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            os.utime(path)  # last use, for pruning
+        except (OSError, ValueError):
+            return None
+        return text
+
+    def write(self, key: tuple[str, ...], text: str) -> None:
+        """Keep ``text`` for ``key``, as results are kept (atomically; not at all on a full disk)."""
+        self._put(self._path(key), text)
+
     def _path(self, key: tuple[str, ...]) -> str:
         digest = hashlib.sha256("\0".join((str(FORMAT), self.salt, *key)).encode("utf-8", "surrogatepass")).hexdigest()
         return os.path.join(self.folder, digest[:2], digest[2:] + ".json")

@@ -125,7 +125,7 @@ def _both_versions(file: ChangedFile, old_source: PythonSource | None, new_sourc
     old, old_problems = (None, Problems()) if old_source is None else analyzed_version.analyze(
         file.path, old_source, old_wanted, file.old_id, file.config, old_measured
     )
-    new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config)
+    new, new_problems = analyzed_version.analyze(file.path, new_source, new_wanted, file.new_id, file.config, base_id=file.old_id)
     units = _unit_changes(file, touched.touched(file.change, old_source, new_source, file.added, file.deleted, pairs), old, new)
     findings = _under_nosec(_with_weaknesses(_issue_findings(file, old, new, pairs, module)), new) + _limit_findings(file, units)
     if file.is_test and old_source is not None:
