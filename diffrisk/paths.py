@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -46,11 +47,18 @@ class Patterns:
         self._spec: pathspec.GitIgnoreSpec | None = None
         #: Each pattern on its own, compiled only when a path matches (to name the pattern).
         self._each: list[tuple[str, pathspec.GitIgnoreSpec]] | None = None
-        #: For each pattern that can make a path match, the text every path it matches contains.
-        self._required = [_required_text(pattern) for pattern in self.patterns if not pattern.startswith("!")]
-        #: Whether every pattern is plain (``docs/``, ``conftest.py``, ``/setup.py``): then no
-        #: pattern takes a match away, and the first that matches is found without pathspec.
-        self._plain = all(_is_plain(pattern) for pattern in self.patterns)
+
+    @functools.cached_property
+    def _required(self) -> list[tuple[str, ...]]:
+        """For each pattern that can make a path match, the text every path it matches contains
+        (worked out on first use, like the rest: lists are made on import)."""
+        return [_required_text(pattern) for pattern in self.patterns if not pattern.startswith("!")]
+
+    @functools.cached_property
+    def _plain(self) -> bool:
+        """Whether every pattern is plain (``docs/``, ``conftest.py``, ``/setup.py``): then no
+        pattern takes a match away, and the first that matches is found without pathspec."""
+        return all(_is_plain(pattern) for pattern in self.patterns)
 
     def first_match(self, path: str) -> str | None:
         """The first pattern that matches ``path``, or None."""

@@ -13,7 +13,7 @@ import pytest
 from diffrisk.analyzers import complexity, readability, security
 from diffrisk.analyzers.readability import commented_out_code, looks_like_code, unclear
 from diffrisk.model import FileResult, Severity, UnitMetric
-from diffrisk.pyfile.slicing import slice_source
+from diffrisk.pyfile.slicing import build, plan
 from diffrisk.pyfile.source import PythonSource, UndecodableSource, child_bodies, decode, parse
 
 
@@ -353,14 +353,18 @@ def test_slice_keeps_touched_statements_and_line_numbers() -> None:
         def unrelated():
             return loads("1")
         ''')
-    sliced = slice_source(parsed, {13}, keep_imports=True)
+    cut = plan(parsed, {13}, keep_imports=True)
+    assert cut is not None
+    sliced = build(parsed, cut)
     kept = [number for number, line in enumerate(sliced.text.split("\n"), start=1) if line.strip()]
     assert kept == [2, 3, 7, 8, 13, 14]  # the class docstring stays: readability asks for it
     assert [unit.qualname for unit in sliced.units] == ["Store.put"]
     assert sliced.text.count("\n") == parsed.text.count("\n")
-    without_imports = slice_source(parsed, {17}, keep_imports=False)
+    cut = plan(parsed, {17}, keep_imports=False)
+    assert cut is not None
+    without_imports = build(parsed, cut)
     assert [number for number, line in enumerate(without_imports.text.split("\n"), start=1) if line.strip()] == [16, 17]
-    assert slice_source(parsed, range(1, 18), keep_imports=False) is parsed
+    assert plan(parsed, range(1, 18), keep_imports=False) is None  # all of it: no cut
 
 
 def test_an_analysis_gives_the_issue_analyzers_only_the_wanted_lines() -> None:

@@ -68,7 +68,7 @@ class _Part:
 def analyze(source: PythonSource) -> FileResult:
     from radon.metrics import mi_compute
 
-    lines = source.text.split("\n")
+    lines = source.lines
     parts = list(_parts(source.tree, lines))
     complexity = 1 + sum(part.complexity for part, _ in parts)
     metrics = {
@@ -87,10 +87,16 @@ def _parts(tree: ast.Module, lines: list[str]) -> Iterator[tuple[_Part, int]]:
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             yield _class_header(node), node.lineno
-            for child in node.body:
-                yield _kept(lines, child, "member"), first_line(child)
-        else:
-            yield _kept(lines, node, "statement"), first_line(node)
+        for child, kind in _kept_nodes(node):
+            yield _kept(lines, child, kind), first_line(child)
+
+
+def _kept_nodes(node: ast.stmt) -> list[tuple[ast.stmt, str]]:
+    """The statements of a top-level statement whose parts are kept, with their kind: a class's
+    body statements ("member"), else the statement itself."""
+    if isinstance(node, ast.ClassDef):
+        return [(child, "member") for child in node.body]
+    return [(node, "statement")]
 
 
 #: A part's key: its kind ("statement" or "member"), its columns, its ``def`` line less its first
@@ -140,12 +146,10 @@ def _keep(key: _Key, part: _Part) -> None:
 
 def export_parts(source: PythonSource) -> str:
     """The kept parts of ``source``'s statements, as text for ``seed_parts``."""
-    lines = source.text.split("\n")
     entries = []
     for node in source.tree.body:
-        nodes = [(child, "member") for child in node.body] if isinstance(node, ast.ClassDef) else [(node, "statement")]
-        for child, kind in nodes:
-            key = _key(lines, child, kind)
+        for child, kind in _kept_nodes(node):
+            key = _key(source.lines, child, kind)
             part = _KEPT.get(key)
             if part is not None:
                 entries.append([list(key), _encode_part(part)])

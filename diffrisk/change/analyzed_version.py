@@ -171,19 +171,28 @@ def _kept_result(path: str, name: str, analyzer: Analyzer, scoped: _Slice, blobs
     version's blob id and its base's (see ``analyze``)."""
     blob_id, base_id = blobs
     key = None if blob_id is None else (blob_id, path, name, scoped.key)
-    compute: Callable[[], FileResult] = _not_kept if _ONLY_KEPT[0] else (lambda: analyzer.analyze(scoped.source))
-    if key is not None and _DISK:
-        if name == complexity.NAME and not _ONLY_KEPT[0]:
-            compute = functools.partial(_sharing_parts, _DISK[0], path, scoped.source, blob_id, base_id)
-        compute = functools.partial(_DISK[0].get, key, compute)
+    disk = _DISK[0] if key is not None and _DISK else None
+    compute: Callable[[], FileResult]
+    if _ONLY_KEPT[0]:
+        compute = _not_kept
+    elif disk is not None and name == complexity.NAME:
+        compute = functools.partial(_sharing_parts, disk, path, scoped, blob_id, base_id)
+    else:
+        compute = functools.partial(_run, analyzer, scoped)
+    if disk is not None and key is not None:
+        compute = functools.partial(disk.get, key, compute)
     return _RESULTS.get(key, compute)
+
+
+def _run(analyzer: Analyzer, scoped: _Slice) -> FileResult:
+    return analyzer.analyze(scoped.source)  # the cut is built here, only when an analyzer runs
 
 
 #: What the disk cache keeps complexity's per-statement parts under, next to a version's result.
 COMPLEXITY_PARTS = "complexity parts"
 
 
-def _sharing_parts(disk: DiskCache, path: str, source: PythonSource, blob_id: str | None, base_id: str | None) -> FileResult:
+def _sharing_parts(disk: DiskCache, path: str, scoped: _Slice, blob_id: str | None, base_id: str | None) -> FileResult:
     """complexity's result for a whole version, starting from the parts of the version it was
     changed from (a hook's HEAD version, which an earlier run analysed), and keeping its own parts
     for the version that will be changed from it next."""
@@ -191,9 +200,9 @@ def _sharing_parts(disk: DiskCache, path: str, source: PythonSource, blob_id: st
         kept = disk.read((base_id, path, COMPLEXITY_PARTS))
         if kept is not None:
             complexity.seed_parts(kept)
-    result = complexity.analyze(source)
+    result = complexity.analyze(scoped.source)
     if blob_id is not None:
-        disk.write((blob_id, path, COMPLEXITY_PARTS), complexity.export_parts(source))
+        disk.write((blob_id, path, COMPLEXITY_PARTS), complexity.export_parts(scoped.source))
     return result
 
 

@@ -19,7 +19,7 @@ def is_mechanical(old: PythonSource, new: PythonSource, deleted: Set[int], added
     comment suppresses a check."""
     if _coding(old.text) != _coding(new.text):
         return False
-    new_lines = new.text.split("\n")
+    new_lines = new.lines
     added_text = [new_lines[line - 1] for line in added if 0 < line <= len(new_lines)]
     # A comment that changes what tools check is not "only a comment" (and a line too long to
     # read as code is not provably formatting).

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from diffrisk.model import Issue
-from diffrisk.pyfile.source import PythonSource, touches
+from diffrisk.pyfile.source import PythonSource, first_line, touches
 
 #: Analyzers whose issues carry the security floors: the ones a rebound input must not hide.
 SECURITY_ANALYZERS = frozenset({"security", "weaknesses"})
@@ -36,7 +36,7 @@ def rebound_issues(
     wanted = [(analyzer, issue) for analyzer, listed in issues.items() if analyzer in SECURITY_ANALYZERS for issue in listed]
     if old is None or not wanted:
         return []
-    new_lines, old_lines = new.text.split("\n"), old.text.split("\n")
+    new_lines, old_lines = new.lines, old.lines
     functions, old_functions = _functions(new), _functions(old)
     new_to_old = {new_key: old_key for old_key, new_key in pairs.items()}
     # Per function, not per issue: a long function with many issues was walked once for each.
@@ -79,6 +79,9 @@ def readers_of_rebound_names(new: PythonSource, rebound: frozenset[str]) -> set[
     }
 
 
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 def _reads(statement: ast.stmt, lines: Sequence[str], first: int, mentions: re.Pattern[str], names: frozenset[str]) -> bool:
     """Whether ``statement`` (its ``lines``, the first of them numbered ``first``) reads one of
     ``names``.  A name read is written on its line, so only the nodes spanning a line that
@@ -96,15 +99,11 @@ def _reads(statement: ast.stmt, lines: Sequence[str], first: int, mentions: re.P
         if _is_read(node, names):
             return True
         start: int | None = getattr(node, "lineno", None)
-        if start is None or touches(marked, _first_line(node, start), getattr(node, "end_lineno", None) or start):
+        if isinstance(node, _DEFINITIONS):
+            start = first_line(node)  # decorators come before the ``def`` line
+        if start is None or touches(marked, start, getattr(node, "end_lineno", None) or start):
             stack.extend(ast.iter_child_nodes(node))
     return False
-
-
-def _first_line(node: ast.AST, start: int) -> int:
-    """A node's first line: a definition's decorators come before its ``lineno``."""
-    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
-    return min([start, *(decorator.lineno for decorator in decorators)])
 
 
 def _is_read(node: ast.AST, names: frozenset[str]) -> bool:
@@ -116,7 +115,7 @@ def module_rebound(new: PythonSource, old: PythonSource | None) -> frozenset[str
     file: on a large module the bindings' texts are most of what both functions above cost."""
     if old is None:
         return frozenset()
-    return frozenset(_rebound(_binding_texts(new.tree.body, new.text.split("\n")), _binding_texts(old.tree.body, old.text.split("\n"))))
+    return frozenset(_rebound(_binding_texts(new.tree.body, new.lines), _binding_texts(old.tree.body, old.lines)))
 
 
 def _functions(source: PythonSource) -> dict[str, _Function]:

@@ -82,7 +82,7 @@ def _by_similarity(old: PythonSource, gone: list[Unit], new: PythonSource, arriv
     if len(gone) > MAX_CANDIDATES or len(arrived) > MAX_CANDIDATES:
         arrived_keys = {unit.key for unit in arrived}
         return {unit.key: unit.key for unit in gone if unit.key in arrived_keys}
-    old_lines, new_lines = old.text.split("\n"), new.text.split("\n")
+    old_lines, new_lines = old.lines, new.lines
     # Each body once, not once per pair it is compared in.
     old_bodies = {unit.key: _body(old_lines, unit) for unit in gone}
     new_bodies = {unit.key: _body(new_lines, unit) for unit in arrived}

@@ -32,12 +32,6 @@ class Plan:
         return repr((self.statements, sorted(self.lines)))
 
 
-def slice_source(source: PythonSource, wanted: Iterable[int], keep_imports: bool, keep_assignments: bool = False) -> PythonSource:
-    """``build`` of ``plan``: the whole ``source`` where the plan keeps all of it."""
-    found = plan(source, wanted, keep_imports, keep_assignments)
-    return source if found is None else build(source, found)
-
-
 def plan(source: PythonSource, wanted: Iterable[int], keep_imports: bool, keep_assignments: bool = False) -> Plan | None:
     """Keep only the top-level statements holding ``wanted`` lines (None: that is all of them).
 
@@ -55,11 +49,11 @@ def plan(source: PythonSource, wanted: Iterable[int], keep_imports: bool, keep_a
         if keep_imports and _is_import_block(node) or keep_assignments and isinstance(node, (ast.Assign, ast.AnnAssign)):
             keep.update(range(start, end + 1))
             statements.append((index, None))
+        elif touches(targets, start, end) and isinstance(node, ast.ClassDef):
+            statements.append((index, _class_plan(node, targets, keep)))
         elif touches(targets, start, end):
-            children = _class_plan(node, targets, keep) if isinstance(node, ast.ClassDef) else None
-            if not isinstance(node, ast.ClassDef):
-                keep.update(range(start, end + 1))
-            statements.append((index, children))
+            keep.update(range(start, end + 1))
+            statements.append((index, None))
     if len(statements) == len(source.tree.body) and all(children is None for _, children in statements):
         return None
     lines = source.lines
