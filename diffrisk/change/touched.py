@@ -8,7 +8,7 @@ old self by the similarity of its body, so a rename is an edit and not a new fun
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Set
+from collections.abc import Iterator, Mapping, Set
 
 from diffrisk.model import FileChange
 from diffrisk.pyfile.source import PythonSource, Unit, touches
@@ -88,9 +88,9 @@ def _by_similarity(old: PythonSource, gone: list[Unit], new: PythonSource, arriv
     new_bodies = {unit.key: _body(new_lines, unit) for unit in arrived}
     scored = sorted(
         (
-            (_similarity(old_bodies[before.key], new_bodies[after.key]), before.key == after.key, before.key, after.key)
-            for before in gone
-            for after in arrived
+            (ratio, before_key == after_key, before_key, after_key)
+            for after_key, after in new_bodies.items()
+            for before_key, ratio in _similarities(old_bodies, after)
         ),
         reverse=True,
     )
@@ -112,9 +112,25 @@ def _body(lines: list[str], unit: Unit) -> list[str]:
     return [first, *(line.strip() for line in lines[unit.def_line: unit.end] if line.strip())]
 
 
-def _similarity(before: list[str], after: list[str]) -> float:
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    return matcher.ratio() if matcher.real_quick_ratio() >= RENAME_SIMILARITY else 0.0
+def _similarities(befores: Mapping[str, list[str]], after: list[str]) -> Iterator[tuple[str, float]]:
+    """Each of ``befores`` with difflib's ratio of its lines to ``after``'s, or 0.0 where the ratio
+    is surely below RENAME_SIMILARITY.  The ratio is worked out only past two bounds on it, the
+    lengths' and the shared lines' (quick_ratio), and one matcher serves every ``before``: it
+    indexes ``after`` once, which is most of a ratio's cost on short bodies."""
+    matcher: difflib.SequenceMatcher[str] | None = None
+    for key, before in befores.items():
+        if _length_bound(len(before), len(after)) < RENAME_SIMILARITY:
+            yield key, 0.0
+            continue
+        if matcher is None:
+            matcher = difflib.SequenceMatcher(None, (), after, autojunk=False)
+        matcher.set_seq1(before)
+        yield key, matcher.ratio() if matcher.quick_ratio() >= RENAME_SIMILARITY else 0.0
+
+
+def _length_bound(before: int, after: int) -> float:
+    """difflib's real_quick_ratio, an upper bound on the ratio, from the two lengths alone."""
+    return 2.0 * min(before, after) / (before + after) if before + after else 1.0
 
 
 def touched(
