@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,12 +45,15 @@ def typical_commits(git_dir: Path, count: int) -> list[str]:
     return [typical[int(index * step)] for index in range(min(count, len(typical)))]
 
 
-def timed(source: Path, git_dir: Path, sha: str, extra: Sequence[str] = ()) -> float:
+def timed(source: Path, git_dir: Path, sha: str, extra: Sequence[str], where: Path) -> float:
+    """One run of ``source``'s check, started in the empty folder ``where``: ``python -m`` puts the
+    folder it starts in first on the import path, before PYTHONPATH, so started in this checkout
+    both sides would import its diffrisk, and the comparison would measure one tree against itself."""
     environment = {**ENVIRONMENT, "PYTHONPATH": str(source)}
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "diffrisk", "--git-dir", str(git_dir), "check", "--commit", sha, "--format", "json", *extra],
-        capture_output=True, env=environment, check=False,
+        [sys.executable, "-m", "diffrisk", "--git-dir", str(git_dir.resolve()), "check", "--commit", sha, "--format", "json", *extra],
+        capture_output=True, env=environment, check=False, cwd=where,
     )
     elapsed = time.perf_counter() - start
     if completed.returncode not in (0, 1):
@@ -69,23 +73,31 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     extra = {"baseline": tuple(args.baseline_args.split()), "candidate": tuple(args.candidate_args.split())}
     shas = typical_commits(args.git_dir, args.commits)
-    sides = {"baseline": args.baseline, "candidate": args.candidate}
+    sides = {"baseline": args.baseline.resolve(), "candidate": args.candidate.resolve()}
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as where:
+        ratios = _compare(sides, args.git_dir, shas, args.runs, extra, Path(where))
+    print(f"\nmedian ratio over {len(ratios)} commits: {statistics.median(ratios):.3f}x "
+          f"(range {min(ratios):.2f}-{max(ratios):.2f})")
+    return 0
+
+
+def _compare(
+    sides: dict[str, Path], git_dir: Path, shas: list[str], runs: int, extra: dict[str, tuple[str, ...]], where: Path,
+) -> list[float]:
     ratios = []
     print("| commit | baseline | candidate | candidate / baseline |\n|---|---:|---:|---:|")
     for sha in shas:
         for source in sides.values():
-            timed(source, args.git_dir, sha)  # untimed round: the page cache (and for the candidate its own cache)
+            timed(source, git_dir, sha, (), where)  # untimed round: the page cache (and for the candidate its own cache)
         times: dict[str, list[float]] = {name: [] for name in sides}
-        for run in range(args.runs):
+        for run in range(runs):
             # Which side goes first alternates, so that neither always inherits a warmer machine.
             for name in (["baseline", "candidate"] if run % 2 == 0 else ["candidate", "baseline"]):
-                times[name].append(timed(sides[name], args.git_dir, sha, extra[name]))
+                times[name].append(timed(sides[name], git_dir, sha, extra[name], where))
         base, candidate = statistics.median(times["baseline"]), statistics.median(times["candidate"])
         ratios.append(candidate / base)
         print(f"| {sha[:12]} | {base:.3f} s | {candidate:.3f} s | {candidate / base:.2f}x |")
-    print(f"\nmedian ratio over {len(ratios)} commits: {statistics.median(ratios):.3f}x "
-          f"(range {min(ratios):.2f}-{max(ratios):.2f})")
-    return 0
+    return ratios
 
 
 if __name__ == "__main__":
