@@ -1,3 +1,3 @@
-from diffrisk.main import main
+from diffrisk.main import program
 
-raise SystemExit(main())
+raise SystemExit(program())

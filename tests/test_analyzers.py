@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import textwrap
 from pathlib import Path
@@ -179,6 +180,35 @@ def test_security_reports_bidirectional_characters_where_bandit_does() -> None:
             return user != "none"
         ''')
     assert security.analyze(plain).issues == ()
+
+
+def test_a_bandit_scan_leaves_no_tree_behind() -> None:
+    # bandit links the nodes it visits to their parents, CPython's shared Load/Add/Eq... nodes
+    # included: without the unlinking (analyzers.security), each scan's tree outlived it as
+    # garbage only a full collection finds.  With automatic collection off, as a command runs,
+    # nothing of the tree may be left once the scan has returned.
+    scanned = source('''
+        import subprocess
+
+        def run(cmd, count):
+            subprocess.run(cmd + [str(count + 1)], shell=count > 0 and not cmd)
+        ''')
+    security.analyze(scanned)  # bandit's plugins load once, outside the count
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        issues = security.analyze(scanned).issues
+        left = [node for node in gc.get_objects() if isinstance(node, ast.AST) and any(name.startswith("_bandit_") for name in vars(node))]
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert [(issue.rule, issue.line) for issue in issues] == [("B404", 2), ("B602", 5)]
+    assert left == []
+    shared = ast.parse("a = b + c == d").body[0]
+    assert isinstance(shared, ast.Assign) and isinstance(shared.value, ast.Compare) and isinstance(shared.value.left, ast.BinOp)
+    target = shared.targets[0]
+    assert isinstance(target, ast.Name)
+    assert vars(target.ctx) == vars(shared.value.left.op) == vars(shared.value.ops[0]) == {}
 
 
 def test_readability_line_issues_have_exact_positions() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from diffrisk import config as configuration
 from diffrisk.change import parallel
-from diffrisk.commands import check, history_store, output, progress
+from diffrisk.commands import check, collection, history_store, output, progress
 from diffrisk.config import Config
 from diffrisk.diffsource import git
 from diffrisk.diffsource.request import DiffRequest, SourceKind
@@ -71,6 +71,8 @@ def _score_one(state: tuple[git.Repo, Config, dict[str, CommitRecord]], sha: str
         report = check.run(request, repo, config, authorship=known)
     except DiffriskError as error:
         return CommitScore(sha, record.author, record.email, record.timestamp, error=str(error))
+    finally:
+        collection.after_commit()
     return from_report(record, marker, report)
 
 
