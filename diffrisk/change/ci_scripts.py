@@ -37,7 +37,8 @@ def run_by_workflows(repo: git.Repo, base: str | None, paths: Iterable[str]) -> 
         _TEXTS.get(blob, functools.partial(_text, data))
     workflows = [(blob, text) for blob in blobs if (text := _TEXTS.get(blob, functools.partial(_text, None)))]
     # Most changes touch nothing a workflow names: only then is any workflow parsed.
-    named = [(path, _named(path)) for path in paths]
+    # A path the text does not hold at all cannot be named in it: only the others cost a pattern.
+    named = [(path, _named(path)) for path in paths if any(path in text for _, text in workflows)]
     named = [(path, pattern) for path, pattern in named if any(pattern.search(text) for _, text in workflows)]
     if not named:
         return frozenset()
