@@ -91,11 +91,6 @@ def _shared_nodes() -> tuple[ast.AST, ...]:
     return tuple(found.values())
 
 
-def prepare() -> None:
-    """Import bandit and load its plugins now (before worker processes are forked to share them)."""
-    _manager(bidi=False)
-
-
 def _has_bidi_characters(text: str) -> bool:
     _defer_what_scans_never_run()
     from bandit.plugins.trojansource import BIDI_CHARACTERS

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from diffrisk.analyzers import security
 from diffrisk.change import analyzed_version, file_analysis, fragments, notebooks, parallel
 from diffrisk.change.file_analysis import ChangedFile
 from diffrisk.config import Config
@@ -29,9 +28,9 @@ MAX_FRAGMENT_LINE = 200_000
 #: at least two analysable files need it: below that, starting the workers costs more than it saves.
 PARALLEL_MIN_LINES = 200
 #: Up to this many analysable files, a big diff is first tried in this process with kept results
-#: only.  Starting workers costs about 0.4 s (bandit's import before the fork, the pool), and
-#: the work a warm check still does (parsing both sides, pairing functions) about 0.05 s a file,
-#: which workers would halve: even at about 16 files (benchmarks/README.md, "Speed, round two").
+#: only: starting the workers and bringing their results back costs about what they save on the
+#: work a warm check still does (parsing both sides, pairing functions).  Measured on
+#: bench_check's cuts, warm: 1-3% faster here on 5 files, 1-13% faster in workers on 20.
 KEPT_FIRST_MAX_FILES = 10
 #: The first line of every git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md);
 #: a pointer is smaller than 1,024 bytes.
@@ -81,8 +80,8 @@ def analyze(
                 return tuple(_isolated(state, index) for index in range(len(work)))
         except analyzed_version.NotKept:
             pass
-    if config.analyzers.get("security", True):
-        security.prepare()  # import bandit and load its plugins once, before the fork shares them
+    # bandit is imported by each worker that has code to scan, not here before the fork: a warm
+    # check then needs it nowhere, and a cold one imports it in both workers at once.
     # Biggest files first, so the workers finish together; the results come back in diff order.
     # Workers are handed indexes: the files' contents reach them with the fork, not a copy each.
     order = sorted(range(len(work)), key=lambda index: -_weight(work[index]))
