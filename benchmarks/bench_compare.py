@@ -75,15 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     shas = typical_commits(args.git_dir, args.commits)
     sides = {"baseline": args.baseline.resolve(), "candidate": args.candidate.resolve()}
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as where:
-        ratios = _compare(sides, args.git_dir, shas, args.runs, extra, Path(where))
+        ratios = _compare(args, sides, shas, extra, Path(where))
     print(f"\nmedian ratio over {len(ratios)} commits: {statistics.median(ratios):.3f}x "
           f"(range {min(ratios):.2f}-{max(ratios):.2f})")
     return 0
 
 
 def _compare(
-    sides: dict[str, Path], git_dir: Path, shas: list[str], runs: int, extra: dict[str, tuple[str, ...]], where: Path,
+    args: argparse.Namespace, sides: dict[str, Path], shas: list[str], extra: dict[str, tuple[str, ...]], where: Path,
 ) -> list[float]:
+    """Each commit's ratio of the candidate's median time to the baseline's, printed as a table row."""
+    git_dir, runs = args.git_dir, args.runs
     ratios = []
     print("| commit | baseline | candidate | candidate / baseline |\n|---|---:|---:|---:|")
     for sha in shas:
