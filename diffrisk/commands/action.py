@@ -20,7 +20,7 @@ from typing import Any
 
 from diffrisk import commands
 from diffrisk.change import policy_edits
-from diffrisk.commands import approvals, arguments, check, github, pull_request, trusted_config
+from diffrisk.commands import approvals, arguments, check, collection, github, pull_request, trusted_config
 from diffrisk.commands.check import HostApproval
 from diffrisk.diffsource import git
 from diffrisk.errors import DiffriskError
@@ -245,4 +245,7 @@ def _event(env: Mapping[str, str]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # The Action's own process, which ends with the run: as the ``diffrisk`` program does.
+    with collection.by_hand(restore=False):
+        code = main()
+    sys.exit(code)
