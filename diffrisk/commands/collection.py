@@ -35,13 +35,18 @@ def by_hand(restore: bool = True) -> Iterator[None]:
     would traverse every object once more as Python exits (30 ms after a typical warm check,
     150 ms after a release's)."""
     was_enabled = gc.isenabled()
-    gc.freeze()
+    # A caller that froze its own objects keeps them frozen: unfreezing releases all of them, so
+    # only what this froze, with nothing frozen before, is released.
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     gc.disable()
     try:
         yield
     finally:
         if restore:
-            gc.unfreeze()
+            if freezing:
+                gc.unfreeze()
             if was_enabled:
                 gc.enable()
 
