@@ -68,8 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--git-dir", type=Path, required=True)
     parser.add_argument("--commits", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--candidate-args", default="", help="more arguments for the candidate's check, e.g. --no-cache")
-    parser.add_argument("--baseline-args", default="", help="more arguments for the baseline's check")
+    parser.add_argument(
+        "--candidate-args", default="",
+        help="more arguments for the candidate's check, e.g. --no-cache (paths absolute: the check starts in an empty folder)",
+    )
+    parser.add_argument("--baseline-args", default="", help="more arguments for the baseline's check (paths absolute, too)")
     args = parser.parse_args(argv)
     extra = {"baseline": tuple(args.baseline_args.split()), "candidate": tuple(args.candidate_args.split())}
     shas = typical_commits(args.git_dir, args.commits)
