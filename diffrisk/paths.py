@@ -100,13 +100,17 @@ def _required_text(pattern: str) -> tuple[str, ...]:
 
 
 def _is_plain(pattern: str) -> bool:
-    return _PLAIN_PATTERN.fullmatch(pattern) is not None and not any(part in (".", "..") for part in pattern.split("/"))
+    return _PLAIN_PATTERN.fullmatch(pattern) is not None and not _has_dot_part(pattern)
 
 
 def _is_plain_path(path: str) -> bool:
     """Whether gitignore's answer for ``path`` is a comparison of its parts: pathspec normalizes
     a leading ``./`` away, and a ``.`` or ``..`` part means what a folder's name does not."""
-    return _PLAIN_PATH.fullmatch(path) is not None and not any(part in (".", "..") for part in path.split("/"))
+    return _PLAIN_PATH.fullmatch(path) is not None and not _has_dot_part(path)
+
+
+def _has_dot_part(text: str) -> bool:
+    return any(part in (".", "..") for part in text.split("/"))
 
 
 def _plain_match(pattern: str, path: str) -> bool:

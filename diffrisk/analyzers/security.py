@@ -68,7 +68,7 @@ def _release_scanned_tree() -> None:
     ``Add``, ``Eq``... of every tree as one shared node, and bandit links those too: the shared
     nodes, which live as long as the process, held the last scan's tree.  It outlived the scan,
     grew old, and was garbage only a full collection finds, which costs a traversal of every
-    object alive (18% of ``log``'s time).  Unlinked, the tree is young garbage, and a collection
+    object alive.  Unlinked, the tree is young garbage, and a collection
     of the youngest objects, what the scan itself made, frees it (diffrisk.commands.collection)."""
     for node in _shared_nodes():
         for name in [name for name in vars(node) if name.startswith("_bandit_")]:

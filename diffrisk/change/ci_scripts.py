@@ -37,13 +37,18 @@ def run_by_workflows(repo: git.Repo, base: str | None, paths: Iterable[str]) -> 
         _TEXTS.get(blob, functools.partial(_text, data))
     workflows = [(blob, text) for blob in blobs if (text := _TEXTS.get(blob, functools.partial(_text, None)))]
     # Most changes touch nothing a workflow names: only then is any workflow parsed.
-    # A path the text does not hold at all cannot be named in it: only the others cost a pattern.
-    named = [(path, _named(path)) for path in paths if any(path in text for _, text in workflows)]
-    named = [(path, pattern) for path, pattern in named if any(pattern.search(text) for _, text in workflows)]
+    named = _named_in(paths, [text for _, text in workflows])
     if not named:
         return frozenset()
     scripts = [script for blob, text in workflows for script in _SCRIPTS.get(blob, functools.partial(_all_scripts, text))]
     return frozenset(path for path, pattern in named if any(pattern.search(script) for script in scripts))
+
+
+def _named_in(paths: Iterable[str], texts: list[str]) -> list[tuple[str, re.Pattern[str]]]:
+    """The ``paths`` some of ``texts`` names, each with its pattern.  A path a text does not hold
+    at all cannot be named in it: only the others cost a pattern."""
+    named = [(path, _named(path)) for path in paths if any(path in text for text in texts)]
+    return [(path, pattern) for path, pattern in named if any(pattern.search(text) for text in texts)]
 
 
 def _text(data: bytes | None) -> str:

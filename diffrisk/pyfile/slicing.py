@@ -46,12 +46,13 @@ def plan(source: PythonSource, wanted: Iterable[int], keep_imports: bool, keep_a
     statements: list[KeptStatement] = []
     for index, node in enumerate(source.tree.body):
         start, end = first_line(node), node.end_lineno or node.lineno
+        touched = touches(targets, start, end)
         if keep_imports and _is_import_block(node) or keep_assignments and isinstance(node, (ast.Assign, ast.AnnAssign)):
             keep.update(range(start, end + 1))
             statements.append((index, None))
-        elif touches(targets, start, end) and isinstance(node, ast.ClassDef):
+        elif touched and isinstance(node, ast.ClassDef):
             statements.append((index, _class_plan(node, targets, keep)))
-        elif touches(targets, start, end):
+        elif touched:
             keep.update(range(start, end + 1))
             statements.append((index, None))
     if len(statements) == len(source.tree.body) and all(children is None for _, children in statements):
