@@ -36,8 +36,19 @@ def results_in(paths: list[Path]) -> list[Path]:
     return [path for path in paths if path.read_text(errors="replace").startswith("{")]
 
 
+#: The old side's functions (first line, last line, name), which check reads to start its blame.
+OLD_SPANS = '[[4,5,"run"]]'
+
+
+def spans_in(paths: list[Path]) -> list[Path]:
+    return [path for path in paths if path.read_text(errors="replace") == OLD_SPANS]
+
+
 def check(repo: Repo, *extra: str) -> tuple[int, str]:
-    analyzed_version._RESULTS.entries.clear()  # the in-memory cache in front of the disk: a new process has none
+    # The in-memory caches in front of the disk (results, parsed versions): a new process has none.
+    analyzed_version._RESULTS.entries.clear()
+    analyzed_version._PARSED.entries.clear()
+    analyzed_version._PARSED.weight = 0
     return run("-C", str(repo.path), "check", "--format", "json", *extra)
 
 
@@ -61,14 +72,15 @@ def test_a_second_run_hits_the_cache_with_identical_bytes(repo: Repo) -> None:
     changed(repo)
     first = check(repo)
     written = entries(repo)
-    # Both sides of app.py, each through the five analyzers; and each side's complexity parts,
-    # for a later change of that version (read only when its result must be worked out).
-    results = results_in(written)
-    assert (len(written), len(results)) == (12, 10)
+    # Both sides of app.py, each through the five analyzers; each side's complexity parts, for a
+    # later change of that version (read only when its result must be worked out); and the old
+    # side's functions, where the blame of the lines the change touched starts.
+    results, spans = results_in(written), spans_in(written)
+    assert (len(written), len(results), len(spans)) == (13, 10, 1)
     aged(written)
     second = check(repo)
     assert second == first
-    assert entries(repo) == written and used(written) == results
+    assert entries(repo) == written and used(written) == sorted(results + spans)
     assert analyzed_version._DISK == []  # the run's cache is not left behind for the next run in this process
 
 
@@ -80,7 +92,7 @@ def test_another_policy_misses(repo: Repo, tmp_path: Path) -> None:
     old = entries(repo)
     aged(old)
     check(repo, "--config", str(policy))
-    assert len(entries(repo)) == 24 and used(old) == []  # twelve new entries, none of the old read
+    assert len(entries(repo)) == 26 and used(old) == []  # thirteen new entries, none of the old read
 
 
 def test_no_cache_reads_and_writes_nothing(repo: Repo) -> None:
@@ -96,11 +108,11 @@ def test_corrupt_entries_are_computed_again(repo: Repo) -> None:
         entry.write_text(["", "{", '{"issues": [["B602"]], "units": [], "file": []}', "\x00\xff"][index % 4], errors="surrogateescape")
     assert check(repo) == reference
     # Written again, whole: the next run reads the results (the parts are read only to work one out).
-    results = results_in(entries(repo))
-    assert len(results) == 10 and all(decode(entry.read_text()) is not None for entry in results)
+    results, spans = results_in(entries(repo)), spans_in(entries(repo))
+    assert len(results) == 10 and all(decode(entry.read_text()) is not None for entry in results) and len(spans) == 1
     aged(entries(repo))
     assert check(repo) == reference
-    assert used(entries(repo)) == results
+    assert used(entries(repo)) == sorted(results + spans)
 
 
 def test_two_runs_at_once_agree(repo: Repo) -> None:
@@ -110,7 +122,7 @@ def test_two_runs_at_once_agree(repo: Repo) -> None:
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
     outputs = [process.communicate()[0] for process in runs]
     assert outputs == [reference] * 3
-    assert (len(entries(repo)), len(results_in(entries(repo)))) == (12, 10)
+    assert (len(entries(repo)), len(results_in(entries(repo)))) == (13, 10)
     assert not list((repo.path / ".git" / "diffrisk" / "cache").rglob(".tmp-*"))
 
 
@@ -131,3 +143,4 @@ def test_entries_round_trip() -> None:
         file_metrics=(("maintainability_index", 71.25),),
     )
     assert decode(encode(result)) == result
+

@@ -11,6 +11,7 @@ import ast
 import contextlib
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Set
 
 from diffrisk import rules
@@ -234,6 +235,50 @@ def parse(path: str, text: str, blob_id: str | None) -> PythonSource:
     """``pyfile.source.parse``, kept (when the version has a ``blob_id``) by the text's digest,
     where ``parsed`` finds it too; raises what it raises."""
     return _PARSED.get(None if blob_id is None else (path, _digest(text)), lambda: parse_source(path, text))
+
+
+#: What the disk cache keeps a version's definitions under (``definition_spans``).
+DEFINITION_SPANS = "definition spans"
+#: A definition's first line (its decorators'), last line and qualified name.
+Span = tuple[int, int, str]
+
+
+def definition_spans(path: str, text: str, blob_id: str | None) -> list[Span]:
+    """The version's functions and classes, from its parse when it is kept, else from the disk
+    cache, else from a parse (kept, for the analysis to reuse); raises what ``parse`` raises.
+
+    ``check`` starts blaming the old side's touched definitions before the analysis, from these.
+    A check of more than a few files analyses them in worker processes, which parse the versions
+    again: with the spans on disk, its own process parses none of them on a warm run."""
+    kept = _PARSED.peek((path, _digest(text))) if blob_id is not None else None
+    disk = _DISK[0] if _DISK and blob_id is not None and kept is None else None
+    key = (blob_id or "", path, DEFINITION_SPANS)
+    if disk is not None and (found := _spans_from(disk.read(key))) is not None:
+        return found
+    spans = [(unit.start, unit.end, unit.qualname) for unit in (kept or parse(path, text, blob_id)).units]
+    if disk is not None:
+        disk.write(key, json.dumps(spans, separators=(",", ":")))
+    return spans
+
+
+def _spans_from(text: str | None) -> list[Span] | None:
+    """The spans a disk entry holds, or None for no entry or anything that is not one."""
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(document, list) or not all(_is_span(item) for item in document):
+        return None
+    return [(start, end, name) for start, end, name in document]
+
+
+def _is_span(item: object) -> bool:
+    return (
+        isinstance(item, list) and len(item) == 3 and type(item[0]) is int and type(item[1]) is int
+        and isinstance(item[2], str)
+    )
 
 
 def parsed(path: str, text: str) -> PythonSource | None:

@@ -228,10 +228,9 @@ def _old_functions(path: str, old_text: str | None, blob_id: str | None) -> list
     if old_text is None or not paths.is_python(path):
         return []
     try:
-        source = analyzed_version.parse(path, old_text, blob_id)
+        return analyzed_version.definition_spans(path, old_text, blob_id)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    return [(unit.start, unit.end, unit.qualname) for unit in source.units]
 
 
 def _with_undeclared_imports(repo: git.Repo, loaded: LoadedDiff, analyses: Sequence[FileAnalysis]) -> tuple[FileAnalysis, ...]:
@@ -455,7 +454,7 @@ def execute(args: argparse.Namespace, host: HostApproval | None = None) -> int:
 
 def _disk_cache(repo: git.Repo, settings: Config) -> DiskCache | None:
     """The analysis cache under the repository's git directory, salted with this version of
-    diffrisk and the effective policy (change.disk_cache)."""
+    diffrisk, the effective policy and what the analyzers run on (change.disk_cache)."""
     from diffrisk import __version__
 
     git_dir = git.try_run(repo, ["rev-parse", "--absolute-git-dir"])
