@@ -4,11 +4,13 @@ change a result or fail a run."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from diffrisk.analyzers import installed
 from diffrisk.change import analyzed_version
 from diffrisk.change.disk_cache import DiskCache, decode, encode, prune
 from diffrisk.model import FileResult, Issue, Severity, UnitMetric
@@ -144,3 +146,10 @@ def test_entries_round_trip() -> None:
     )
     assert decode(encode(result)) == result
 
+
+def test_results_are_kept_apart_by_what_the_analyzers_run_on() -> None:
+    """A new bandit, radon or Python can give another result for the same text: each is in every key."""
+    python = f"python-{sys.implementation.name}-{'.'.join(str(part) for part in sys.version_info[:3])}"
+    bandit, radon = importlib.metadata.version("bandit"), importlib.metadata.version("radon")
+    assert installed.identity() == f"{python};bandit-{bandit}.dist-info;radon-{radon}.dist-info"
+    assert DiskCache("unused", "version:policy").salt == f"version:policy:{installed.identity()}"

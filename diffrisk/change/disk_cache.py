@@ -3,8 +3,10 @@ versions the last run analysed (above all the old side of a staged change: HEAD'
 same on every commit until the next).
 
 - **Keyed** by what decides the result: the blob's id, the path, the analyzer, the statements it
-  was given (pyfile.slicing), and a salt of diffrisk's version and the effective configuration. A blob id names one
-  file version, so an entry never goes stale; another version or policy simply misses.
+  was given (pyfile.slicing), and a salt of diffrisk's version, the effective configuration and
+  what the analyzers run on (Python's, bandit's and radon's versions: analyzers.installed). A
+  blob id names one file version, so an entry never goes stale; another version or policy simply
+  misses.
 - **Stored** under the repository's git directory (``diffrisk/cache``), one small JSON file per
   entry, written to a temporary file and renamed into place: two hooks running at once never read
   half an entry, and the last writer wins with an equal value.
@@ -22,6 +24,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from diffrisk.analyzers import installed
 from diffrisk.model import FileResult, Issue, Severity, UnitMetric
 
 #: The cache's size on disk at most (it is pruned to 80% of this when it grows past it).
@@ -36,7 +39,8 @@ FORMAT = 2
 class DiskCache:
     def __init__(self, folder: str, salt: str, max_bytes: int = MAX_BYTES) -> None:
         self.folder = folder
-        self.salt = salt
+        # Every key holds what the analyzers run on: another bandit's or Python's results never match.
+        self.salt = f"{salt}:{analyzers_identity()}"
         self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
@@ -93,6 +97,12 @@ class DiskCache:
         self._writes += 1
         if self._writes % PRUNE_EVERY == 1:
             prune(self.folder, self.max_bytes)
+
+
+def analyzers_identity() -> str:
+    """What the analyzers run on (analyzers.installed): part of the key of every result kept
+    between runs, here and in ``log --db``'s store."""
+    return installed.identity()
 
 
 def prune(folder: str, max_bytes: int) -> None:

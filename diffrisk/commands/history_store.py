@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from diffrisk import __version__
+from diffrisk.change import disk_cache
 from diffrisk.config import Config, fingerprint
 from diffrisk.diffsource import git
 from diffrisk.history.commits import CommitRecord
@@ -56,7 +57,8 @@ def score_with(
 ) -> Iterator[CommitScore]:
     """Every commit of ``shas`` in order: stored rows of this version and policy as they are,
     the others scored (``score``) and stored."""
-    version, policy = __version__, fingerprint(settings)
+    # What the analyzers run on is part of the policy: a row another bandit scored is not reused.
+    version, policy = __version__, f"{fingerprint(settings)}:{disk_cache.analyzers_identity()}"
     known = store.known(shas, version, policy)
     todo = [sha for sha in shas if sha not in known]
     print(f"diffrisk: {len(shas) - len(todo)} of {len(shas)} commits already stored in {store.path}; scoring {len(todo)}",

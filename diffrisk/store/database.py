@@ -1,5 +1,6 @@
 """The history store: ``diffrisk log --db`` keeps each commit's scores in SQLite, so a daily run
-scores only the commits it has not stored for the same diffrisk version and effective policy.
+scores only the commits it has not stored for the same diffrisk version and effective policy
+(which holds the versions of what the analyzers run on).
 
 - **Whose file:** a diffrisk database carries ``PRAGMA application_id`` = APPLICATION_ID and its
   schema version in ``PRAGMA user_version``; any other file with tables in it is refused (exit 2),
