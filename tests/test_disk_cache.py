@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from diffrisk.analyzers import installed
 from diffrisk.change import analyzed_version
 from diffrisk.change.disk_cache import DiskCache, decode, encode, prune
@@ -153,3 +155,18 @@ def test_results_are_kept_apart_by_what_the_analyzers_run_on() -> None:
     bandit, radon = importlib.metadata.version("bandit"), importlib.metadata.version("radon")
     assert installed.identity() == f"{python};bandit-{bandit}.dist-info;radon-{radon}.dist-info"
     assert DiskCache("unused", "version:policy").salt == f"version:policy:{installed.identity()}"
+
+
+def test_a_distribution_is_named_by_its_own_metadata_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside the package: its metadata folders, all of them (an upgrade's leftovers too), and
+    not a plugin's whose name starts with the package's."""
+    (tmp_path / "drpkg").mkdir()
+    (tmp_path / "drpkg" / "__init__.py").write_text("")
+    for folder in ("drpkg-1.10.0.dist-info", "drpkg-1.9.4.dist-info", "drpkg_plugin-2.0.dist-info", "drpkgx-3.0.dist-info"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed._distribution("drpkg") == "drpkg-1.10.0.dist-info+drpkg-1.9.4.dist-info"
+    assert installed._distribution("drpkg_absent") == "drpkg_absent-absent"
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "alone" / "__init__.py").write_text("")
+    assert installed._distribution("alone") == f"alone@{tmp_path / 'alone' / '__init__.py'}"

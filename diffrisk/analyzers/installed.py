@@ -35,6 +35,16 @@ def _distribution(package: str) -> str:
         names = os.listdir(folder)
     except OSError:
         names = []
-    prefix = f"{package}-"
-    found = sorted(name for name in names if name.lower().startswith(prefix) and name.endswith((".dist-info", ".egg-info")))
-    return found[-1] if found else f"{package}@{spec.origin}"
+    found = sorted(name for name in names if _names_distribution(name, package))
+    # Several (an upgrade's leftovers): all of them, so that a change to any one is seen.
+    return "+".join(found) if found else f"{package}@{spec.origin}"
+
+
+def _names_distribution(folder: str, package: str) -> bool:
+    """Whether ``folder`` is the metadata of ``package``: ``name-version.dist-info`` (or
+    ``.egg-info``), its name normalized as metadata folders write it, so that a plugin's
+    (``bandit_sarif-1.0.dist-info``) is not taken for it."""
+    if not folder.endswith((".dist-info", ".egg-info")):
+        return False
+    name = folder.split("-", 1)[0]
+    return name.lower().replace(".", "_") == package
