@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import gc
 import importlib
+import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -532,6 +534,42 @@ def test_bandit_loads_without_running_what_a_scan_never_uses() -> None:
     assert completed.stdout.splitlines() == [
         "[('B404', 1), ('B602', 2), ('B607', 2)]", "False", "True rich.progress _Deferred",
     ], completed.stderr
+
+
+def test_bandit_plugins_other_packages_install_are_not_run(tmp_path: Path) -> None:
+    """bandit runs every test an installed package registers; diffrisk runs bandit's own only, so
+    that a result depends on nothing the analysis cache's key does not name."""
+    import subprocess
+    import sys
+
+    (tmp_path / "drplugin").mkdir()
+    (tmp_path / "drplugin" / "__init__.py").write_text(
+        "import bandit\n"
+        "from bandit.core import test_properties as test\n"
+        "@test.checks('Call')\n"
+        "@test.test_id('B999')\n"
+        "def any_print(context):\n"
+        "    if context.call_function_name_qual == 'print':\n"
+        "        return bandit.Issue(severity=bandit.HIGH, confidence=bandit.HIGH, text='print (plugin)')\n"
+    )
+    (tmp_path / "drplugin-1.0.dist-info").mkdir()
+    (tmp_path / "drplugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: drplugin\nVersion: 1.0\n")
+    (tmp_path / "drplugin-1.0.dist-info" / "entry_points.txt").write_text("[bandit.plugins]\nany_print = drplugin:any_print\n")
+    code = tmp_path / "code.py"
+    code.write_text("print('x')\n")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    # The plugin is real: bandit itself runs it.
+    bandit = subprocess.run(
+        [sys.executable, "-m", "bandit", "-q", "-f", "json", str(code)], capture_output=True, text=True, env=environment, check=False,
+    )
+    assert [result["test_id"] for result in json.loads(bandit.stdout)["results"]] == ["B999"], bandit.stderr
+    program = (
+        "from diffrisk.analyzers import security\n"
+        "from diffrisk.pyfile.source import parse\n"
+        "print([issue.rule for issue in security.analyze(parse('x.py', \"print('x')\\nimport pickle\\n\")).issues])\n"
+    )
+    ours = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=environment, check=False)
+    assert ours.stdout.splitlines() == ["['B403']"], ours.stderr
 
 
 def test_a_deferred_module_behaves_as_an_import_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

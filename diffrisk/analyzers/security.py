@@ -130,8 +130,30 @@ def _manager(bidi: bool) -> Any:
     # ``# nosec`` is not honoured here: a nosec the change adds hides nothing from the report
     # (change.file_analysis marks what it covers), and an old one on unchanged code matches on
     # both sides like any issue the change did not touch.
-    profile = {} if bidi else {"exclude": [_TROJAN_SOURCE]}
-    return manager.BanditManager(config.BanditConfig(), "file", quiet=True, profile=profile, ignore_nosec=True)
+    return manager.BanditManager(config.BanditConfig(), "file", quiet=True, profile=_own_tests(bidi), ignore_nosec=True)
+
+
+def _own_tests(bidi: bool) -> dict[str, Any]:
+    """A profile of bandit's own tests and blacklists only.  bandit also runs every plugin any
+    installed package registers; a result would then depend on what else is installed, which
+    neither the analysis cache's key (analyzers.installed) nor ``explain`` knows of."""
+    from bandit.core import extension_loader
+
+    loaded = extension_loader.MANAGER
+    tests = {extension.plugin._test_id for extension in loaded.plugins if _is_bandits(extension.plugin)}
+    blacklist: dict[str, list[dict[str, Any]]] = {}
+    for extension in loaded.blacklists_mgr:
+        if _is_bandits(extension.plugin):
+            for node, entries in extension.plugin().items():
+                blacklist.setdefault(node, []).extend(entries)
+    include = tests | {entry["id"] for entries in blacklist.values() for entry in entries}
+    if not bidi:
+        include.discard(_TROJAN_SOURCE)
+    return {"include": sorted(include), "blacklist": blacklist}
+
+
+def _is_bandits(code: Any) -> bool:
+    return str(getattr(code, "__module__", "")).startswith("bandit.")
 
 
 def _reset(manager: Any, path: str) -> None:
