@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -109,7 +110,8 @@ def test_corrupt_entries_are_computed_again(repo: Repo) -> None:
     changed(repo)
     reference = check(repo)
     for index, entry in enumerate(entries(repo)):
-        entry.write_text(["", "{", '{"issues": [["B602"]], "units": [], "file": []}', "\x00\xff"][index % 4], errors="surrogateescape")
+        garbage = ["", "{", '{"issues": [["B602"]], "units": [], "file": []}', "\x00\xff", "[" * 5000 + "]" * 5000]
+        entry.write_text(garbage[index % len(garbage)], errors="surrogateescape")
     assert check(repo) == reference
     # Written again, whole: the next run reads the results (the parts are read only to work one out).
     results, spans = results_in(entries(repo)), spans_in(entries(repo))
@@ -117,6 +119,22 @@ def test_corrupt_entries_are_computed_again(repo: Repo) -> None:
     aged(entries(repo))
     assert check(repo) == reference
     assert used(entries(repo)) == sorted(results + spans)
+
+
+@pytest.mark.parametrize("entry", [
+    "[" * 5000 + "]" * 5000,  # nested past what json reads
+    '[[4,100000000,"run"]]', '[[4,7,"run"]]', '[[0,5,"run"]]', '[[5,4,"run"]]',  # lines the version does not have
+    '[[true,5,"run"]]', '[[4,5.0,"run"]]', '[[4,5,null]]', '[[4,5]]', '{"run":[4,5]}',
+])
+def test_a_wrong_functions_entry_is_worked_out_again(repo: Repo, entry: str) -> None:
+    """The old side's functions decide which lines are blamed: an entry that cannot be them is
+    not read, and the right one takes its place."""
+    changed(repo)
+    reference = check(repo)
+    [kept] = spans_in(entries(repo))
+    kept.write_text(entry)
+    assert check(repo) == reference
+    assert kept.read_text() == OLD_SPANS
 
 
 def test_two_runs_at_once_agree(repo: Repo) -> None:
@@ -151,7 +169,7 @@ def test_entries_round_trip() -> None:
 
 def test_results_are_kept_apart_by_what_the_analyzers_run_on() -> None:
     """A new bandit, radon or Python can give another result for the same text: each is in every key."""
-    python = f"python-{sys.implementation.name}-{'.'.join(str(part) for part in sys.version_info[:3])}"
+    python = f"python-{sys.implementation.name}-{platform.python_version()}"
     bandit, radon = importlib.metadata.version("bandit"), importlib.metadata.version("radon")
     assert installed.identity() == f"{python};bandit-{bandit}.dist-info;radon-{radon}.dist-info"
     assert DiskCache("unused", "version:policy").salt == f"version:policy:{installed.identity()}"

@@ -19,7 +19,8 @@ TOOLS = ("bandit", "radon")
 @functools.cache
 def identity() -> str:
     """``python-3.11.7;bandit-1.9.4.dist-info;radon-6.0.1.dist-info``, or the like."""
-    python = f"python-{sys.implementation.name}-{'.'.join(str(part) for part in sys.version_info[:3])}"
+    # sys.version's first word, not version_info[:3]: a release candidate is not the release.
+    python = f"python-{sys.implementation.name}-{sys.version.split()[0]}"
     return ";".join((python, *(_distribution(tool) for tool in TOOLS)))
 
 

@@ -237,15 +237,15 @@ def parse(path: str, text: str, blob_id: str | None) -> PythonSource:
     return _PARSED.get(None if blob_id is None else (path, _digest(text)), lambda: parse_source(path, text))
 
 
-#: What the disk cache keeps a version's definitions under (``definition_spans``).
+#: What the disk cache keeps a version's functions under (``definition_spans``).
 DEFINITION_SPANS = "definition spans"
-#: A definition's first line (its decorators'), last line and qualified name.
+#: A function's first line (its decorators'), last line and qualified name.
 Span = tuple[int, int, str]
 
 
 def definition_spans(path: str, text: str, blob_id: str | None) -> list[Span]:
-    """The version's functions and classes, from its parse when it is kept, else from the disk
-    cache, else from a parse (kept, for the analysis to reuse); raises what ``parse`` raises.
+    """The version's functions (``PythonSource.units``), from its parse when it is kept, else from
+    the disk cache, else from a parse (kept, for the analysis to reuse); raises what ``parse`` raises.
 
     ``check`` starts blaming the old side's touched definitions before the analysis, from these.
     A check of more than a few files analyses them in worker processes, which parse the versions
@@ -253,7 +253,7 @@ def definition_spans(path: str, text: str, blob_id: str | None) -> list[Span]:
     kept = _PARSED.peek((path, _digest(text))) if blob_id is not None else None
     disk = _DISK[0] if _DISK and blob_id is not None and kept is None else None
     key = (blob_id or "", path, DEFINITION_SPANS)
-    if disk is not None and (found := _spans_from(disk.read(key))) is not None:
+    if disk is not None and (found := _spans_from(disk.read(key), text.count("\n") + 1)) is not None:
         return found
     spans = [(unit.start, unit.end, unit.qualname) for unit in (kept or parse(path, text, blob_id)).units]
     if disk is not None:
@@ -261,23 +261,24 @@ def definition_spans(path: str, text: str, blob_id: str | None) -> list[Span]:
     return spans
 
 
-def _spans_from(text: str | None) -> list[Span] | None:
-    """The spans a disk entry holds, or None for no entry or anything that is not one."""
+def _spans_from(text: str | None, lines: int) -> list[Span] | None:
+    """The spans a disk entry holds, or None for no entry or anything that is not one (spans of
+    a version of ``lines`` lines)."""
     if text is None:
         return None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # json reads nesting recursively
         return None
-    if not isinstance(document, list) or not all(_is_span(item) for item in document):
+    if not isinstance(document, list) or not all(_is_span(item, lines) for item in document):
         return None
     return [(start, end, name) for start, end, name in document]
 
 
-def _is_span(item: object) -> bool:
+def _is_span(item: object, lines: int) -> bool:
     return (
         isinstance(item, list) and len(item) == 3 and type(item[0]) is int and type(item[1]) is int
-        and isinstance(item[2], str)
+        and isinstance(item[2], str) and 1 <= item[0] <= item[1] <= lines
     )
 
 

@@ -56,8 +56,8 @@ class DiskCache:
             return found
         except FileNotFoundError:
             pass
-        except (OSError, ValueError, KeyError, TypeError):
-            _remove(path)  # corrupt or unreadable: computed again below
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            _remove(path)  # corrupt or unreadable (or nested past what json reads): computed again below
         self.misses += 1
         result = compute()
         self._put(path, encode(result))
