@@ -107,7 +107,9 @@ def reference() -> str:
         "## bandit's rules",
         "",
         f"B101 ... B703, as bandit names them ({_BANDIT}), on the changed lines, with bandit's severity, "
-        "confidence and CWE. bandit runs with `# nosec` ignored: an issue under a `# nosec` the change added or "
+        "confidence and CWE. Only bandit's own tests and blacklists run: plugins other installed packages register "
+        "for bandit do not, so a result does not depend on what else is installed. bandit runs with `# nosec` "
+        "ignored: an issue under a `# nosec` the change added or "
         "edited is reported as suppressed and still counts (a change cannot write away its own risk); only an "
         "older `# nosec` on a line the change did not touch keeps its issue out, and a change that adds one earns "
         f"no credit for the issues it hides. {not_in_tests} are not reported in test files, where they are normal "
