@@ -251,14 +251,18 @@ def definition_spans(path: str, text: str, blob_id: str | None) -> list[Span]:
     A check of more than a few files analyses them in worker processes, which parse the versions
     again: with the spans on disk, its own process parses none of them on a warm run."""
     kept = _PARSED.peek((path, _digest(text))) if blob_id is not None else None
-    disk = _DISK[0] if _DISK and blob_id is not None and kept is None else None
-    key = (blob_id or "", path, DEFINITION_SPANS)
-    if disk is not None and (found := _spans_from(disk.read(key), text.count("\n") + 1)) is not None:
-        return found
-    spans = [(unit.start, unit.end, unit.qualname) for unit in (kept or parse(path, text, blob_id)).units]
-    if disk is not None:
-        disk.write(key, json.dumps(spans, separators=(",", ":")))
-    return spans
+    if kept is not None or blob_id is None or not _DISK:
+        return _spans_of(kept or parse(path, text, blob_id))
+    disk, key = _DISK[0], (blob_id, path, DEFINITION_SPANS)
+    found = _spans_from(disk.read(key), text.count("\n") + 1)
+    if found is None:
+        found = _spans_of(parse(path, text, blob_id))
+        disk.write(key, json.dumps(found, separators=(",", ":")))
+    return found
+
+
+def _spans_of(source: PythonSource) -> list[Span]:
+    return [(unit.start, unit.end, unit.qualname) for unit in source.units]
 
 
 def _spans_from(text: str | None, lines: int) -> list[Span] | None:
@@ -275,11 +279,16 @@ def _spans_from(text: str | None, lines: int) -> list[Span] | None:
     return [(start, end, name) for start, end, name in document]
 
 
+#: A span on disk: [first line, last line, name].
+_SPAN_FIELDS = 3
+
+
 def _is_span(item: object, lines: int) -> bool:
-    return (
-        isinstance(item, list) and len(item) == 3 and type(item[0]) is int and type(item[1]) is int
-        and isinstance(item[2], str) and 1 <= item[0] <= item[1] <= lines
-    )
+    if not isinstance(item, list) or len(item) != _SPAN_FIELDS:
+        return False
+    start, end, name = item
+    numbers = type(start) is int and type(end) is int  # not bool, which is an int too
+    return numbers and isinstance(name, str) and 1 <= start <= end <= lines
 
 
 def parsed(path: str, text: str) -> PythonSource | None:
