@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal, NamedTuple
 
 from diffrisk.records import field, fields, is_record, record
@@ -789,15 +789,26 @@ def line_runs(lines: Iterable[int]) -> tuple[tuple[int, int], ...]:
     return tuple(runs)
 
 
-def plain(value: Any) -> Any:
-    """Records as JSON values: records as objects (every field), enums as their values, tuples
-    as lists, mappings with text keys; the rest as it is."""
-    if is_record(value):
-        return {item.name: plain(getattr(value, item.name)) for item in fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
+def _as_it_is(value: Any) -> Any:
     return value
+
+
+#: The types of most values a record holds, answered before anything else is asked of them.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def plain(value: Any, leaf: Callable[[Any], Any] = _as_it_is) -> Any:
+    """Records as JSON values: records as objects (every field), enums as their values, tuples
+    as lists, mappings with text keys; the rest (texts, numbers, None: the leaves, and keys) as
+    ``leaf`` makes them, by default as they are."""
+    if type(value) in _LEAVES:
+        return leaf(value)
+    if is_record(value):
+        return {item.name: plain(getattr(value, item.name), leaf) for item in fields(value)}
+    if isinstance(value, enum.Enum):
+        return leaf(value.value)
+    if isinstance(value, (tuple, list)):
+        return [plain(item, leaf) for item in value]
+    if isinstance(value, Mapping):
+        return {leaf(str(key)): plain(item, leaf) for key, item in value.items()}
+    return leaf(value)

@@ -6,15 +6,13 @@ output so that any byte from a hostile file name arrives escaped).
 
 from __future__ import annotations
 
-import enum
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from diffrisk import __version__
 from diffrisk.formats.escape import show_bytes
 from diffrisk.model import Hotspot, Report
-from diffrisk.records import fields, is_record
+from diffrisk.model import plain as model_plain
 
 SCHEMA_VERSION = 3
 
@@ -60,26 +58,14 @@ def _hotspot(hotspot: Hotspot) -> dict[str, Any]:
 
 
 def plain(value: Any) -> Any:
-    """The report's records as JSON values (as model.plain makes them), every text escaped to
-    ASCII-safe form and every number rounded to 4 places, in one walk: a release's report holds
-    tens of thousands of values."""
-    kind = type(value)
-    if kind is str:
-        return show_bytes(value)
-    if kind is int or kind is bool or value is None:
-        return value
-    if kind is float:
-        return round(value, 4)
-    if is_record(value):
-        return {item.name: plain(getattr(value, item.name)) for item in fields(value)}
-    if isinstance(value, enum.Enum):
-        return plain(value.value)  # every enum of the model has text values
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {show_bytes(str(key)): plain(item) for key, item in value.items()}
-    if isinstance(value, float):
-        return round(value, 4)
+    """The report's records as JSON values (model.plain), every text escaped to ASCII-safe form
+    and every number rounded to 4 places, in the same walk."""
+    return model_plain(value, _safe)
+
+
+def _safe(value: Any) -> Any:
     if isinstance(value, str):
         return show_bytes(value)
+    if isinstance(value, float):
+        return round(value, 4)
     return value
