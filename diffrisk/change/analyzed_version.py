@@ -250,7 +250,7 @@ def definition_spans(path: str, text: str, blob_id: str | None) -> list[Span]:
     ``check`` starts blaming the old side's touched definitions before the analysis, from these.
     A check of more than a few files analyses them in worker processes, which parse the versions
     again: with the spans on disk, its own process parses none of them on a warm run."""
-    kept = _PARSED.peek((path, _digest(text))) if blob_id is not None else None
+    kept = parsed(path, text) if blob_id is not None else None
     if kept is not None or blob_id is None or not _DISK:
         return _spans_of(kept or parse(path, text, blob_id))
     disk, key = _DISK[0], (blob_id, path, DEFINITION_SPANS)

@@ -48,16 +48,15 @@ class DiskCache:
 
     def get(self, key: tuple[str, ...], compute: Callable[[], FileResult]) -> FileResult:
         path = self._path(key)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                found = decode(handle.read())
-            os.utime(path)  # last use, for pruning
-            self.hits += 1
-            return found
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            _remove(path)  # corrupt or unreadable (or nested past what json reads): computed again below
+        text = _read(path)
+        if text is not None:
+            try:
+                found = decode(text)
+            except (ValueError, KeyError, TypeError, RecursionError):
+                _remove(path)  # corrupt (or nested past what json reads): computed again below
+            else:
+                self.hits += 1
+                return found
         self.misses += 1
         result = compute()
         self._put(path, encode(result))
@@ -65,14 +64,7 @@ class DiskCache:
 
     def read(self, key: tuple[str, ...]) -> str | None:
         """The text kept for ``key`` (``write``), or None; a text is checked by whoever reads it."""
-        path = self._path(key)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-            os.utime(path)  # last use, for pruning
-        except (OSError, ValueError):
-            return None
-        return text
+        return _read(self._path(key))
 
     def write(self, key: tuple[str, ...], text: str) -> None:
         """Keep ``text`` for ``key``, as results are kept (atomically; not at all on a full disk)."""
@@ -124,6 +116,18 @@ def prune(folder: str, max_bytes: int) -> None:
         total -= size
         if total <= max_bytes * 0.8:
             return
+
+
+def _read(path: str) -> str | None:
+    """An entry's text, marked as used now (for pruning); None when there is none, or it cannot be
+    read as text (it is then written again, whole, by whoever works it out)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        os.utime(path)
+    except (OSError, ValueError):
+        return None
+    return text
 
 
 def _remove(path: str) -> None:

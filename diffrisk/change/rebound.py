@@ -98,12 +98,16 @@ def _reads(statement: ast.stmt, lines: Sequence[str], first: int, mentions: re.P
         node = stack.pop()
         if _is_read(node, names):
             return True
-        start: int | None = getattr(node, "lineno", None)
-        if isinstance(node, _DEFINITIONS):
-            start = first_line(node)  # decorators come before the ``def`` line
+        start = _start(node)
         if start is None or touches(marked, start, getattr(node, "end_lineno", None) or start):
             stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _start(node: ast.AST) -> int | None:
+    """A node's first line (None for a node without lines): a definition's decorators come
+    before its ``def`` line."""
+    return first_line(node) if isinstance(node, _DEFINITIONS) else getattr(node, "lineno", None)
 
 
 def _is_read(node: ast.AST, names: frozenset[str]) -> bool:
